@@ -1,0 +1,140 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"hark/platform"
+)
+
+// receiverFlags are the flags of every command that runs a receiver.
+type receiverFlags struct {
+	port      int
+	secrets   []string
+	journal   string
+	noJournal bool
+	fast      bool
+	maxBody   string
+}
+
+func (f *receiverFlags) register(cmd *cobra.Command) {
+	fs := cmd.Flags()
+	fs.IntVar(&f.port, "port", 8787, "local port of the receiver, on 127.0.0.1 only (0 = any free port)")
+	fs.StringArrayVar(&f.secrets, "secret", nil, "verification secret of a platform, as PLATFORM=SECRET (repeatable): chatbot=TOKEN checks ChatBot.com's token, moveo=TOKEN checks X-Moveo-Signature")
+	fs.StringVar(&f.journal, "journal", "", "journal file to append every exchange to (default: a new file under the user's state directory)")
+	fs.BoolVar(&f.noJournal, "no-journal", false, "keep no journal on disk")
+	fs.BoolVar(&f.fast, "fast", false, "journal without fsync: faster, but a crash can lose the last exchanges")
+	fs.StringVar(&f.maxBody, "max-body", "1MiB", "largest request body accepted; larger ones are answered 413 and recorded")
+}
+
+// validate checks the flags before anything starts.
+func (f *receiverFlags) validate() (platform.Secrets, int64, error) {
+	if f.port < 0 || f.port > 65535 {
+		return nil, 0, usagef("--port %d: a port is 0 to 65535", f.port)
+	}
+	if f.noJournal && f.journal != "" {
+		return nil, 0, usagef("--journal and --no-journal contradict each other: give one")
+	}
+	secrets, err := parseSecrets(f.secrets)
+	if err != nil {
+		return nil, 0, err
+	}
+	maxBody, err := parseSize(f.maxBody)
+	if err != nil {
+		return nil, 0, usagef("--max-body %q: %v", f.maxBody, err)
+	}
+	return secrets, maxBody, nil
+}
+
+// parseSecrets reads repeated PLATFORM=SECRET values.
+func parseSecrets(values []string) (platform.Secrets, error) {
+	secrets := platform.Secrets{}
+	for _, v := range values {
+		name, secret, ok := strings.Cut(v, "=")
+		name = strings.ToLower(strings.TrimSpace(name))
+		if !ok || name == "" || secret == "" {
+			return nil, usagef("--secret %q: expected PLATFORM=SECRET, e.g. --secret moveo=my-token", redactSecret(v))
+		}
+		if _, known := platform.Lookup(name); !known {
+			return nil, usagef("--secret %s=…: unknown platform %q (known: %s)", name, name, strings.Join(platformNames(), ", "))
+		}
+		secrets[name] = secret
+	}
+	return secrets, nil
+}
+
+// redactSecret keeps a mistyped --secret value out of error messages.
+func redactSecret(v string) string {
+	if name, _, ok := strings.Cut(v, "="); ok {
+		return name + "=…"
+	}
+	if len(v) > 4 {
+		return v[:2] + "…"
+	}
+	return "…"
+}
+
+func platformNames() []string {
+	var names []string
+	for _, p := range platform.Profiles() {
+		names = append(names, p.Name)
+	}
+	return names
+}
+
+// parseSize reads sizes such as 1048576, 512k, 100KB, 1MiB, 2m.
+func parseSize(s string) (int64, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	units := map[string]int64{
+		"": 1, "b": 1,
+		"k": 1 << 10, "kb": 1000, "kib": 1 << 10,
+		"m": 1 << 20, "mb": 1000 * 1000, "mib": 1 << 20,
+		"g": 1 << 30, "gb": 1000 * 1000 * 1000, "gib": 1 << 30,
+	}
+	i := 0
+	for i < len(t) && (t[i] >= '0' && t[i] <= '9' || t[i] == '.') {
+		i++
+	}
+	num, unit := t[:i], strings.TrimSpace(t[i:])
+	mult, ok := units[unit]
+	if num == "" || !ok {
+		keys := make([]string, 0, len(units))
+		for k := range units {
+			if k != "" {
+				keys = append(keys, k)
+			}
+		}
+		sort.Strings(keys)
+		return 0, fmt.Errorf("expected a number of bytes with an optional unit (%s)", strings.Join(keys, ", "))
+	}
+	f, err := strconv.ParseFloat(num, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a number", num)
+	}
+	n := int64(f * float64(mult))
+	if n < 1 {
+		return 0, fmt.Errorf("must be at least 1 byte")
+	}
+	return n, nil
+}
+
+// parseDuration accepts Go durations (1.5s, 800ms) and bare seconds (10).
+func parseDuration(s string) (time.Duration, error) {
+	if secs, err := strconv.ParseFloat(s, 64); err == nil {
+		return time.Duration(secs * float64(time.Second)), nil
+	}
+	return time.ParseDuration(s)
+}
+
+// noArgs rejects positional arguments as a usage error.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
+	}
+	return nil
+}

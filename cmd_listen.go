@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"hark/export"
+	"hark/model"
+	"hark/tunnel"
+)
+
+// shutdownGrace bounds how long exiting waits for exchanges in flight.
+const shutdownGrace = 10 * time.Second
+
+func newListenCommand(e *env) *cobra.Command {
+	var (
+		rf     receiverFlags
+		tf     tunnelFlags
+		asJSON bool
+	)
+	cmd := &cobra.Command{
+		Use:   "listen",
+		Short: "Receive webhooks without the TUI: one line per exchange",
+		Long: "Starts the receiver (on a public ngrok URL when an authtoken is found, else on 127.0.0.1) and prints one line " +
+			"per completed exchange: with --json, one JSON object per line on stdout (platform, kind, session, turns, " +
+			"status, timings, signature), and human logs on stderr. Every exchange is journaled unless --no-journal.",
+		Example: "  hark listen --json\n  hark listen --json --local --port 9000 | jq .turns\n  hark listen --json --secret moveo=TOKEN",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runListen(cmd.Context(), e, rf, tf, asJSON)
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per exchange on stdout (logs go to stderr)")
+	rf.register(cmd)
+	tf.register(cmd)
+	return cmd
+}
+
+func runListen(ctx context.Context, e *env, rf receiverFlags, tf tunnelFlags, asJSON bool) error {
+	secrets, maxBody, err := rf.validate()
+	if err != nil {
+		return err
+	}
+	logger := newLineLogger(e.stderr, slog.LevelInfo)
+	plan, err := tf.plan(e, rf.port, logger)
+	if err != nil {
+		return err
+	}
+	st, err := openStack(stackConfig{flags: rf, secrets: secrets, maxBody: maxBody, now: time.Now, logger: logger, notice: e.stderr})
+	if err != nil {
+		return err
+	}
+	if plan.Notice != "" {
+		logger.Warn(plan.Notice)
+	}
+	for _, n := range plan.Notes {
+		logger.Info(n)
+	}
+
+	// Subscribe before serving, so no exchange is missed.
+	sub := st.store.Subscribe()
+	ep, err := startEndpoint(ctx, plan, st.receiver, func(s tunnel.Status) { logStatus(logger, plan, s) })
+	if err != nil {
+		_ = st.close(context.Background())
+		return err
+	}
+	st.endpoint = ep
+	fmt.Fprintf(e.stderr, "hark: listening on %s\n", ep.url())
+	writePasteURLs(e.stderr, ep.url())
+
+	out, human := e.stdout, io.Writer(nil)
+	if asJSON {
+		human = e.stderr
+	}
+	var mu sync.Mutex // stdout and stderr may be the same terminal
+	followCtx, stopFollow := context.WithCancel(context.Background())
+	followed := make(chan error, 1)
+	go func() {
+		followed <- export.Follow(followCtx, sub, func(ex *model.Exchange) error {
+			mu.Lock()
+			defer mu.Unlock()
+			if !asJSON {
+				_, err := fmt.Fprintln(out, export.LogLine(ex))
+				return err
+			}
+			if err := export.WriteNDJSON(out, ex); err != nil {
+				return err
+			}
+			_, err := fmt.Fprintln(human, export.LogLine(ex))
+			return err
+		})
+	}()
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case err := <-ep.stopped():
+		runErr = serveErr(err)
+	case err := <-followed:
+		runErr = fmt.Errorf("writing exchanges: %w", err) // stdout closed, e.g. a pipe's reader quit
+		followed <- nil
+	}
+	logger.Info("stopping: finishing exchanges in flight")
+	closeCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	closeErr := st.close(closeCtx)
+	stopFollow()
+	if err := <-followed; err != nil && runErr == nil {
+		runErr = fmt.Errorf("writing exchanges: %w", err)
+	}
+	sub.Close()
+	if runErr != nil {
+		return runErr
+	}
+	return closeErr
+}
+
+// logStatus reports the tunnel's state changes on the log. A local
+// listener has no states worth telling.
+func logStatus(logger *slog.Logger, plan tunnel.Plan, s tunnel.Status) {
+	if plan.Mode == tunnel.ModeLocal {
+		return
+	}
+	switch s.State {
+	case tunnel.Online:
+		logger.Info("tunnel online", "url", s.URL)
+	case tunnel.Reconnecting:
+		logger.Warn("tunnel reconnecting (the URL stays the same)", "reason", s.Reason)
+	case tunnel.Failed:
+		if s.Err != nil {
+			logger.Error("tunnel failed: " + s.Err.Summary())
+		} else {
+			logger.Error("tunnel failed", "reason", s.Reason)
+		}
+	case tunnel.Connecting:
+		if s.Reason != "" {
+			logger.Info("connecting to ngrok", "last attempt", s.Reason)
+		} else {
+			logger.Info("connecting to ngrok")
+		}
+	}
+}

@@ -1,0 +1,235 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"hark/sim"
+	"hark/tui"
+	"hark/tunnel"
+)
+
+func newMonitorCommand(e *env) *cobra.Command {
+	var (
+		rf receiverFlags
+		tf tunnelFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "hark",
+		Short: "Watch, inspect and steer the webhooks of a conversational-AI platform",
+		Long: "hark opens a public ngrok URL served in-process (or 127.0.0.1 without an authtoken), receives every webhook, " +
+			"groups them into one pane per conversation, and shows each request and the response that went back.\n\n" +
+			"Paste the URL it shows into NavTalk, ChatBot.com or Moveo.ai (`hark platforms` lists the paths). " +
+			"No account? Try `hark demo`.",
+		Example: "  hark\n  hark --local --port 9000\n  hark --url example.ngrok.app --basic-auth user:longpassword\n  hark demo",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usagef("unknown command %q for hark (see hark --help)", args[0])
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			secrets, maxBody, err := rf.validate()
+			if err != nil {
+				return err
+			}
+			logs := tui.NewLogSink(500)
+			logger := slog.New(logs.Handler())
+			plan, err := tf.plan(e, rf.port, logger)
+			if err != nil {
+				return err
+			}
+			return runMonitor(cmd.Context(), e, monitorConfig{
+				stack: stackConfig{flags: rf, secrets: secrets, maxBody: maxBody, now: time.Now, logger: logger},
+				plan:  plan, logs: logs,
+			})
+		},
+	}
+	rf.register(cmd)
+	tf.register(cmd)
+	return cmd
+}
+
+func newDemoCommand(e *env) *cobra.Command {
+	var (
+		rf       receiverFlags
+		sessions int
+		speed    float64
+	)
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "The monitor on a local receiver fed with simulated conversations of every platform",
+		Long: "Starts the monitor on a local receiver and plays simulated NavTalk, ChatBot.com, Moveo.ai and generic " +
+			"conversations into it at a real conversation's pace, so everything hark shows can be seen without any " +
+			"account. The receiver is a real one: `hark send` or curl can reach it too.",
+		Example: "  hark demo\n  hark demo --sessions 12 --speed 3",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !cmd.Flags().Changed("no-journal") && rf.journal == "" {
+				rf.noJournal = true // a demo's traffic does not belong in the user's history
+			}
+			secrets, maxBody, err := rf.validate()
+			if err != nil {
+				return err
+			}
+			if sessions < 1 {
+				return usagef("--sessions %d: give at least 1", sessions)
+			}
+			if speed <= 0 {
+				return usagef("--speed %g: give a positive factor", speed)
+			}
+			// The simulator signs as the platforms would, with these
+			// tokens, so the monitor shows verified signatures.
+			for _, p := range []string{"moveo", "chatbot"} {
+				if _, set := secrets[p]; !set {
+					secrets[p] = "hark-demo-token"
+				}
+			}
+			logs := tui.NewLogSink(500)
+			logger := slog.New(logs.Handler())
+			plan, err := (&tunnelFlags{local: true}).plan(e, rf.port, logger)
+			if err != nil {
+				return err
+			}
+			feed := func(ctx context.Context, url string) {
+				_, err := sim.Run(ctx, sim.Options{To: url, Sessions: sessions, Paced: true, Speed: speed, Loop: true, Secrets: secrets, Seed: uint64(time.Now().UnixNano())})
+				if err != nil && ctx.Err() == nil {
+					logger.Error("the demo's simulator stopped", "err", err)
+				}
+			}
+			return runMonitor(cmd.Context(), e, monitorConfig{
+				stack: stackConfig{flags: rf, secrets: secrets, maxBody: maxBody, now: time.Now, logger: logger},
+				plan:  plan, logs: logs, title: "demo", feed: feed,
+			})
+		},
+	}
+	rf.register(cmd)
+	cmd.Flags().Lookup("port").DefValue = "0"
+	_ = cmd.Flags().Set("port", "0")
+	cmd.Flags().IntVar(&sessions, "sessions", 6, "conversations playing at once")
+	cmd.Flags().Float64Var(&speed, "speed", 1, "play the conversations this many times faster")
+	return cmd
+}
+
+// monitorConfig is what runMonitor starts.
+type monitorConfig struct {
+	stack stackConfig
+	plan  tunnel.Plan
+	logs  *tui.LogSink
+	title string
+	// feed, when set, runs beside the monitor with the receiver's URL (the
+	// demo's simulator) until the monitor ends.
+	feed func(ctx context.Context, url string)
+}
+
+// runMonitor runs receiver, tunnel and TUI until the user quits. The tunnel
+// connects while the monitor is already up, so its progress and failures
+// are shown there.
+func runMonitor(ctx context.Context, e *env, cfg monitorConfig) error {
+	logger := cfg.stack.logger
+	cfg.stack.notice = logWriter{logger}
+	st, err := openStack(cfg.stack)
+	if err != nil {
+		return err
+	}
+	if cfg.plan.Notice != "" {
+		logger.Warn(cfg.plan.Notice)
+	}
+	for _, n := range cfg.plan.Notes {
+		logger.Info(n)
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	endpoints := make(chan tui.Endpoint, 16)
+	initial := tui.Endpoint{State: tui.EndpointConnecting}
+	if cfg.plan.Mode == tunnel.ModeLocal {
+		initial.State = tui.EndpointLocal
+	}
+	started := make(chan *endpoint, 1)
+	go func() {
+		defer close(started)
+		ep, err := startEndpoint(ctx, cfg.plan, st.receiver, func(s tunnel.Status) {
+			logStatus(logger, cfg.plan, s)
+			if s.State == tunnel.Closed {
+				return
+			}
+			select {
+			case endpoints <- endpointView(s, cfg.plan):
+			case <-ctx.Done():
+			}
+		})
+		if err != nil {
+			if ctx.Err() == nil {
+				logger.Error(err.Error())
+			}
+			return
+		}
+		started <- ep
+		if cfg.feed != nil {
+			go cfg.feed(ctx, ep.url())
+		}
+	}()
+
+	runErr := tui.Run(ctx, tui.Options{
+		Store: st.store, Endpoint: initial, Endpoints: endpoints, Logs: cfg.logs,
+		Intercept: tui.InterceptOff, Title: cfg.title, NoColor: e.getenv("NO_COLOR") != "",
+	})
+	cancel() // stops the feed, or a connect still under way
+	if ep := <-started; ep != nil {
+		st.endpoint = ep
+	}
+	closeCtx, stop := context.WithTimeout(context.Background(), shutdownGrace)
+	defer stop()
+	closeErr := st.close(closeCtx)
+	if st.journal != nil {
+		fmt.Fprintf(e.stderr, "hark: %d exchanges journaled in %s\n", st.store.Counts().Exchanges, st.journal.Path())
+	}
+	if runErr != nil && !errors.Is(runErr, context.Canceled) {
+		return runErr
+	}
+	return closeErr
+}
+
+// endpointView turns a tunnel status into what the monitor's header shows.
+func endpointView(s tunnel.Status, plan tunnel.Plan) tui.Endpoint {
+	ev := tui.Endpoint{URL: s.URL, Reason: s.Reason}
+	switch s.State {
+	case tunnel.Connecting:
+		ev.State = tui.EndpointConnecting
+	case tunnel.Online:
+		ev.State = tui.EndpointOnline
+		if plan.Mode == tunnel.ModeLocal {
+			ev.State = tui.EndpointLocal
+			ev.Reason = plan.Notice
+		}
+	case tunnel.Reconnecting:
+		ev.State = tui.EndpointReconnecting
+	case tunnel.Failed:
+		ev.State = tui.EndpointFailed
+		if s.Err != nil {
+			ev.Reason = s.Err.Summary()
+		}
+	}
+	if s.URL != "" {
+		for _, p := range pasteURLs(s.URL) {
+			ev.Paste = append(ev.Paste, tui.PasteURL{Platform: p.Platform, URL: p.URL})
+		}
+	}
+	return ev
+}
+
+// logWriter turns start-up notices into log records (the monitor owns the
+// terminal, so nothing may be printed on it).
+type logWriter struct{ logger *slog.Logger }
+
+func (w logWriter) Write(p []byte) (int, error) {
+	w.logger.Info(strings.TrimPrefix(strings.TrimRight(string(p), "\n"), "hark: "))
+	return len(p), nil
+}

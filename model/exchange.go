@@ -1,0 +1,243 @@
+// Package model is hark's domain: the exchanges a receiver captures, the
+// sessions they group into, the store that indexes both, and the decisions a
+// user makes about held exchanges. It does no I/O and imports no other
+// package of hark, so every other part can depend on it.
+package model
+
+import (
+	"slices"
+	"strconv"
+	"time"
+)
+
+// ExchangeID numbers exchanges in the order they are received. It is unique
+// within a journal file.
+type ExchangeID uint64
+
+func (id ExchangeID) String() string { return "#" + strconv.FormatUint(uint64(id), 10) }
+
+// State is where an exchange is in its life:
+// received → (held) → responded | fallback | rejected | failed.
+type State string
+
+const (
+	StateReceived  State = "received"
+	StateHeld      State = "held"
+	StateResponded State = "responded"
+	StateFallback  State = "fallback"
+	StateRejected  State = "rejected"
+	StateFailed    State = "failed"
+)
+
+// Final reports whether the exchange's response has been decided and sent.
+func (s State) Final() bool {
+	switch s {
+	case StateResponded, StateFallback, StateRejected, StateFailed:
+		return true
+	}
+	return false
+}
+
+// Source says where the response that went back came from.
+type Source string
+
+const (
+	SourceDefault  Source = "default"  // the profile's pass-through default
+	SourceRule     Source = "rule"     // a saved rule matched
+	SourceForward  Source = "forward"  // the --forward target answered
+	SourceEdited   Source = "edited"   // the user edited and sent it
+	SourceFallback Source = "fallback" // a hold ran out of time
+)
+
+// Role is who spoke a turn.
+type Role string
+
+const (
+	RoleUser   Role = "user"
+	RoleAI     Role = "ai"
+	RoleSystem Role = "system"
+)
+
+// Turn is one normalized line of a conversation. Lifecycle events (a session
+// created or closed) are turns with a Marker and usually no text.
+type Turn struct {
+	Role     Role       `json:"role"`
+	Text     string     `json:"text,omitempty"`
+	Time     time.Time  `json:"time"`
+	Marker   string     `json:"marker,omitempty"`
+	Exchange ExchangeID `json:"exchange,omitempty"`
+}
+
+// Lifecycle markers a profile may put on a turn.
+const (
+	MarkerCreated = "created"
+	MarkerClosed  = "closed"
+)
+
+// Request is the raw HTTP request exactly as it arrived. Body holds the bytes
+// received, unmodified; when the body limit cut it short, Truncated is set
+// and Size says how many bytes the client announced or sent.
+type Request struct {
+	Method     string              `json:"method"`
+	Path       string              `json:"path"`
+	RawQuery   string              `json:"query,omitempty"`
+	Proto      string              `json:"proto,omitempty"`
+	Host       string              `json:"host,omitempty"`
+	RemoteAddr string              `json:"remote,omitempty"`
+	Headers    map[string][]string `json:"headers,omitempty"`
+	Body       []byte              `json:"-"`
+	Size       int64               `json:"size"`
+	Truncated  bool                `json:"truncated,omitempty"`
+}
+
+// Header returns the first value of a header, matching the name the way
+// net/http canonicalizes it.
+func (r *Request) Header(name string) string {
+	return headerValue(r.Headers, name)
+}
+
+// Response is what went back to the platform.
+type Response struct {
+	Status  int                 `json:"status"`
+	Headers map[string][]string `json:"headers,omitempty"`
+	Body    []byte              `json:"-"`
+	Source  Source              `json:"source"`
+	Rule    string              `json:"rule,omitempty"`
+}
+
+// Forward is what the user's own handler (--forward) answered.
+type Forward struct {
+	URL     string              `json:"url"`
+	Status  int                 `json:"status,omitempty"`
+	Headers map[string][]string `json:"headers,omitempty"`
+	Body    []byte              `json:"-"`
+	Latency time.Duration       `json:"latency"`
+	Error   string              `json:"error,omitempty"`
+}
+
+// SigState is the result of checking a request's signature or token.
+type SigState string
+
+const (
+	SigNone      SigState = ""          // the platform signs nothing
+	SigValid     SigState = "valid"     // checked and matching
+	SigInvalid   SigState = "invalid"   // checked and not matching
+	SigMissing   SigState = "missing"   // a secret is configured but the request carries none
+	SigUnchecked SigState = "unchecked" // the request is signed but no secret is configured
+)
+
+// Signature describes the verification of one request.
+type Signature struct {
+	Scheme string   `json:"scheme,omitempty"` // e.g. "X-Moveo-Signature HMAC-SHA256"
+	State  SigState `json:"state,omitempty"`
+	Detail string   `json:"detail,omitempty"`
+}
+
+// Timings measure the parts of an exchange's life.
+type Timings struct {
+	Read    time.Duration `json:"read"`              // reading the request body
+	Journal time.Duration `json:"journal"`           // until the request record was durable
+	Hold    time.Duration `json:"hold,omitempty"`    // waiting for the user's decision
+	Forward time.Duration `json:"forward,omitempty"` // waiting for the --forward target
+	Total   time.Duration `json:"total"`             // received → response written
+}
+
+// Exchange is one webhook and its response.
+//
+// Once an exchange is in a Store, its fields are replaced, never modified in
+// place (no append into Turns or Notes, no writes into Headers or Body), so
+// the snapshots handed to subscribers can share slices and maps safely.
+type Exchange struct {
+	ID       ExchangeID
+	Received time.Time
+	Request  Request
+
+	Platform  string // profile name: navtalk, chatbot, moveo, generic
+	Kind      string // what the profile recognized: message, session, dialog, ...
+	SessionID string
+	Turns     []Turn
+	// Record is set when Turns are a complete record of the session (a
+	// NavTalk session delivery) rather than new turns.
+	Record    bool
+	Consumed  bool          // the platform acts on the response body
+	Deadline  time.Duration // how long the platform waits, when Consumed
+	Signature Signature
+	Notes     []string // what was odd about the request, in plain words
+
+	State     State
+	HeldUntil time.Time // when a held exchange falls back
+	Response  *Response
+	Forward   *Forward
+	Timings   Timings
+
+	// Evicted is set when the store dropped bodies and headers to bound
+	// memory; the journal still has them.
+	Evicted bool
+}
+
+// Session returns the key of the session the exchange belongs to.
+func (e *Exchange) Session() SessionKey {
+	return SessionKey{Platform: e.Platform, ID: e.SessionID}
+}
+
+// WithNote returns Notes plus one more, without writing into a slice that
+// snapshots may share.
+func (e *Exchange) WithNote(note string) []string {
+	return append(slices.Clip(e.Notes), note)
+}
+
+// Failed reports whether the exchange counts as an error: rejected, failed,
+// or answered with a status of 400 or more.
+func (e *Exchange) Failed() bool {
+	if e.State == StateRejected || e.State == StateFailed {
+		return true
+	}
+	return e.Response != nil && e.Response.Status >= 400
+}
+
+func headerValue(h map[string][]string, name string) string {
+	if v := h[canonicalHeaderKey(name)]; len(v) > 0 {
+		return v[0]
+	}
+	for k, v := range h { // keys stored without canonicalization
+		if len(v) > 0 && equalFold(k, name) {
+			return v[0]
+		}
+	}
+	return ""
+}
+
+// canonicalHeaderKey mirrors net/http's canonical form ("x-moveo-signature"
+// → "X-Moveo-Signature") without importing net/http.
+func canonicalHeaderKey(s string) string {
+	b := []byte(s)
+	upper := true
+	for i, c := range b {
+		if upper && 'a' <= c && c <= 'z' {
+			b[i] = c - 'a' + 'A'
+		} else if !upper && 'A' <= c && c <= 'Z' {
+			b[i] = c - 'A' + 'a'
+		}
+		upper = c == '-'
+	}
+	return string(b)
+}
+
+func equalFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		ca, cb := a[i], b[i]
+		if 'A' <= ca && ca <= 'Z' {
+			ca += 'a' - 'A'
+		}
+		if 'A' <= cb && cb <= 'Z' {
+			cb += 'a' - 'A'
+		}
+		if ca != cb {
+			return false
+		}
+	}
+	return true
+}

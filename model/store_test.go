@@ -1,0 +1,249 @@
+package model
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+)
+
+var t0 = time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+
+func newEx(s *Store, platform, session string, at time.Duration, turns ...Turn) *Exchange {
+	return &Exchange{
+		ID:        s.NextID(),
+		Received:  t0.Add(at),
+		Request:   Request{Method: "POST", Path: "/hook", Headers: map[string][]string{"Content-Type": {"application/json"}}, Body: []byte(`{"a":1}`)},
+		Platform:  platform,
+		SessionID: session,
+		Turns:     turns,
+		State:     StateReceived,
+	}
+}
+
+func TestStoreGroupsBySessionAndPlatform(t *testing.T) {
+	s := NewStore(StoreOptions{})
+	s.Add(newEx(s, "navtalk", "a", 0, Turn{Role: RoleUser, Text: "hi"}))
+	s.Add(newEx(s, "navtalk", "a", time.Second, Turn{Role: RoleAI, Text: "hello"}))
+	s.Add(newEx(s, "moveo", "a", 2*time.Second))
+	s.Add(newEx(s, "generic", "", 3*time.Second))
+
+	c := s.Counts()
+	if c.Sessions != 3 || c.Exchanges != 4 {
+		t.Fatalf("counts = %+v, want 3 sessions, 4 exchanges", c)
+	}
+	nav, ok := s.Session(SessionKey{"navtalk", "a"})
+	if !ok || len(nav.Turns) != 2 || len(nav.Exchanges) != 2 {
+		t.Fatalf("navtalk/a = %+v", nav)
+	}
+	if nav.Turns[1].Exchange != 2 {
+		t.Errorf("turn exchange back-reference = %v, want #2", nav.Turns[1].Exchange)
+	}
+	if last, _ := nav.LastTurn(); last.Text != "hello" {
+		t.Errorf("last turn = %q", last.Text)
+	}
+	if _, ok := s.Session(SessionKey{"generic", Unsorted}); !ok {
+		t.Error("an exchange without session id should land in the unsorted session")
+	}
+	list := s.Sessions()
+	if list[0].Key.Platform != "generic" || list[2].Key != (SessionKey{"navtalk", "a"}) {
+		t.Errorf("sessions not newest first: %v %v %v", list[0].Key, list[1].Key, list[2].Key)
+	}
+}
+
+func TestStoreCountsHeldAndErrors(t *testing.T) {
+	s := NewStore(StoreOptions{})
+	ex := newEx(s, "chatbot", "c1", 0)
+	s.Add(ex)
+	s.Update(ex.ID, func(e *Exchange) { e.State = StateHeld })
+	if c := s.Counts(); c.Held != 1 {
+		t.Fatalf("held = %d, want 1", c.Held)
+	}
+	s.Update(ex.ID, func(e *Exchange) {
+		e.State = StateFallback
+		e.Response = &Response{Status: 502, Source: SourceFallback}
+	})
+	c := s.Counts()
+	if c.Held != 0 || c.Errors != 1 {
+		t.Fatalf("counts = %+v, want 0 held, 1 error", c)
+	}
+	sess, _ := s.Session(SessionKey{"chatbot", "c1"})
+	if sess.Held != 0 || sess.Errors != 1 {
+		t.Fatalf("session counts held=%d errors=%d", sess.Held, sess.Errors)
+	}
+	if s.Update(999, func(*Exchange) {}) {
+		t.Error("Update of an unknown id reported success")
+	}
+}
+
+func TestStoreLifecycleMarkers(t *testing.T) {
+	s := NewStore(StoreOptions{})
+	s.Add(newEx(s, "navtalk", "x", 0, Turn{Role: RoleSystem, Marker: MarkerCreated}))
+	s.Add(newEx(s, "navtalk", "x", time.Second, Turn{Role: RoleSystem, Marker: MarkerClosed}))
+	sess, _ := s.Session(SessionKey{"navtalk", "x"})
+	if !sess.Closed {
+		t.Fatal("session not closed after a closed marker")
+	}
+}
+
+func TestStoreRecordComparedWithLiveTurns(t *testing.T) {
+	s := NewStore(StoreOptions{})
+	at := func(sec int) time.Time { return t0.Add(time.Duration(sec) * time.Second) }
+	s.Add(newEx(s, "navtalk", "r", 0, Turn{Role: RoleUser, Text: "Hello", Time: at(5)}))
+	s.Add(newEx(s, "navtalk", "r", time.Second, Turn{Role: RoleAI, Text: "Hi, how can I help?", Time: at(10)}))
+	s.Add(newEx(s, "navtalk", "r", 2*time.Second, Turn{Role: RoleUser, Text: "only live", Time: at(20)}))
+	rec := newEx(s, "navtalk", "r", 3*time.Second,
+		Turn{Role: RoleUser, Text: "Hello", Time: at(5)},
+		Turn{Role: RoleAI, Text: "Hello, how can I help you?", Time: at(10)},
+		Turn{Role: RoleAI, Text: "only in record", Time: at(30)},
+	)
+	rec.Record = true
+	s.Add(rec)
+
+	sess, _ := s.Session(SessionKey{"navtalk", "r"})
+	if len(sess.Turns) != 3 {
+		t.Fatalf("record turns were appended to a live transcript: %d turns", len(sess.Turns))
+	}
+	d := sess.Record
+	if d == nil || d.Matched != 1 || len(d.Missing) != 1 || len(d.Extra) != 1 || len(d.Different) != 1 {
+		t.Fatalf("diff = %+v", d)
+	}
+	if d.Different[0].Record.Text != "Hello, how can I help you?" || d.Missing[0].Text != "only in record" || d.Extra[0].Text != "only live" {
+		t.Fatalf("diff contents = %+v", d)
+	}
+	if !sess.Closed {
+		t.Error("a session record should close the session")
+	}
+	got, _ := s.Exchange(rec.ID)
+	if len(got.Notes) != 1 || got.Notes[0] != d.Summary() {
+		t.Errorf("record exchange notes = %q", got.Notes)
+	}
+}
+
+func TestStoreRecordBecomesTranscriptWithoutLiveTurns(t *testing.T) {
+	s := NewStore(StoreOptions{})
+	rec := newEx(s, "navtalk", "only-record", 0, Turn{Role: RoleUser, Text: "Hello"}, Turn{Role: RoleAI, Text: "Hi"})
+	rec.Record = true
+	s.Add(rec)
+	sess, _ := s.Session(SessionKey{"navtalk", "only-record"})
+	if len(sess.Turns) != 2 || sess.Record == nil || len(sess.Record.Missing) != 2 {
+		t.Fatalf("session = %+v, diff = %+v", sess, sess.Record)
+	}
+}
+
+func TestStoreEvictsOldestBodies(t *testing.T) {
+	s := NewStore(StoreOptions{MaxBodies: 3})
+	var ids []ExchangeID
+	for i := range 5 {
+		ex := newEx(s, "generic", "g", time.Duration(i)*time.Second, Turn{Role: RoleUser, Text: fmt.Sprint(i)})
+		ex.Response = &Response{Status: 200, Body: []byte("{}")}
+		s.Add(ex)
+		ids = append(ids, ex.ID)
+	}
+	for i, id := range ids {
+		ex, _ := s.Exchange(id)
+		evicted := i < 2
+		if ex.Evicted != evicted || (ex.Request.Body == nil) != evicted || (ex.Response.Body == nil) != evicted {
+			t.Errorf("exchange %d: evicted=%v body=%q", i, ex.Evicted, ex.Request.Body)
+		}
+	}
+	sess, _ := s.Session(SessionKey{"generic", "g"})
+	if len(sess.Turns) != 5 {
+		t.Errorf("turns must survive eviction: %d", len(sess.Turns))
+	}
+}
+
+func TestSnapshotsDoNotChangeUnderTheReader(t *testing.T) {
+	s := NewStore(StoreOptions{MaxBodies: 1})
+	first := newEx(s, "generic", "g", 0)
+	first.Response = &Response{Status: 200, Body: []byte("ok")}
+	s.Add(first)
+	snap, _ := s.Exchange(first.ID)
+	s.Add(newEx(s, "generic", "g", time.Second)) // evicts the first
+	if snap.Evicted || string(snap.Response.Body) != "ok" || snap.Request.Body == nil {
+		t.Fatal("eviction reached into a snapshot taken before it")
+	}
+}
+
+func TestSubscriptionCoalescesAndKeepsOrder(t *testing.T) {
+	s := NewStore(StoreOptions{})
+	sub := s.Subscribe()
+	defer sub.Close()
+	a, b := newEx(s, "generic", "g", 0), newEx(s, "generic", "g", time.Second)
+	s.Add(a)
+	s.Add(b)
+	s.Update(a.ID, func(e *Exchange) { e.State = StateResponded })
+	select {
+	case <-sub.Ready():
+	default:
+		t.Fatal("no ready signal after changes")
+	}
+	got := sub.Drain()
+	if len(got) != 2 || got[0].Exchange.ID != a.ID || got[1].Exchange.ID != b.ID {
+		t.Fatalf("changes = %+v", got)
+	}
+	if !got[0].New || got[0].Exchange.State != StateResponded {
+		t.Errorf("coalesced change lost New or the latest state: %+v", got[0])
+	}
+	s.Update(a.ID, func(e *Exchange) { e.Notes = e.WithNote("later") })
+	got = sub.Drain()
+	if len(got) != 1 || got[0].New {
+		t.Fatalf("after drain: %+v", got)
+	}
+	sub.Close()
+	s.Add(newEx(s, "generic", "g", 2*time.Second))
+	if len(sub.Drain()) != 0 {
+		t.Error("closed subscription still collects")
+	}
+}
+
+func TestStoreConcurrentUse(t *testing.T) {
+	s := NewStore(StoreOptions{MaxBodies: 50})
+	sub := s.Subscribe()
+	var wg sync.WaitGroup
+	const writers, each = 8, 200
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				ex := newEx(s, "generic", fmt.Sprint("s", w), time.Duration(i)*time.Millisecond, Turn{Role: RoleUser, Text: "x"})
+				s.Add(ex)
+				s.Update(ex.ID, func(e *Exchange) { e.State = StateResponded; e.Response = &Response{Status: 200} })
+			}
+		}()
+	}
+	seen := make(map[ExchangeID]bool)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for len(seen) < writers*each {
+			<-sub.Ready()
+			for _, c := range sub.Drain() {
+				seen[c.Exchange.ID] = true
+				_ = len(c.Exchange.Turns)
+			}
+		}
+	}()
+	for range 50 {
+		for _, sess := range s.Sessions() {
+			_ = len(sess.Turns)
+		}
+	}
+	wg.Wait()
+	<-done
+	if c := s.Counts(); c.Exchanges != writers*each || c.Sessions != writers {
+		t.Fatalf("counts = %+v", c)
+	}
+}
+
+func TestAddKeepsIDsAhead(t *testing.T) {
+	s := NewStore(StoreOptions{FirstID: 10})
+	if id := s.NextID(); id != 10 {
+		t.Fatalf("first id = %v", id)
+	}
+	s.Add(&Exchange{ID: 42, Platform: "generic"})
+	if id := s.NextID(); id != 43 {
+		t.Fatalf("next id after adding #42 = %v, want #43", id)
+	}
+}

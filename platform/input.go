@@ -1,0 +1,207 @@
+package platform
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/tidwall/gjson"
+
+	"hark/model"
+)
+
+// shape is what a request body is, as far as classification cares.
+type shape uint8
+
+const (
+	shapeJSON  shape = iota + 1 // valid JSON
+	shapeEmpty                  // no body, or only white space
+	shapeOther                  // anything else: malformed JSON, form, text, binary
+)
+
+// input is a request prepared once for every profile's rules.
+type input struct {
+	req     *model.Request
+	secrets Secrets
+	shape   shape
+	json    string     // the JSON body as text (a UTF-8 byte order mark removed)
+	form    url.Values // the fields of a form-encoded body
+	notes   []string
+
+	quietTimes bool // unreadable times are not worth a note (the generic profile's guesses)
+
+	queryVals url.Values // parsed on first use
+	top       []member   // the top-level members of a JSON object body, read on first use
+	topRead   bool
+	topBuf    [32]member // room for top, so that typical bodies index without allocating
+}
+
+// member is one top-level member of a JSON object body: its key and its raw
+// JSON value.
+type member struct {
+	key, raw string
+}
+
+func newInput(req *model.Request, secrets Secrets) *input {
+	in := &input{req: req, secrets: secrets}
+	if req.Truncated {
+		if req.Size > int64(len(req.Body)) {
+			in.note(fmt.Sprintf("body cut at %d bytes by the size limit (the client sent %d): hark read only what it kept", len(req.Body), req.Size))
+		} else {
+			in.note(fmt.Sprintf("body cut at %d bytes by the size limit: hark read only what it kept", len(req.Body)))
+		}
+	}
+	in.readBody()
+	return in
+}
+
+func (in *input) note(s string) { in.notes = append(in.notes, s) }
+
+// get reads a path of the JSON body (a non-existing result when the body is
+// not JSON). Profiles ask for dozens of paths, most of them absent, so the
+// top-level members are indexed in one pass and a path only scans the
+// member it starts with; reading each path from the start of the body
+// costs ten times more on real payloads.
+func (in *input) get(path string) gjson.Result {
+	if in.shape != shapeJSON {
+		return gjson.Result{}
+	}
+	if !in.topRead {
+		in.topRead = true
+		in.top = in.topBuf[:0]
+		if root := gjson.Parse(in.json); root.IsObject() {
+			root.ForEach(func(k, v gjson.Result) bool {
+				in.top = append(in.top, member{k.Str, v.Raw})
+				return true
+			})
+		}
+	}
+	head, rest, nested := strings.Cut(path, ".")
+	for i := range in.top {
+		if in.top[i].key == head {
+			if nested {
+				return gjson.Get(in.top[i].raw, rest)
+			}
+			return gjson.Parse(in.top[i].raw)
+		}
+	}
+	return gjson.Result{}
+}
+
+// root is the body as a node for turn rules.
+func (in *input) root() node { return node{in: in} }
+
+// node is where a turn rule reads: the whole body (through its index) or
+// an element of an array in it.
+type node struct {
+	in *input
+	r  gjson.Result
+}
+
+func (n node) get(path string) gjson.Result {
+	if n.in != nil {
+		return n.in.get(path)
+	}
+	return n.r.Get(path)
+}
+
+var bom = []byte{0xEF, 0xBB, 0xBF}
+
+// readBody decides the body's shape and says what is odd about it.
+func (in *input) readBody() {
+	body := in.req.Body
+	if bytes.HasPrefix(body, bom) {
+		body = body[len(bom):]
+		in.note("body starts with a UTF-8 byte order mark")
+	}
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
+		in.shape = shapeEmpty
+		if len(body) > 0 {
+			in.note("body is only white space")
+		} else if m := strings.ToUpper(in.req.Method); m == http.MethodPost || m == http.MethodPut || m == http.MethodPatch {
+			in.note("empty body")
+		}
+		return
+	}
+	if gjson.ValidBytes(body) {
+		in.shape = shapeJSON
+		in.json = string(body)
+		if trimmed[0] == '[' {
+			in.note(fmt.Sprintf("body is a JSON array of %d items (a batch?): hark reads objects, so it shows the array as is", gjson.Get(in.json, "#").Int()))
+		}
+		return
+	}
+	in.shape = shapeOther
+	in.note(describeNonJSON(body, trimmed, in.req.Header("Content-Type"), &in.form))
+}
+
+// describeNonJSON says in plain words what a body that is not valid JSON
+// is, and parses form fields so that session ids can still be found.
+func describeNonJSON(body, trimmed []byte, contentType string, form *url.Values) string {
+	media, _, _ := mime.ParseMediaType(contentType)
+	looksJSON := trimmed[0] == '{' || trimmed[0] == '[' || strings.HasSuffix(media, "json")
+	switch {
+	case looksJSON:
+		return "body is not valid JSON: " + jsonError(body)
+	case media == "application/x-www-form-urlencoded":
+		vals, err := url.ParseQuery(string(body))
+		*form = vals
+		if err != nil {
+			return fmt.Sprintf("body is not JSON: form data that does not fully parse (%d bytes)", len(body))
+		}
+		return fmt.Sprintf("body is not JSON: form data with %d fields", len(vals))
+	case media == "multipart/form-data":
+		return fmt.Sprintf("body is not JSON: multipart form data (%d bytes)", len(body))
+	case isText(body):
+		if media != "" {
+			return fmt.Sprintf("body is not JSON: %s text (%d bytes)", media, len(body))
+		}
+		return fmt.Sprintf("body is not JSON: text (%d bytes)", len(body))
+	}
+	sniffed, _, _ := mime.ParseMediaType(http.DetectContentType(body))
+	return fmt.Sprintf("body is not JSON: binary data, looks like %s (%d bytes)", sniffed, len(body))
+}
+
+// jsonError describes why a body is not valid JSON, with the byte offset
+// when encoding/json can tell it.
+func jsonError(body []byte) string {
+	var raw json.RawMessage
+	err := json.Unmarshal(body, &raw)
+	var syn *json.SyntaxError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Sprintf("%s (at byte %d)", syn.Error(), syn.Offset)
+	case err != nil:
+		return err.Error()
+	}
+	// encoding/json accepts what gjson rejects only in corner cases, such
+	// as invalid UTF-8 inside strings.
+	if !utf8.Valid(body) {
+		return "it holds invalid UTF-8"
+	}
+	return "it does not parse"
+}
+
+// isText reports whether b is UTF-8 without control characters other than
+// white space.
+func isText(b []byte) bool {
+	if !utf8.Valid(b) {
+		return false
+	}
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+			return false
+		}
+		if c == 0x7f {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,98 @@
+// Package platform knows each conversational-AI platform's webhooks: how to
+// recognize a request, find its session, kind and turns; what response the
+// platform expects and how fast; how it signs requests; and what realistic
+// conversations of it look like, for the simulator. It does no I/O.
+package platform
+
+import (
+	"math/rand/v2"
+	"time"
+
+	"hark/model"
+)
+
+// Secrets maps a profile name (navtalk, chatbot, moveo, generic) to the secret
+// given with --secret NAME=SECRET: ChatBot.com's verification token, Moveo's
+// webhook verification token.
+type Secrets map[string]string
+
+// Classification is what a profile recognized in a request.
+type Classification struct {
+	Platform  string // profile name
+	Kind      string // one of the profile's Kinds
+	SessionID string // "" when the request carries none
+	Turns     []model.Turn
+	Record    bool // Turns are a complete session record (NavTalk session delivery)
+	Consumed  bool // the platform acts on the response body
+	Deadline  time.Duration
+	Signature model.Signature
+	Notes     []string // what was odd: malformed JSON, not JSON, missing fields...
+
+	// challenge is the value of a ChatBot.com verification GET, so that
+	// DefaultResponse can answer the handshake like Challenge does.
+	challenge string
+}
+
+// Profile describes one platform.
+type Profile struct {
+	Name         string // short name used in flags and records: navtalk, chatbot, moveo, generic
+	Title        string // NavTalk, ChatBot.com, Moveo.ai, Generic JSON
+	Docs         string // URL of the platform's webhook documentation
+	Paths        []PathHint
+	Kinds        []Kind
+	MaxResponse  int    // response size limit in bytes; 0 = none known
+	Verification string // how requests are verified, in one sentence
+	Unverified   []string
+
+	profileRules // how to recognize and read requests (profile.go)
+}
+
+// PathHint is a URL path to paste into the platform's console.
+type PathHint struct {
+	Path string // e.g. /api/webhook/message
+	What string // what the platform sends there
+}
+
+// Kind is one kind of webhook a platform sends.
+type Kind struct {
+	Name      string
+	Title     string
+	Consumed  bool
+	Deadline  time.Duration // how long the platform waits for the response, when Consumed
+	Default   Template      // the pass-through default response
+	Templates []Template    // responses the user can insert in the editor
+
+	kindRules // how to read the kind's turns (profile.go)
+}
+
+// Template is a response body a platform accepts.
+type Template struct {
+	Name       string
+	Title      string
+	Status     int
+	Headers    map[string][]string
+	Body       string
+	Unverified bool // the platform's documentation does not settle this shape
+}
+
+// SimRequest is one request of a simulated conversation.
+type SimRequest struct {
+	Kind      string        // the kind of the profile this request is an example of
+	SessionID string        // the conversation's session id, as the platform sends it
+	After     time.Duration // wait since the previous request of the conversation
+	Method    string
+	Path      string
+	RawQuery  string
+	Headers   map[string][]string
+	Body      []byte
+}
+
+// The functions below are the package's contract with the rest of hark.
+var (
+	_ func() []*Profile                                                          = Profiles
+	_ func(string) (*Profile, bool)                                              = Lookup
+	_ func(*model.Request, Secrets) Classification                               = Classify
+	_ func(*model.Request, Secrets) (model.Decision, model.Signature, bool)      = Challenge
+	_ func(Classification) model.Decision                                        = DefaultResponse
+	_ func(string, *rand.Rand, string, time.Time, Secrets) ([]SimRequest, error) = Conversation
+)

@@ -1,0 +1,242 @@
+// Package receiver is the http.Handler every webhook goes through: it reads
+// the request within limits and keeps its raw bytes, has the platform
+// profiles classify it, journals it, publishes it to the store, decides the
+// response (the platform's pass-through default, or what a Responder says:
+// a held decision, a rule, the forward target), writes it, and records what
+// went back. It knows nothing about the terminal.
+package receiver
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"hark/model"
+	"hark/platform"
+)
+
+// DefaultMaxBody is the request body limit: past it, 413.
+const DefaultMaxBody = 1 << 20
+
+// Journal keeps the history. WriteRequest returns once the request record is
+// durable; WriteResponse may return before its record reaches the disk.
+type Journal interface {
+	WriteRequest(ex *model.Exchange) error
+	WriteResponse(ex *model.Exchange) error
+}
+
+// Responder chooses the response of an exchange after its request is
+// journaled and published: it may hold the exchange for the user, apply a
+// rule or ask the forward target. proposal is the profile's pass-through
+// default. ctx ends when the platform hangs up.
+type Responder interface {
+	Respond(ctx context.Context, ex model.Exchange, proposal model.Decision) model.Decision
+}
+
+// Config wires a Receiver.
+type Config struct {
+	Store     *model.Store
+	Journal   Journal // nil: no journal
+	Secrets   platform.Secrets
+	MaxBody   int64 // 0: DefaultMaxBody
+	Responder Responder
+	Now       func() time.Time
+	Logger    *slog.Logger
+}
+
+// Receiver is the webhook endpoint.
+type Receiver struct {
+	cfg Config
+
+	journalErr sync.Once // a failing journal is logged once, and noted on every exchange
+}
+
+// New returns a receiver; Store is required.
+func New(cfg Config) *Receiver {
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = DefaultMaxBody
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Receiver{cfg: cfg}
+}
+
+// allowed lists the methods answered as webhooks (and the ChatBot.com GET).
+const allowed = "GET, HEAD, OPTIONS, POST, PUT, PATCH"
+
+func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := rc.cfg.Now()
+	ex := &model.Exchange{
+		ID:       rc.cfg.Store.NextID(),
+		Received: start,
+		State:    model.StateReceived,
+	}
+	body, size, truncated, readErr := rc.readBody(w, r)
+	ex.Request = model.Request{
+		Method:     r.Method,
+		Path:       r.URL.EscapedPath(),
+		RawQuery:   r.URL.RawQuery,
+		Proto:      r.Proto,
+		Host:       r.Host,
+		RemoteAddr: r.RemoteAddr,
+		Headers:    map[string][]string(r.Header.Clone()),
+		Body:       body,
+		Size:       size,
+		Truncated:  truncated,
+	}
+	ex.Timings.Read = rc.cfg.Now().Sub(start)
+
+	decision, final := rc.classify(ex, readErr)
+
+	rc.journalRequest(ex)
+	snapshot := *ex
+	rc.cfg.Store.Add(ex) // the store owns ex from here on
+
+	if final == "" && rc.cfg.Responder != nil {
+		decision = rc.cfg.Responder.Respond(r.Context(), snapshot, decision)
+	}
+	if final == "" {
+		final = model.StateResponded
+		if decision.Source == model.SourceFallback {
+			final = model.StateFallback
+		}
+	}
+	var undelivered string
+	if err := writeDecision(w, decision); err != nil {
+		final = model.StateFailed
+		undelivered = "response not delivered: " + err.Error()
+	}
+	rc.finish(snapshot.ID, decision, final, undelivered, start)
+}
+
+// readBody reads at most MaxBody bytes. A larger body is cut at the limit
+// (what arrived is still recorded) and the rest is not read.
+func (rc *Receiver) readBody(w http.ResponseWriter, r *http.Request) (body []byte, size int64, truncated bool, err error) {
+	limit := rc.cfg.MaxBody
+	if r.ContentLength > limit {
+		body, err = io.ReadAll(io.LimitReader(r.Body, limit))
+		return body, r.ContentLength, true, err
+	}
+	body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return body, int64(len(body)), true, nil
+	}
+	return body, int64(len(body)), false, err
+}
+
+// classify fills in what the profiles recognize and returns the proposed
+// response. A non-empty state means the response is settled without asking
+// the Responder (a rejection, or the ChatBot.com handshake).
+func (rc *Receiver) classify(ex *model.Exchange, readErr error) (model.Decision, model.State) {
+	req := &ex.Request
+	c := platform.Classify(req, rc.cfg.Secrets)
+	ex.Platform, ex.Kind, ex.SessionID = c.Platform, c.Kind, c.SessionID
+	ex.Turns, ex.Record, ex.Consumed, ex.Deadline = c.Turns, c.Record, c.Consumed, c.Deadline
+	ex.Signature, ex.Notes = c.Signature, c.Notes
+	for i := range ex.Turns {
+		if ex.Turns[i].Time.IsZero() {
+			ex.Turns[i].Time = ex.Received // the platform gave no time: when it arrived
+		}
+	}
+
+	switch {
+	case readErr != nil:
+		ex.Notes = ex.WithNote("reading the body failed: " + readErr.Error())
+		return plain(http.StatusBadRequest, "hark: could not read the request body\n"), model.StateRejected
+	case req.Truncated:
+		ex.Notes = ex.WithNote("body larger than the " + strconv.FormatInt(rc.cfg.MaxBody, 10) + "-byte limit (--max-body): answered 413")
+		return plain(http.StatusRequestEntityTooLarge, "hark: request body larger than "+strconv.FormatInt(rc.cfg.MaxBody, 10)+" bytes\n"), model.StateRejected
+	}
+	if d, sig, ok := platform.Challenge(req, rc.cfg.Secrets); ok {
+		ex.Signature = sig
+		return d, model.StateResponded
+	}
+	switch ex.Request.Method {
+	case http.MethodPost, http.MethodPut, http.MethodPatch:
+		return platform.DefaultResponse(c), ""
+	case http.MethodGet, http.MethodHead:
+		return plain(http.StatusOK, "hark is listening: send webhooks here with POST\n"), model.StateResponded
+	case http.MethodOptions:
+		d := plain(http.StatusNoContent, "")
+		d.Headers["Allow"] = []string{allowed}
+		return d, model.StateResponded
+	}
+	ex.Notes = ex.WithNote("method " + ex.Request.Method + " is not a webhook method: answered 405")
+	d := plain(http.StatusMethodNotAllowed, "hark: method not allowed; webhooks are POSTed\n")
+	d.Headers["Allow"] = []string{allowed}
+	return d, model.StateRejected
+}
+
+func plain(status int, body string) model.Decision {
+	return model.Decision{
+		Status:  status,
+		Headers: map[string][]string{"Content-Type": {"text/plain; charset=utf-8"}},
+		Body:    []byte(body),
+		Source:  model.SourceDefault,
+	}
+}
+
+// journalRequest makes the request record durable before anything is
+// answered. A failing journal never stops the platform from getting its
+// response: it is logged once and noted on the exchange.
+func (rc *Receiver) journalRequest(ex *model.Exchange) {
+	if rc.cfg.Journal == nil {
+		return
+	}
+	begin := rc.cfg.Now()
+	err := rc.cfg.Journal.WriteRequest(ex)
+	ex.Timings.Journal = rc.cfg.Now().Sub(begin)
+	if err != nil {
+		ex.Notes = ex.WithNote("not journaled: " + err.Error())
+		rc.journalErr.Do(func() { rc.cfg.Logger.Error("journal write failed; exchanges are no longer recorded on disk", "err", err) })
+	}
+}
+
+func writeDecision(w http.ResponseWriter, d model.Decision) error {
+	h := w.Header()
+	for k, vs := range d.Headers {
+		h[http.CanonicalHeaderKey(k)] = vs
+	}
+	h.Set("Content-Length", strconv.Itoa(len(d.Body)))
+	status := d.Status
+	if status < 100 || status > 999 {
+		status = http.StatusOK
+	}
+	w.WriteHeader(status)
+	if len(d.Body) == 0 || status == http.StatusNoContent || status == http.StatusNotModified {
+		return nil
+	}
+	_, err := w.Write(d.Body)
+	return err
+}
+
+// finish records what went back, in the store and in the journal.
+func (rc *Receiver) finish(id model.ExchangeID, d model.Decision, state model.State, note string, start time.Time) {
+	total := rc.cfg.Now().Sub(start)
+	resp := d.Response()
+	var final model.Exchange
+	rc.cfg.Store.Update(id, func(ex *model.Exchange) {
+		ex.State = state
+		ex.Response = resp
+		ex.Timings.Total = total
+		if note != "" {
+			ex.Notes = ex.WithNote(note)
+		}
+		final = *ex
+	})
+	if rc.cfg.Journal != nil {
+		if err := rc.cfg.Journal.WriteResponse(&final); err != nil {
+			rc.journalErr.Do(func() { rc.cfg.Logger.Error("journal write failed; exchanges are no longer recorded on disk", "err", err) })
+		}
+	}
+}

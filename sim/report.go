@@ -1,0 +1,183 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"net"
+	"net/url"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Report sums up a run.
+type Report struct {
+	Sent     int            // requests that went out (and got a response or an error)
+	OK       int            // answered 2xx
+	Failed   int            // answered otherwise, or failed before a response
+	Sessions int            // conversations started
+	Status   map[int]int    // responses by status code
+	Errors   map[string]int // requests that got no response, by cause
+	Kinds    map[string]int // requests by "platform/kind"
+
+	P50, P90, P99, Max time.Duration // latency: request sent → response body read
+	Elapsed            time.Duration
+	Throughput         float64 // requests per second over Elapsed
+}
+
+// stats accumulate a run's results.
+type stats struct {
+	sent, ok, failed int
+	status           map[int]int
+	errors           map[string]int
+	kinds            map[string]int
+	latency          histogram
+}
+
+func newStats() stats {
+	return stats{status: map[int]int{}, errors: map[string]int{}, kinds: map[string]int{}}
+}
+
+func (s *stats) add(r *Result) {
+	s.sent++
+	if r.OK() {
+		s.ok++
+	} else {
+		s.failed++
+	}
+	if r.Err != nil {
+		s.errors[errorCause(r.Err)]++
+	} else {
+		s.status[r.Status]++
+		s.latency.add(r.Latency)
+	}
+	s.kinds[r.Platform+"/"+r.Kind]++
+}
+
+func (r *runner) report(elapsed time.Duration) Report {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := &r.stats
+	rep := Report{
+		Sent: s.sent, OK: s.ok, Failed: s.failed, Sessions: int(r.sessions.Load()),
+		Status: maps.Clone(s.status), Errors: maps.Clone(s.errors), Kinds: maps.Clone(s.kinds),
+		P50: s.latency.quantile(0.50), P90: s.latency.quantile(0.90), P99: s.latency.quantile(0.99),
+		Max:     s.latency.max,
+		Elapsed: elapsed,
+	}
+	if elapsed > 0 {
+		rep.Throughput = float64(s.sent) / elapsed.Seconds()
+	}
+	return rep
+}
+
+// errorCause names why a request got no response, in words that group
+// alike failures: the URL and addresses are left out.
+func errorCause(err error) string {
+	var dns *net.DNSError
+	var ne net.Error
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "connection reset"
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		return "timeout"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "connection closed before the response"
+	case errors.As(err, &dns):
+		return "DNS: " + dns.Err
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	msg := err.Error()
+	if len(msg) > 80 {
+		msg = msg[:80] + "…"
+	}
+	return msg
+}
+
+// String is the report as Write prints it.
+func (r Report) String() string {
+	var b strings.Builder
+	r.Write(&b)
+	return b.String()
+}
+
+// Write prints the report as a small table.
+func (r Report) Write(w io.Writer) error {
+	var b strings.Builder
+	row := func(label, format string, args ...any) {
+		fmt.Fprintf(&b, "%-10s %s\n", label, fmt.Sprintf(format, args...))
+	}
+	row("sent", "%d requests in %s (%.1f req/s), %d conversations", r.Sent, roundDur(r.Elapsed), r.Throughput, r.Sessions)
+	row("ok", "%d", r.OK)
+	row("failed", "%d", r.Failed)
+	if len(r.Status) > 0 {
+		codes := slices.Sorted(maps.Keys(r.Status))
+		parts := make([]string, len(codes))
+		for i, c := range codes {
+			parts[i] = fmt.Sprintf("%d ×%d", c, r.Status[c])
+		}
+		row("status", "%s", strings.Join(parts, "  "))
+	}
+	if len(r.Errors) > 0 {
+		causes := slices.Sorted(maps.Keys(r.Errors))
+		slices.SortStableFunc(causes, func(a, b string) int { return r.Errors[b] - r.Errors[a] })
+		for i, c := range causes {
+			label := ""
+			if i == 0 {
+				label = "errors"
+			}
+			row(label, "%s ×%d", c, r.Errors[c])
+		}
+	}
+	if r.Sent-sumValues(r.Errors) > 0 {
+		row("latency", "p50 %s  p90 %s  p99 %s  max %s", roundDur(r.P50), roundDur(r.P90), roundDur(r.P99), roundDur(r.Max))
+	}
+	if len(r.Kinds) > 0 {
+		kinds := slices.Sorted(maps.Keys(r.Kinds))
+		for i, k := range kinds {
+			label := ""
+			if i == 0 {
+				label = "by kind"
+			}
+			row(label, "%-28s %d", k, r.Kinds[k])
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func sumValues(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+// roundDur keeps three significant digits or so.
+func roundDur(d time.Duration) time.Duration {
+	switch {
+	case d >= 10*time.Second:
+		return d.Round(100 * time.Millisecond)
+	case d >= time.Second:
+		return d.Round(10 * time.Millisecond)
+	case d >= 10*time.Millisecond:
+		return d.Round(100 * time.Microsecond)
+	case d >= time.Millisecond:
+		return d.Round(10 * time.Microsecond)
+	case d >= 10*time.Microsecond:
+		return d.Round(100 * time.Nanosecond)
+	case d >= time.Microsecond:
+		return d.Round(10 * time.Nanosecond)
+	}
+	return d
+}

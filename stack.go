@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"hark/journal"
+	"hark/model"
+	"hark/platform"
+	"hark/receiver"
+)
+
+// stackConfig is what the receiving side needs, from flags.
+type stackConfig struct {
+	flags   receiverFlags
+	secrets platform.Secrets
+	maxBody int64
+	now     func() time.Time
+	logger  *slog.Logger
+	// notice is where start-up facts go (journal path, URLs): stderr.
+	notice io.Writer
+}
+
+// stack is a running receiver: journal, store, handler and the listener it
+// is served on.
+type stack struct {
+	store    *model.Store
+	journal  *journal.Writer // nil with --no-journal
+	receiver *receiver.Receiver
+	endpoint *endpoint
+}
+
+// openStack opens the journal and builds the store and the receiver; it
+// does not listen yet.
+func openStack(cfg stackConfig) (*stack, error) {
+	st := &stack{}
+	var firstID model.ExchangeID = 1
+	if !cfg.flags.noJournal {
+		path := cfg.flags.journal
+		if path == "" {
+			p, err := journal.DefaultPath(cfg.now())
+			if err != nil {
+				return nil, fmt.Errorf("cannot place the journal (use --journal FILE or --no-journal): %w", err)
+			}
+			path = p
+		}
+		w, err := journal.Open(path, journal.Options{Fast: cfg.flags.fast, Now: cfg.now, Version: versionString()})
+		if err != nil {
+			return nil, fmt.Errorf("cannot open the journal: %w", err)
+		}
+		st.journal = w
+		firstID = w.LastID() + 1
+		fmt.Fprintf(cfg.notice, "hark: journal %s\n", w.Path())
+	} else {
+		fmt.Fprintln(cfg.notice, "hark: no journal (--no-journal): exchanges are kept in memory only")
+	}
+	st.store = model.NewStore(model.StoreOptions{FirstID: firstID})
+	rcfg := receiver.Config{
+		Store:   st.store,
+		Secrets: cfg.secrets,
+		MaxBody: cfg.maxBody,
+		Now:     cfg.now,
+		Logger:  cfg.logger,
+	}
+	if st.journal != nil {
+		rcfg.Journal = st.journal
+	}
+	st.receiver = receiver.New(rcfg)
+	return st, nil
+}
+
+// close ends the stack: the server first, so in-flight exchanges finish and
+// are journaled, then the journal.
+func (st *stack) close(ctx context.Context) error {
+	var errs []error
+	if st.endpoint != nil {
+		errs = append(errs, st.endpoint.close(ctx))
+	}
+	if st.journal != nil {
+		errs = append(errs, st.journal.Close())
+	}
+	return errors.Join(errs...)
+}
+
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	return "dev"
+}
+
+// serveErr reports a server that stopped on its own.
+func serveErr(err error) error {
+	if err == nil || errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return fmt.Errorf("the receiver stopped: %w", err)
+}

@@ -1,0 +1,195 @@
+package tui
+
+import (
+	"strconv"
+	"time"
+
+	"charm.land/lipgloss/v2"
+
+	"hark/model"
+	"hark/sanitize"
+)
+
+// Drawing one block of the transcript: an exchange's header line, the turns
+// it carried, its notes, and a session record's comparison with the live
+// events.
+
+// renderBlock draws one exchange and what it carried, w cells wide (the
+// gutter excluded).
+func (m *Model) renderBlock(e *sessionEntry, r *exRow, turns []model.Turn, w int) []string {
+	st := m.st
+	lines := []string{m.blockHeader(r, w)}
+	headClock := m.clock(r.received)
+	const indent = 9 // "15:04:05 "
+	for _, t := range turns {
+		tc := m.clock(t.Time)
+		if t.Time.IsZero() || tc == headClock {
+			tc = "        "
+		}
+		if t.Marker != "" && t.Text == "" {
+			lines = append(lines, fit(st.muted.Render(tc+" ── session "+oneLine(t.Marker)+" ──"), w))
+			continue
+		}
+		label := fitRight(roleLabel(string(t.Role)), 4)
+		textW := max(w-indent-5, 8)
+		parts := wrap(sanitize.Text(t.Text), textW)
+		if len(parts) > maxTurnLines { // a flood of text stays one screen
+			more := len(parts) - maxTurnLines + 1
+			parts = append(parts[:maxTurnLines-1:maxTurnLines-1], st.muted.Render("… "+plural(more, "more line")+": enter inspects"))
+		}
+		for i, part := range parts {
+			if i == 0 {
+				lines = append(lines, fit(st.muted.Render(tc)+" "+st.role(string(t.Role)).Render(label)+" "+part, w))
+			} else {
+				lines = append(lines, fit(spaces(indent+5)+part, w))
+			}
+		}
+	}
+	d := e.sess.Record
+	isRecord := r.record && d != nil && d.Exchange == r.id
+	for _, n := range r.notes {
+		if isRecord && n == d.Summary() {
+			continue // the record's own lines below say it
+		}
+		for i, part := range wrap("ⓘ "+oneLine(n), max(w-indent, 8)) {
+			if i > 0 {
+				part = "  " + part
+			}
+			lines = append(lines, fit(spaces(indent)+st.muted.Render(part), w))
+		}
+	}
+	if isRecord {
+		lines = append(lines, m.recordLines(d, w, indent)...)
+	}
+	return lines
+}
+
+// blockHeader is an exchange's one-line summary: time, method, path, then
+// status, latency, kind, signature and state on the right.
+func (m *Model) blockHeader(r *exRow, w int) string {
+	st := m.st
+	pad := 0 // on wide panes the status stays near the path, easier to scan
+	if w > maxHeaderW {
+		pad, w = w-maxHeaderW, maxHeaderW
+	}
+	// The right side is laid out in columns (status, latency, kind) so they
+	// line up from one exchange to the next; flags follow.
+	wide := w >= 70
+	var status, lat string
+	switch {
+	case r.status == 0 && (r.state == model.StateRejected || r.state == model.StateFailed):
+		status = st.err.Render("✗")
+	case r.status == 0:
+		status = st.muted.Render("…")
+	default:
+		status = m.statusStyle(r).Render(strconv.Itoa(r.status))
+	}
+	if lat == "" {
+		lat = st.muted.Render(latency(r.total))
+	}
+	right := fitRight(status, 4) + fitLeft(lat, 6)
+	if r.state == model.StateHeld { // one cell: the pause and the time left
+		right = fitRight(st.warn.Render(pick(wide, "⏸ held ", "⏸ ")+countdown(r.held.Sub(m.now()))), 10)
+	}
+	if wide {
+		right += " " + fitRight(st.info.Render(trunc(r.kind, 14)), 14)
+	}
+	var flags []string
+	switch r.state {
+	case model.StateFallback:
+		flags = append(flags, st.warn.Render(pick(wide, "fallback", "fb")))
+	case model.StateRejected, model.StateFailed:
+		flags = append(flags, st.err.Render(pick(wide, string(r.state), "✗")))
+	}
+	switch r.sig {
+	case model.SigValid:
+		flags = append(flags, st.ok.Render(pick(wide, "sig ✓", "✓")))
+	case model.SigInvalid, model.SigMissing:
+		flags = append(flags, st.err.Render(pick(wide, "sig ✗", "✗")))
+	case model.SigUnchecked:
+		flags = append(flags, st.muted.Render(pick(wide, "sig ?", "?")))
+	}
+	if len(flags) > 0 {
+		right += " " + joinSp(flags, " ")
+	}
+	left := st.muted.Render(m.clock(r.received)) + " " + st.accent.Render("→") + " " + st.bold.Render(r.method) + " "
+	room := w - width(left) - width(right) - 1
+	if room < 6 {
+		right = trunc(right, max(w-width(left)-7, 1))
+		room = w - width(left) - width(right) - 1
+	}
+	line := left + trunc(r.path, max(room, 1))
+	return fit(line+spaces(w-width(line)-width(right))+right, w) + spaces(pad)
+}
+
+func pick(wide bool, long, short string) string {
+	if wide {
+		return long
+	}
+	return short
+}
+
+// maxHeaderW is the widest an exchange's header line is laid out.
+const maxHeaderW = 100
+
+// statusStyle colours a status code by class.
+func (m *Model) statusStyle(r *exRow) lipgloss.Style {
+	switch {
+	case r.failed || r.status >= 500:
+		return m.st.err
+	case r.status >= 400:
+		return m.st.warn
+	case r.status >= 200 && r.status < 300:
+		return m.st.ok
+	}
+	return m.st.muted
+}
+
+// recordLines describe how a delivered session record compares with the
+// live events: turns missing live (−), seen only live (+), and changed (~).
+func (m *Model) recordLines(d *model.RecordDiff, w, indent int) []string {
+	st := m.st
+	var out []string
+	head := "≡ " + d.Summary() + " (" + plural(d.Matched, "turn") + " matched)"
+	hs := st.ok
+	if !d.Clean() {
+		hs = st.warn
+	}
+	for i, part := range wrap(head, max(w-indent-2, 8)) {
+		if i > 0 {
+			part = "  " + part
+		}
+		out = append(out, fit(spaces(indent)+hs.Render(part), w))
+	}
+	item := func(mark string, ms lipgloss.Style, t model.Turn, prefix string) {
+		text := mark + " " + roleLabel(string(t.Role)) + " " + prefix + oneLine(t.Text)
+		for i, part := range wrap(text, max(w-indent-2, 8)) {
+			if i > 0 {
+				part = "    " + part
+			}
+			out = append(out, fit(spaces(indent+2)+ms.Render(part), w))
+		}
+	}
+	for _, t := range d.Missing {
+		item("−", st.warn, t, "")
+	}
+	for _, t := range d.Extra {
+		item("+", st.info, t, "")
+	}
+	for _, p := range d.Different {
+		item("~", st.warn, p.Live, "live: ")
+		item(" ", st.warn, p.Record, "record: ")
+	}
+	return out
+}
+
+// clock formats a time of day in the monitor's zone.
+func (m *Model) clock(t time.Time) string {
+	if t.IsZero() {
+		return "--:--:--"
+	}
+	return t.In(m.loc).Format("15:04:05")
+}
+
+// fitRight pads s on the right to w cells.
+func fitRight(s string, w int) string { return s + spaces(w-width(s)) }

@@ -1,0 +1,50 @@
+package tui
+
+import (
+	"testing"
+
+	"hark/model"
+)
+
+// Whatever arrives from the network, every view stays exactly the
+// terminal's size and nothing but style sequences reaches the terminal.
+func FuzzRenderUntrusted(f *testing.F) {
+	f.Add("c7f3a1e2", "Hello!", "/api/webhook/message", "a=b", `{"event":"session.created"}`, "X-Note", "v")
+	f.Add("evil\x1b[2J", "red \x1b[31m\u202e \xff", "/p\x1b]52;c;eA==\a", "q=\x9b", "{\"a\":\"\xff\u202e\"}", "X\x1b[1m", "\x07")
+	f.Add("", "", "", "", "", "", "")
+	f.Add("日本語のセッション", "😀👍🏽‍ zero\u200dwidth joiner", "/ü", "ä=ö", `[1,2,3]`, "Ü", "ö")
+	f.Add("x", string(make([]byte, 3000)), "/"+string(make([]byte, 500)), "", "\x00\x01\x02", "A", "\r\n")
+	f.Fuzz(func(t *testing.T, sid, text, path, query, body, hname, hvalue string) {
+		b := newBuilder()
+		b.add(t0, "generic", "message", sid, "POST", path, query, body,
+			[]model.Turn{turn(model.RoleUser, text, t0), {Role: model.Role(text), Marker: text, Time: t0}},
+			func(ex *model.Exchange) {
+				ex.Request.Headers = map[string][]string{hname: {hvalue}}
+				ex.Notes = []string{text}
+				ex.Response.Body = []byte(body)
+			})
+		m := newTestModel(t, b)
+		for _, size := range [][2]int{{80, 24}, {160, 48}} {
+			do(m, sizeMsg(size[0], size[1]))
+			checkFrame(t, screen(m), size[0], size[1])
+			for _, steps := range [][]string{{"tab"}, {"enter"}, {"2"}, {"3"}, {"4"}, {"esc", "v"}, {"v"}} {
+				do(m, keys(steps...)...)
+				checkFrame(t, screen(m), size[0], size[1])
+			}
+		}
+	})
+}
+
+func FuzzParseQuery(f *testing.F) {
+	for _, s := range []string{"", "platform:moveo status:4xx", `"a b" -kind:x`, "-", ":", `"`, "status:", "a:b:c"} {
+		f.Add(s)
+	}
+	row := &exRow{entry: &sessionEntry{}, platform: "moveo", kind: "pre_message", status: 404, state: model.StateHeld,
+		turns: []model.Turn{{Text: "hello"}}}
+	f.Fuzz(func(t *testing.T, s string) {
+		q := parseQuery(s)
+		q.matchRow(row)
+		q.narrows(parseQuery(s + "x"))
+		q.rejects(row.entry)
+	})
+}

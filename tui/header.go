@@ -1,0 +1,118 @@
+package tui
+
+import (
+	"strconv"
+
+	"charm.land/lipgloss/v2"
+)
+
+// The header: what hark is connected to and how it is going (line 1), and
+// the counts, follow mode and anything that wants attention (line 2).
+
+const headerHeight = 2
+
+func (m *Model) renderHeader(w int) []string {
+	st := m.st
+	// Line 1: name, title, tunnel state and URL; intercept mode on the right.
+	left := " " + st.accentBold.Render("hark")
+	if m.opts.Title != "" {
+		left += st.muted.Render(" · " + oneLine(m.opts.Title))
+	}
+	ep := m.endpoint
+	if m.opts.ReadOnly {
+		src := oneLine(m.opts.Source)
+		if src == "" {
+			src = "history"
+		}
+		left += "  " + st.info.Render("▤ "+src) + st.muted.Render(" read-only")
+	} else {
+		state := ep.State
+		if state == "" {
+			state = EndpointConnecting
+		}
+		left += "  " + m.stateStyle(state).Render("● "+state)
+		if ep.URL != "" {
+			left += "  " + st.bold.Render(oneLine(ep.URL))
+		}
+	}
+	var right string
+	if !m.opts.ReadOnly {
+		mode := oneLine(m.intercept)
+		ms := st.muted
+		if mode != InterceptOff {
+			ms = st.warn
+		}
+		right = st.muted.Render("intercept ") + ms.Render(mode) + " "
+	}
+	line1 := spread(left, right, w)
+
+	// Line 2: counts; then a flash message, the tunnel's reason, or the
+	// follow mode and unread log warnings.
+	c := m.counts
+	compact := w < 100
+	count := func(n int, long, short string) string {
+		if compact {
+			return strconv.Itoa(n) + " " + short
+		}
+		return plural(n, long)
+	}
+	parts := " " + count(c.Sessions, "session", "sess") + st.muted.Render(" · ") + count(c.Exchanges, "exchange", "ex")
+	held := count(c.Held, "held", "held")
+	if !compact {
+		held = strconv.Itoa(c.Held) + " held"
+	}
+	if c.Held > 0 {
+		parts += st.muted.Render(" · ") + st.warn.Render("⏸ "+held)
+	} else {
+		parts += st.muted.Render(" · " + held)
+	}
+	errs := count(c.Errors, "error", "err")
+	if c.Errors > 0 {
+		parts += st.muted.Render(" · ") + st.err.Render("✗ "+errs)
+	} else {
+		parts += st.muted.Render(" · " + errs)
+	}
+	var note string
+	switch {
+	case m.flash != "":
+		note = st.info.Render(m.flash)
+	case ep.Reason != "" && ep.State != EndpointOnline && !m.opts.ReadOnly:
+		note = m.stateStyle(ep.State).Render(oneLine(ep.Reason))
+	default:
+		if n := m.logs.unseenWarnings(); n > 0 {
+			note = st.warn.Render(pick(!compact, "L log: "+plural(n, "warning"), "L "+strconv.Itoa(n)+" warn")) + "  "
+		}
+		if !m.ix.filter.empty() && !m.filtering { // while typing, the bar shows it
+			note += st.info.Render("/ ") + trunc(oneLine(m.ix.filter.raw), 24) + "  "
+		}
+		if m.follow {
+			note += st.accent.Render("● follow")
+		} else if !m.opts.ReadOnly {
+			note += st.muted.Render(pick(!compact, "○ follow (f)", "○ follow"))
+		}
+	}
+	line2 := parts
+	if note != "" {
+		room := w - width(parts) - 3
+		if room >= 8 {
+			line2 = parts + spaces(w-width(parts)-min(width(note), room)-1) + trunc(note, room) + " "
+		}
+	}
+	return []string{line1, fit(line2, w)}
+}
+
+// stateStyle colours a tunnel state.
+func (m *Model) stateStyle(state string) lipgloss.Style {
+	st := m.st
+	switch state {
+	case EndpointOnline:
+		return st.ok
+	case EndpointConnecting, EndpointReconnecting:
+		return st.warn
+	case EndpointFailed:
+		return st.err
+	case EndpointLocal:
+		return st.info
+	}
+	return st.muted
+}

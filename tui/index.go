@@ -1,0 +1,469 @@
+package tui
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"hark/model"
+)
+
+// The index is the monitor's own view of the store, kept up to date from the
+// batched changes: the cost of a batch is proportional to the changes in it
+// (plus a pass over the sessions, never over the exchanges). Exchanges are
+// kept as light rows; bodies stay in the store, which may evict them, and are
+// fetched only when the inspector or a copy needs them.
+
+// exRow is what the lists and the transcript need of one exchange. The
+// fields a filter reads come first, so a pass over many rows touches as
+// little memory as it can.
+type exRow struct {
+	matchGen uint32 // filter generation match was computed for
+	match    bool
+	failed   bool
+	status   int
+	path     string // sanitized, with the query
+	kind     string // sanitized
+	method   string // sanitized
+	platform string
+	state    model.State
+	entry    *sessionEntry
+	turns    []model.Turn // the exchange's own turns (shared with the store)
+	notes    []string
+
+	id       model.ExchangeID
+	received time.Time
+	total    time.Duration
+	held     time.Time // HeldUntil while held
+	consumed bool
+	sig      model.SigState
+	record   bool
+	evicted  bool
+	ver      uint32 // bumped on every change, for render caches
+}
+
+// sessionEntry is one session: its latest snapshot, and the monitor's state
+// for it (transcript position, render caches).
+type sessionEntry struct {
+	key      model.SessionKey
+	sess     model.Session // latest snapshot from the store
+	idText   string        // sanitized session id
+	lastSeen time.Time
+	rows     []*exRow // the session's exchanges, in the order they arrived
+	spoken   int      // turns with text among sess.Turns[:spokenAt]
+	spokenAt int
+	// text holds everything plain filter words are matched against in the
+	// session's exchanges, once or more: a word absent from it matches none
+	// of them, which one scan of contiguous memory tells.
+	text strings.Builder
+
+	// Filter state, for the filter generation anyGen: whether some row
+	// matches (the list needs no more), and the exact count, kept for the
+	// transcript's title only when asked for.
+	any      bool
+	anyGen   uint32
+	count    int
+	countKey [2]uint64 // filter generation and session version counted
+
+	// transcript position
+	selEx  model.ExchangeID // selected exchange (0: none yet)
+	anchor int              // the block at the top of the transcript pane
+	offset int              // and its first line shown
+	stick  bool             // keep the transcript scrolled to the bottom
+
+	placed bool // has a place in index.order
+
+	tc   *transcriptCache
+	row  rowCache
+	grid gridCache
+}
+
+type index struct {
+	rows    map[model.ExchangeID]*exRow
+	list    []*exRow          // rows in the order they were created, for filter passes
+	strs    map[string]string // interned method, path and kind texts
+	entries map[model.SessionKey]*sessionEntry
+	order   []*sessionEntry // newest activity first
+	vis     []*sessionEntry // order, filtered
+	newest  time.Time       // the newest exchange received
+	filter  *query
+	gen     uint32 // filter generation
+	// While the filter only narrows (more typed), a row or session found
+	// not to match in any generation from narrowFrom on still does not.
+	narrowFrom uint32
+	memos      []filterMemo // recent filters' results, to come back to
+}
+
+// filterMemo is which sessions a filter matched, and the version each
+// session had then: going back to a filter (backspace) restores it and
+// rescans only the sessions that changed since.
+type filterMemo struct {
+	raw string
+	any map[*sessionEntry]bool
+	ver map[*sessionEntry]uint64
+}
+
+const maxMemos = 32
+
+func newIndex() *index {
+	return &index{
+		rows:    make(map[model.ExchangeID]*exRow),
+		strs:    make(map[string]string),
+		entries: make(map[model.SessionKey]*sessionEntry),
+		filter:  &query{},
+		gen:     1,
+	}
+}
+
+// load fills the index from what the store already holds (a journal opened
+// read-only, or exchanges received before the monitor started).
+func (ix *index) load(store *model.Store) {
+	for _, sess := range store.Sessions() {
+		e := ix.entry(sess.Key)
+		e.sess = sess
+		e.lastSeen = sess.LastSeen
+		for _, id := range sess.Exchanges {
+			if ex, ok := store.Exchange(id); ok {
+				ix.put(&ex)
+			}
+		}
+	}
+	ix.order = ix.order[:0]
+	for _, e := range ix.entries {
+		e.placed = true
+		ix.order = append(ix.order, e)
+	}
+	slices.SortFunc(ix.order, newerFirst)
+	ix.refilter()
+}
+
+// apply folds a batch of changes into the index and returns the sessions
+// that changed.
+func (ix *index) apply(changes []model.Change, store *model.Store) []*sessionEntry {
+	var touched []*sessionEntry
+	seen := make(map[*sessionEntry]bool)
+	for i := range changes {
+		ex := &changes[i].Exchange
+		r := ix.put(ex)
+		if !seen[r.entry] {
+			seen[r.entry] = true
+			touched = append(touched, r.entry)
+		}
+	}
+	var moved []*sessionEntry
+	for _, e := range touched {
+		if snap, ok := store.Session(e.key); ok {
+			e.sess = snap
+		}
+		if !e.placed || e.sess.LastSeen.After(e.lastSeen) {
+			e.lastSeen = e.sess.LastSeen
+			moved = append(moved, e)
+		}
+	}
+	if len(moved) > 0 {
+		ix.reorder(moved)
+	}
+	ix.refilter()
+	return touched
+}
+
+// put records one exchange snapshot, creating its row and session as needed.
+func (ix *index) put(ex *model.Exchange) *exRow {
+	r, isOld := ix.rows[ex.ID]
+	if !isOld {
+		r = &exRow{id: ex.ID, entry: ix.entry(ex.Session())}
+		ix.rows[ex.ID] = r
+		ix.list = append(ix.list, r)
+		r.entry.rows = append(r.entry.rows, r)
+	}
+	oldState, oldStatus, oldNotes := r.state, r.status, len(r.notes)
+	r.received = ex.Received
+	r.method = ix.intern(oneLine(ex.Request.Method))
+	path := oneLine(ex.Request.Path)
+	if ex.Request.RawQuery != "" {
+		path += "?" + oneLine(ex.Request.RawQuery)
+	}
+	r.path = ix.intern(path)
+	r.kind = ix.intern(oneLine(ex.Kind))
+	r.platform = ex.Platform
+	r.state = ex.State
+	r.status = 0
+	if ex.Response != nil {
+		r.status = ex.Response.Status
+	}
+	r.failed = ex.Failed()
+	r.total = ex.Timings.Total
+	r.held = ex.HeldUntil
+	r.consumed = ex.Consumed
+	r.sig = ex.Signature.State
+	r.record = ex.Record
+	r.evicted = ex.Evicted
+	r.turns = ex.Turns
+	r.notes = ex.Notes
+	r.ver++
+	r.entry.addText(r, !isOld, r.state != oldState || !isOld, r.status != oldStatus, len(r.notes) != oldNotes)
+	if ex.Received.After(ix.newest) {
+		ix.newest = ex.Received
+	}
+	// Keep the session's filter state right as the row changes: a match
+	// makes it visible; a row that stops matching may have been the one
+	// that did, so the session is looked at again.
+	if !ix.filter.empty() {
+		was := r.matchGen == ix.gen && r.match
+		r.match, r.matchGen = ix.filter.matchRow(r), ix.gen
+		e := r.entry
+		switch {
+		case r.match:
+			e.any, e.anyGen = true, ix.gen
+		case was:
+			ix.scanSession(e)
+		}
+	}
+	if isOld && r.entry.tc != nil {
+		r.entry.tc.changed(r.id) // a new one is walked to anyway
+	}
+	return r
+}
+
+// spokenTurns counts the session's turns that carry text, counting only
+// the turns added since it last did (turns only ever grow).
+func (e *sessionEntry) spokenTurns() int {
+	for _, t := range e.sess.Turns[min(e.spokenAt, len(e.sess.Turns)):] {
+		if t.Text != "" {
+			e.spoken++
+		}
+	}
+	e.spokenAt = len(e.sess.Turns)
+	return e.spoken
+}
+
+// addText adds what a row newly says to its session's search text: all of
+// it for a new row, else the parts that changed.
+func (e *sessionEntry) addText(r *exRow, all, state, status, notes bool) {
+	t := &e.text
+	add := func(s string) {
+		t.WriteString(s)
+		t.WriteByte('\n')
+	}
+	if all {
+		add(r.method)
+		add(r.path)
+		add(r.kind)
+		for i := range r.turns {
+			add(r.turns[i].Text)
+			add(r.turns[i].Marker)
+		}
+	}
+	if state {
+		add(string(r.state))
+	}
+	if status && r.status != 0 {
+		var b [8]byte
+		t.Write(strconv.AppendInt(b[:0], int64(r.status), 10))
+		t.WriteByte('\n')
+	}
+	if notes || all {
+		for _, n := range r.notes {
+			add(n)
+		}
+	}
+}
+
+// intern shares one copy of texts that repeat across exchanges (methods,
+// paths, kinds): less memory, and filter passes that stay in cache. Past a
+// bound, new texts are no longer interned, so unique paths cannot grow it
+// without end.
+func (ix *index) intern(s string) string {
+	if v, ok := ix.strs[s]; ok {
+		return v
+	}
+	if len(ix.strs) < maxInterned {
+		s = strings.Clone(s)
+		ix.strs[s] = s
+	}
+	return s
+}
+
+const maxInterned = 4096
+
+func (ix *index) entry(key model.SessionKey) *sessionEntry {
+	e, ok := ix.entries[key]
+	if !ok {
+		e = &sessionEntry{key: key, idText: oneLine(key.ID), stick: true}
+		e.sess.Key = key
+		ix.entries[key] = e
+	}
+	return e
+}
+
+// newerFirst orders sessions by their latest activity, newest first; ties
+// keep a stable order by key.
+func newerFirst(a, b *sessionEntry) int {
+	if c := b.lastSeen.Compare(a.lastSeen); c != 0 {
+		return c
+	}
+	return strings.Compare(a.key.String(), b.key.String())
+}
+
+// reorder moves the sessions that saw activity to their new places: they are
+// sorted among themselves and merged with the rest, which stays sorted.
+func (ix *index) reorder(moved []*sessionEntry) {
+	slices.SortFunc(moved, newerFirst)
+	isMoved := make(map[*sessionEntry]bool, len(moved))
+	for _, e := range moved {
+		isMoved[e] = true
+		e.placed = true
+	}
+	out := make([]*sessionEntry, 0, len(ix.order)+len(moved))
+	i := 0
+	for _, e := range ix.order {
+		if isMoved[e] {
+			continue
+		}
+		for i < len(moved) && newerFirst(moved[i], e) <= 0 {
+			out = append(out, moved[i])
+			i++
+		}
+		out = append(out, e)
+	}
+	out = append(out, moved[i:]...)
+	ix.order = out
+}
+
+// refilter recomputes the visible sessions from the order.
+func (ix *index) refilter() {
+	if ix.filter.empty() {
+		ix.vis = ix.order
+		return
+	}
+	vis := make([]*sessionEntry, 0, len(ix.vis))
+	for _, e := range ix.order {
+		if e.anyGen != ix.gen {
+			ix.scanSession(e)
+		}
+		if e.any {
+			vis = append(vis, e)
+		}
+	}
+	ix.vis = vis
+}
+
+// setFilter applies a new filter. Each session is scanned only until one
+// of its exchanges matches, which is all the list needs (the transcript asks
+// about its own rows as it draws them). Typing more only rechecks what still
+// matched; going back to an earlier filter restores its result.
+func (ix *index) setFilter(q *query) {
+	prev := ix.filter
+	ix.remember()
+	ix.filter = q
+	ix.gen++
+	switch {
+	case q.narrows(prev):
+		if ix.narrowFrom == 0 {
+			ix.narrowFrom = ix.gen - 1
+		}
+	default:
+		ix.narrowFrom = 0
+	}
+	for _, e := range ix.entries {
+		if e.tc != nil {
+			e.tc.reset()
+		}
+	}
+	if m := ix.memo(q.raw); m != nil && !q.empty() {
+		for _, e := range ix.order {
+			if v, ok := m.ver[e]; ok && v == e.sess.Version {
+				e.any, e.anyGen = m.any[e], ix.gen
+			}
+		}
+	}
+	ix.refilter()
+}
+
+// remember keeps the current filter's result among the memos.
+func (ix *index) remember() {
+	q := ix.filter
+	if q.empty() || ix.memo(q.raw) != nil {
+		return
+	}
+	m := filterMemo{raw: q.raw, any: make(map[*sessionEntry]bool), ver: make(map[*sessionEntry]uint64, len(ix.order))}
+	for _, e := range ix.order {
+		if e.anyGen == ix.gen {
+			m.ver[e] = e.sess.Version
+			if e.any {
+				m.any[e] = true
+			}
+		}
+	}
+	if len(ix.memos) == maxMemos {
+		ix.memos = append(ix.memos[:0], ix.memos[1:]...)
+	}
+	ix.memos = append(ix.memos, m)
+}
+
+func (ix *index) memo(raw string) *filterMemo {
+	for i := range ix.memos {
+		if ix.memos[i].raw == raw {
+			return &ix.memos[i]
+		}
+	}
+	return nil
+}
+
+// scanSession finds whether some exchange of a session passes the filter.
+func (ix *index) scanSession(e *sessionEntry) {
+	narrowed := ix.narrowFrom != 0 && e.anyGen >= ix.narrowFrom && !e.any
+	e.any, e.anyGen = false, ix.gen
+	if narrowed || ix.filter.rejects(e) {
+		return // it matched nothing under a broader filter, or cannot
+	}
+	for _, r := range e.rows {
+		if ix.visible(r) {
+			e.any = true
+			return
+		}
+	}
+}
+
+// visible reports whether an exchange row passes the current filter.
+func (ix *index) visible(r *exRow) bool {
+	if ix.filter.empty() {
+		return true
+	}
+	if r.matchGen != ix.gen {
+		if ix.narrowFrom != 0 && r.matchGen >= ix.narrowFrom && !r.match {
+			r.matchGen = ix.gen // did not match a broader filter
+			return false
+		}
+		r.match, r.matchGen = ix.filter.matchRow(r), ix.gen
+	}
+	return r.match
+}
+
+// matches counts a session's exchanges that pass the filter, for the
+// transcript's title; the count is kept until the session or the filter
+// changes.
+func (ix *index) matches(e *sessionEntry) int {
+	key := [2]uint64{uint64(ix.gen), e.sess.Version}
+	if e.countKey != key {
+		n := 0
+		for _, r := range e.rows {
+			if ix.visible(r) {
+				n++
+			}
+		}
+		e.count, e.countKey = n, key
+	}
+	return e.count
+}
+
+// position returns the index of a session among the visible ones, or -1.
+func (ix *index) position(key model.SessionKey) int {
+	for i, e := range ix.vis {
+		if e.key == key {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,338 @@
+package tui
+
+import (
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"hark/model"
+	"hark/sanitize"
+)
+
+// The content of the inspector's tabs. Every string from the request, the
+// response or the forward target is sanitized here before it is measured.
+
+func (m *Model) requestLines(ex *model.Exchange, w int) []string {
+	st := m.st
+	req := &ex.Request
+	var out []string
+	add := func(s string) { out = append(out, s) }
+	addWrapped := func(s string) {
+		for _, l := range wrap(s, w) {
+			add(l)
+		}
+	}
+	proto := req.Proto
+	if proto == "" {
+		proto = "HTTP/1.1"
+	}
+	target := oneLine(req.Path)
+	if req.RawQuery != "" {
+		target += "?" + oneLine(req.RawQuery)
+	}
+	for i, l := range wrap(oneLine(req.Method)+" "+target+" "+oneLine(proto), w) {
+		if i == 0 {
+			l = st.bold.Render(l)
+		}
+		add(l)
+	}
+	from := ""
+	if req.RemoteAddr != "" {
+		from = "  from " + oneLine(req.RemoteAddr)
+	}
+	addWrapped(st.muted.Render("host ") + oneLine(req.Host) + st.muted.Render(from))
+	addWrapped(st.muted.Render("received ") + ex.Received.In(m.loc).Format("2006-01-02 15:04:05.000 MST") +
+		st.muted.Render("  exchange ") + ex.ID.String())
+	consumed := "response ignored by the platform"
+	if ex.Consumed {
+		consumed = "response consumed by the platform"
+		if ex.Deadline > 0 {
+			consumed += " within " + latency(ex.Deadline)
+		}
+	}
+	addWrapped(st.muted.Render("platform ") + platformTitle(ex.Platform) + st.muted.Render("  kind ") + oneLine(ex.Kind) +
+		st.muted.Render("  session ") + oneLine(ex.SessionID))
+	addWrapped(st.muted.Render(consumed))
+	if line := m.signatureLine(ex.Signature); line != "" {
+		addWrapped(line)
+	}
+	for _, n := range ex.Notes {
+		addWrapped(st.warn.Render("ⓘ ") + oneLine(n))
+	}
+	if req.RawQuery != "" {
+		add("")
+		add(st.accentBold.Render("Query"))
+		out = append(out, m.queryLines(req.RawQuery, w)...)
+	}
+	add("")
+	out = append(out, m.headerSection("Headers", req.Headers, ex.Evicted, w)...)
+	add("")
+	out = append(out, m.bodySection(req.Body, req.Size, req.Truncated, ex.Evicted, w)...)
+	return out
+}
+
+// signatureLine says how the request's signature checked out.
+func (m *Model) signatureLine(sig model.Signature) string {
+	st := m.st
+	if sig.State == model.SigNone {
+		return ""
+	}
+	scheme := oneLine(sig.Scheme)
+	if scheme == "" {
+		scheme = "signature"
+	}
+	var verdict string
+	switch sig.State {
+	case model.SigValid:
+		verdict = st.ok.Render("✓ valid")
+	case model.SigInvalid:
+		verdict = st.err.Render("✗ invalid")
+	case model.SigMissing:
+		verdict = st.err.Render("✗ missing")
+	case model.SigUnchecked:
+		verdict = st.warn.Render("? not checked (no secret configured)")
+	default:
+		verdict = oneLine(string(sig.State))
+	}
+	line := st.muted.Render("signature ") + scheme + " " + verdict
+	if sig.Detail != "" {
+		line += st.muted.Render(" — " + oneLine(sig.Detail))
+	}
+	return line
+}
+
+// queryLines lists query parameters decoded, in order of appearance.
+func (m *Model) queryLines(raw string, w int) []string {
+	var pairs [][2]string
+	for _, part := range strings.Split(raw, "&") {
+		if part == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(part, "=")
+		if dk, err := url.QueryUnescape(k); err == nil {
+			k = dk
+		}
+		if dv, err := url.QueryUnescape(v); err == nil {
+			v = dv
+		}
+		pairs = append(pairs, [2]string{oneLine(k), oneLine(v)})
+	}
+	return m.table(pairs, w)
+}
+
+// headerSection lists headers sorted by name, one line per value.
+func (m *Model) headerSection(title string, h map[string][]string, evicted bool, w int) []string {
+	st := m.st
+	out := []string{st.accentBold.Render(title)}
+	if len(h) == 0 {
+		note := "(none)"
+		if evicted {
+			note = "(evicted from memory; the journal keeps them)"
+		}
+		return append(out, st.muted.Render(note))
+	}
+	names := make([]string, 0, len(h))
+	for k := range h {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var pairs [][2]string
+	for _, k := range names {
+		for _, v := range h[k] {
+			pairs = append(pairs, [2]string{oneLine(k), oneLine(v)})
+		}
+	}
+	return append(out, m.table(pairs, w)...)
+}
+
+// table lays out name/value pairs: names in a column, values wrapped.
+func (m *Model) table(pairs [][2]string, w int) []string {
+	st := m.st
+	nameW := 0
+	for _, p := range pairs {
+		nameW = max(nameW, width(p[0]))
+	}
+	nameW = min(nameW, max(w/3, 8))
+	valW := max(w-nameW-3, 8)
+	var out []string
+	for _, p := range pairs {
+		name := fit(p[0], nameW)
+		for i, part := range wrap(p[1], valW) {
+			if i == 0 {
+				out = append(out, "  "+st.info.Render(name)+" "+part)
+			} else {
+				out = append(out, "  "+spaces(nameW)+" "+part)
+			}
+		}
+	}
+	return out
+}
+
+// bodySection titles and formats a body.
+func (m *Model) bodySection(body []byte, size int64, truncated, evicted bool, w int) []string {
+	st := m.st
+	if evicted && len(body) == 0 {
+		return []string{st.accentBold.Render("Body"), st.muted.Render("(evicted from memory; the journal keeps it)")}
+	}
+	n := size
+	if n == 0 {
+		n = int64(len(body))
+	}
+	title := st.accentBold.Render("Body") + st.muted.Render("  "+byteSize(n))
+	if k := bodyKind(body); k != "" {
+		title += st.muted.Render(" " + k)
+	}
+	if truncated {
+		title += st.warn.Render("  truncated at " + byteSize(int64(len(body))))
+	}
+	return append([]string{title}, m.bodyView(body, w)...)
+}
+
+func (m *Model) responseLines(ex *model.Exchange, w int) []string {
+	st := m.st
+	var out []string
+	add := func(s string) { out = append(out, s) }
+	switch {
+	case ex.State == model.StateHeld:
+		add(st.warn.Render("⏸ held") + st.muted.Render(" — the fallback goes out at "+ex.HeldUntil.In(m.loc).Format("15:04:05")+
+			" (in "+countdown(ex.HeldUntil.Sub(m.now()))+")"))
+	case ex.Response == nil:
+		add(st.muted.Render("no response yet (" + string(ex.State) + ")"))
+	}
+	if r := ex.Response; r != nil {
+		line := m.statusStyle(&exRow{status: r.Status, failed: ex.Failed()}).Render(strconv.Itoa(r.Status)+" "+http.StatusText(r.Status)) +
+			st.muted.Render("  source ") + oneLine(string(r.Source))
+		if r.Rule != "" {
+			line += st.muted.Render(" rule ") + oneLine(r.Rule)
+		}
+		if ex.Timings.Total > 0 {
+			line += st.muted.Render("  answered in ") + latency(ex.Timings.Total)
+		}
+		for _, l := range wrap(line, w) {
+			add(l)
+		}
+		if ex.State == model.StateFallback {
+			add(st.warn.Render("the hold ran out of time: the fallback was sent"))
+		}
+		add("")
+		out = append(out, m.headerSection("Headers", r.Headers, ex.Evicted, w)...)
+		add("")
+		out = append(out, m.bodySection(r.Body, int64(len(r.Body)), false, ex.Evicted, w)...)
+	}
+	if f := ex.Forward; f != nil {
+		add("")
+		line := st.accentBold.Render("Forwarded") + " to " + oneLine(f.URL)
+		if f.Error != "" {
+			line += " " + st.err.Render("✗ "+oneLine(f.Error))
+		} else {
+			line += " " + m.statusStyle(&exRow{status: f.Status}).Render(strconv.Itoa(f.Status)) + st.muted.Render(" in "+latency(f.Latency))
+		}
+		for _, l := range wrap(line, w) {
+			add(l)
+		}
+		if f.Error == "" {
+			out = append(out, m.headerSection("Forward headers", f.Headers, ex.Evicted, w)...)
+			out = append(out, m.bodySection(f.Body, int64(len(f.Body)), false, ex.Evicted, w)...)
+		}
+	}
+	return out
+}
+
+// rawLines show the request and the response as they travelled, headers
+// sorted, bodies byte for byte with control characters made visible.
+func (m *Model) rawLines(ex *model.Exchange, w int) []string {
+	st := m.st
+	var out []string
+	raw := func(s string) { out = append(out, hardwrapStyled(strings.Split(s, "\n"), w)...) }
+	req := &ex.Request
+	proto := req.Proto
+	if proto == "" {
+		proto = "HTTP/1.1"
+	}
+	target := req.Path
+	if req.RawQuery != "" {
+		target += "?" + req.RawQuery
+	}
+	out = append(out, st.muted.Render("── request ──"))
+	raw(oneLine(req.Method + " " + target + " " + proto))
+	if req.Host != "" {
+		raw("Host: " + oneLine(req.Host))
+	}
+	raw(rawHeaders(req.Headers))
+	out = append(out, "")
+	switch {
+	case ex.Evicted && len(req.Body) == 0:
+		out = append(out, st.muted.Render("(body evicted from memory; the journal keeps it)"))
+	default:
+		raw(sanitize.Text(string(req.Body)))
+	}
+	if r := ex.Response; r != nil {
+		out = append(out, "", st.muted.Render("── response ──"))
+		raw("HTTP/1.1 " + strconv.Itoa(r.Status) + " " + http.StatusText(r.Status))
+		raw(rawHeaders(r.Headers))
+		out = append(out, "")
+		raw(sanitize.Text(string(r.Body)))
+	}
+	return out
+}
+
+func rawHeaders(h map[string][]string) string {
+	names := make([]string, 0, len(h))
+	for k := range h {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, k := range names {
+		for _, v := range h[k] {
+			if b.Len() > 0 {
+				b.WriteByte('\n')
+			}
+			b.WriteString(oneLine(k) + ": " + oneLine(v))
+		}
+	}
+	return b.String()
+}
+
+// timingLines show where the time went, as bars scaled to the total, and
+// how much of the platform's deadline it used.
+func (m *Model) timingLines(ex *model.Exchange, w int) []string {
+	st := m.st
+	t := ex.Timings
+	out := []string{
+		st.muted.Render("received ") + ex.Received.In(m.loc).Format("2006-01-02 15:04:05.000 MST"),
+		"",
+	}
+	total := t.Total
+	for _, p := range []struct {
+		name string
+		d    time.Duration
+	}{{"read", t.Read}, {"journal", t.Journal}, {"hold", t.Hold}, {"forward", t.Forward}, {"total", t.Total}} {
+		bar := ""
+		if total > 0 && p.d > 0 {
+			n := int(int64(min(max(w-22, 4), 50)) * int64(p.d) / int64(total))
+			bar = st.accent.Render(strings.Repeat("█", max(n, 1)))
+		}
+		out = append(out, fitRight(st.muted.Render(p.name), 9)+fitLeft(latency(p.d), 8)+"  "+bar)
+	}
+	out = append(out, "")
+	if ex.Consumed && ex.Deadline > 0 {
+		line := "the platform waits " + latency(ex.Deadline)
+		if total > 0 {
+			pct := float64(total) / float64(ex.Deadline) * 100
+			line += "; this answer used " + strconv.FormatFloat(pct, 'f', 1, 64) + "% of it"
+		}
+		for _, l := range wrap(line, w) {
+			out = append(out, l)
+		}
+	} else {
+		out = append(out, st.muted.Render("the platform does not wait for this response's body"))
+	}
+	if ex.HeldUntil.After(ex.Received) {
+		out = append(out, st.muted.Render("held until ")+ex.HeldUntil.In(m.loc).Format("15:04:05.000"))
+	}
+	return out
+}

@@ -1,0 +1,122 @@
+package tui
+
+import "charm.land/bubbles/v2/key"
+
+// keyMap holds every binding once; the help bar picks those that apply to
+// the focused part and the current state, so what it shows always works.
+type keyMap struct {
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	Left, Right                             key.Binding
+	Focus, FocusBack                        key.Binding
+	Open, Close                             key.Binding
+	NextEx, PrevEx                          key.Binding
+	Filter, Follow, Held                    key.Binding
+	Grid, Logs, Zoom                        key.Binding
+	CopyURL, CopyBody, CopyCurl             key.Binding
+	Help, Quit                              key.Binding
+	FilterApply, FilterClear                key.Binding
+	Confirm, Cancel                         key.Binding
+}
+
+func newKeyMap() keyMap {
+	b := func(keys []string, k, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc))
+	}
+	return keyMap{
+		Up:        b([]string{"up", "k"}, "↑/k", "up"),
+		Down:      b([]string{"down", "j"}, "↓/j", "down"),
+		PageUp:    b([]string{"pgup", "ctrl+u"}, "pgup", "page up"),
+		PageDown:  b([]string{"pgdown", "ctrl+d", "space"}, "pgdn", "page down"),
+		Top:       b([]string{"home", "g"}, "g", "first"),
+		Bottom:    b([]string{"end", "G"}, "G", "last"),
+		Left:      b([]string{"left", "h"}, "←/h", "previous tab"),
+		Right:     b([]string{"right", "l"}, "→/l", "next tab"),
+		Focus:     b([]string{"tab"}, "tab", "next pane"),
+		FocusBack: b([]string{"shift+tab"}, "shift+tab", "previous pane"),
+		Open:      b([]string{"enter"}, "enter", "inspect"),
+		Close:     b([]string{"esc"}, "esc", "close"),
+		NextEx:    b([]string{"n"}, "n", "next exchange"),
+		PrevEx:    b([]string{"p"}, "p", "previous exchange"),
+		Filter:    b([]string{"/"}, "/", "filter"),
+		Follow:    b([]string{"f"}, "f", "follow newest"),
+		Held:      b([]string{"H"}, "H", "next held"),
+		Grid:      b([]string{"v"}, "v", "grid"),
+		Logs:      b([]string{"L"}, "L", "log"),
+		Zoom:      b([]string{"z"}, "z", "zoom pane"),
+		CopyURL:   b([]string{"y"}, "y", "copy URL"),
+		CopyBody:  b([]string{"b"}, "b", "copy body"),
+		CopyCurl:  b([]string{"c"}, "c", "copy curl"),
+		Help:      b([]string{"?"}, "?", "all keys"),
+		Quit:      b([]string{"q", "ctrl+c"}, "q", "quit"),
+
+		FilterApply: b([]string{"enter"}, "enter", "keep filter"),
+		FilterClear: b([]string{"esc"}, "esc", "clear"),
+		Confirm:     b([]string{"y", "enter"}, "y", "yes"),
+		Cancel:      b([]string{"n", "esc"}, "n/esc", "no"),
+	}
+}
+
+// shortHelp is the help bar for the current state.
+func (m *Model) shortHelp() []key.Binding {
+	k := &m.keys
+	if len(m.dialogs) > 0 {
+		return m.dialogs[len(m.dialogs)-1].help(k)
+	}
+	if m.filtering {
+		return []key.Binding{k.FilterApply, k.FilterClear}
+	}
+	if m.ix.empty() {
+		return []key.Binding{k.CopyURL, k.Logs, k.Help, k.Quit}
+	}
+	if m.gridMode {
+		return []key.Binding{m.arrows(), k.Open, k.Close, k.Filter, k.Follow, k.Help, k.Quit}
+	}
+	switch m.focus {
+	case focusSessions:
+		out := []key.Binding{m.arrows(), k.Focus, openSessionKey, k.Filter, k.Follow, k.Grid}
+		if m.counts.Held > 0 {
+			out = append(out, k.Held)
+		}
+		if !m.ix.filter.empty() {
+			out = append(out, clearFilterKey)
+		}
+		if m.endpoint.URL != "" {
+			out = append(out, k.CopyURL)
+		}
+		return append(out, k.Help, k.Quit)
+	case focusMain:
+		if m.mainMode == modeLogs {
+			return []key.Binding{m.arrows(), k.Bottom, k.Logs, k.Focus, k.Help, k.Quit}
+		}
+		out := []key.Binding{m.arrows(), k.Open, k.Focus, k.CopyBody, k.CopyCurl, k.Filter, k.Follow}
+		if m.counts.Held > 0 {
+			out = append(out, k.Held)
+		}
+		return append(out, k.Help, k.Quit)
+	case focusInspector:
+		return []key.Binding{tabsKey, m.arrows(), k.NextEx, k.Close, k.CopyBody, k.CopyCurl, k.Help, k.Quit}
+	}
+	return []key.Binding{k.Help, k.Quit}
+}
+
+// fullHelp lists every key, grouped, for the `?` overlay.
+func (m *Model) fullHelp() [][]key.Binding {
+	k := &m.keys
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.Focus, k.FocusBack, k.Open, k.Close, k.Left, k.Right, k.NextEx, k.PrevEx},
+		{k.Filter, k.Follow, k.Held, k.Grid, k.Logs, k.Zoom},
+		{k.CopyURL, k.CopyBody, k.CopyCurl, k.Help, k.Quit},
+	}
+}
+
+// arrows is the compact move hint.
+func (m *Model) arrows() key.Binding {
+	return key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "move"))
+}
+
+var (
+	tabsKey        = key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←→", "tabs"))
+	clearFilterKey = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter"))
+	openSessionKey = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open"))
+)

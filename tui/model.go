@@ -1,0 +1,382 @@
+package tui
+
+import (
+	"sync"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"hark/model"
+)
+
+type focusArea int
+
+const (
+	focusSessions focusArea = iota
+	focusMain
+	focusInspector
+)
+
+type mainMode int
+
+const (
+	modeTranscript mainMode = iota
+	modeLogs
+)
+
+// Model is the monitor's root: it owns the layout, which part has focus and
+// where keys go. Each part's drawing and keys live in their own file.
+type Model struct {
+	opts     Options
+	store    *model.Store
+	sub      *model.Subscription
+	stop     chan struct{}
+	stopOnce sync.Once
+	interval time.Duration
+	loc      *time.Location
+
+	width, height int
+	dark          bool
+	st            *styles
+	styleGen      uint32
+	keys          keyMap
+	help          help.Model
+
+	endpoint  Endpoint
+	intercept string
+	counts    model.Counts
+	ix        *index
+
+	focus    focusArea
+	mainMode mainMode
+	gridMode bool
+	zoom     bool
+	follow   bool
+
+	// sessions list
+	selKey  model.SessionKey
+	selOK   bool
+	selIdx  int // cached position of selKey in ix.vis
+	listTop int
+
+	insp    inspector
+	grid    gridState
+	logs    logView
+	dialogs []dialog
+
+	filterInput textinput.Model
+	filtering   bool
+
+	flash   string
+	flashID int
+}
+
+// New builds the monitor over opts.Store (an empty store when nil). It
+// subscribes to the store at once, so nothing published after New is missed.
+func New(opts Options) *Model {
+	if opts.Store == nil {
+		opts.Store = model.NewStore(model.StoreOptions{})
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Location == nil {
+		opts.Location = time.Local
+	}
+	if opts.Intercept == "" {
+		opts.Intercept = InterceptOff
+	}
+	if opts.ReadOnly && opts.Endpoint.State == "" {
+		opts.Endpoint.State = EndpointFile
+	}
+	interval := opts.BatchInterval
+	switch {
+	case interval <= 0:
+		interval = DefaultBatchInterval
+	case interval < 16*time.Millisecond:
+		interval = 16 * time.Millisecond
+	case interval > 33*time.Millisecond:
+		interval = 33 * time.Millisecond
+	}
+	m := &Model{
+		opts:      opts,
+		store:     opts.Store,
+		stop:      make(chan struct{}),
+		interval:  interval,
+		loc:       opts.Location,
+		width:     80,
+		height:    24,
+		dark:      true,
+		keys:      newKeyMap(),
+		help:      help.New(),
+		endpoint:  opts.Endpoint,
+		intercept: opts.Intercept,
+		ix:        newIndex(),
+		follow:    !opts.ReadOnly,
+	}
+	m.sub = m.store.Subscribe()
+	m.ix.load(m.store)
+	m.counts = m.store.Counts()
+	m.filterInput = newFilterInput()
+	m.filterInput.SetWidth(max(m.width/2, 10))
+	m.logs = newLogView(opts.Logs)
+	m.setStyles()
+	if m.follow {
+		m.followNewest()
+	} else if len(m.ix.vis) > 0 {
+		m.setSel(0)
+	}
+	return m
+}
+
+// Close stops the monitor's background waits and its store subscription.
+// Run calls it; a caller driving the Model itself should too.
+func (m *Model) Close() {
+	m.stopOnce.Do(func() {
+		close(m.stop)
+		m.sub.Close()
+	})
+}
+
+// Init asks the terminal for its background colour and starts the feeds.
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.waitStore()}
+	if m.opts.Endpoints != nil {
+		cmds = append(cmds, m.waitEndpoint())
+	}
+	if m.opts.Logs != nil {
+		cmds = append(cmds, m.waitLogs())
+	}
+	if !m.opts.ReadOnly {
+		cmds = append(cmds, tick())
+	}
+	return tea.Batch(cmds...)
+}
+
+// Update routes messages: keys to the top dialog, the filter being typed, or
+// the focused part; everything else to whoever it concerns.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.filterInput.SetWidth(max(m.width/2, 10))
+		m.clampAll()
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.dark = msg.IsDark()
+		m.setStyles()
+		return m, nil
+	case batchMsg:
+		m.applyBatch(msg.changes)
+		return m, m.waitStore()
+	case endpointMsg:
+		m.endpoint = Endpoint(msg)
+		return m, m.waitEndpoint()
+	case logsMsg:
+		m.logs.pull()
+		return m, m.waitLogs()
+	case tickMsg:
+		return m, tick()
+	case flashClearMsg:
+		if msg.id == m.flashID {
+			m.flash = ""
+		}
+		return m, nil
+	case InterceptMsg:
+		m.intercept = msg.Mode
+		return m, nil
+	case tea.KeyPressMsg:
+		return m, m.handleKey(msg)
+	case tea.MouseClickMsg:
+		return m, m.handleClick(msg.Mouse())
+	case tea.MouseWheelMsg:
+		m.handleWheel(msg.Mouse())
+		return m, nil
+	case tea.PasteMsg:
+		if m.filtering {
+			var cmd tea.Cmd
+			m.filterInput, cmd = m.filterInput.Update(msg)
+			m.applyFilterText()
+			return m, cmd
+		}
+	}
+	return m, nil
+}
+
+func (m *Model) setStyles() {
+	m.st = newStyles(m.dark, m.opts.NoColor)
+	m.styleGen++
+	m.help.Styles = m.st.help
+	m.filterInput.SetStyles(filterInputStyles(m.st))
+}
+
+// applyBatch folds store changes into the index and keeps the selection,
+// the transcript and the inspector in step.
+func (m *Model) applyBatch(changes []model.Change) {
+	m.ix.apply(changes, m.store)
+	m.counts = m.store.Counts()
+	if m.insp.open {
+		for i := range changes {
+			if changes[i].Exchange.ID == m.insp.id {
+				m.insp.update(changes[i].Exchange)
+			}
+		}
+	}
+	if m.follow {
+		m.followNewest()
+	} else {
+		m.keepSelection()
+	}
+}
+
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := &m.keys
+	if n := len(m.dialogs); n > 0 {
+		cmd, done := m.dialogs[n-1].update(m, msg)
+		if done {
+			m.dialogs = m.dialogs[:n-1]
+		}
+		return cmd
+	}
+	if m.filtering {
+		return m.filterKey(msg)
+	}
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m.quit()
+	case key.Matches(msg, k.Help):
+		m.dialogs = append(m.dialogs, &helpDialog{})
+		return nil
+	case key.Matches(msg, k.Filter):
+		return m.startFilter()
+	case key.Matches(msg, k.CopyURL):
+		return m.copyURL()
+	case key.Matches(msg, k.Logs):
+		m.toggleLogs()
+		return nil
+	case m.ix.empty():
+		if m.mainMode == modeLogs {
+			m.logsKey(msg)
+		}
+		return nil
+	case key.Matches(msg, k.Follow):
+		m.follow = true
+		m.followNewest()
+		m.notify("following the newest session")
+		return m.flashCmd()
+	case key.Matches(msg, k.Held):
+		return m.jumpHeld()
+	case key.Matches(msg, k.Grid):
+		m.toggleGrid()
+		return nil
+	case key.Matches(msg, k.Zoom):
+		m.zoom = !m.zoom
+		m.clampAll()
+		return nil
+	}
+	if m.gridMode {
+		return m.gridKey(msg)
+	}
+	switch {
+	case key.Matches(msg, k.Focus):
+		m.cycleFocus(1)
+		return nil
+	case key.Matches(msg, k.FocusBack):
+		m.cycleFocus(-1)
+		return nil
+	}
+	switch m.focus {
+	case focusSessions:
+		return m.sessionsKey(msg)
+	case focusMain:
+		if m.mainMode == modeLogs {
+			m.logsKey(msg)
+			return nil
+		}
+		return m.transcriptKey(msg)
+	case focusInspector:
+		return m.inspectorKey(msg)
+	}
+	return nil
+}
+
+// cycleFocus moves focus between the panes that are on screen.
+func (m *Model) cycleFocus(dir int) {
+	if m.layout().insOverlay {
+		return // the inspector covers the others
+	}
+	order := []focusArea{focusSessions, focusMain}
+	if m.insp.open {
+		order = append(order, focusInspector)
+	}
+	i := 0
+	for j, f := range order {
+		if f == m.focus {
+			i = j
+		}
+	}
+	m.focus = order[(i+dir+len(order))%len(order)]
+}
+
+func (m *Model) toggleLogs() {
+	if m.mainMode == modeLogs {
+		m.mainMode = modeTranscript
+		m.logs.setOpen(false)
+		return
+	}
+	m.gridMode = false
+	m.mainMode = modeLogs
+	m.focus = focusMain
+	m.logs.setOpen(true)
+}
+
+func (m *Model) toggleGrid() {
+	m.gridMode = !m.gridMode
+	if m.gridMode {
+		m.mainMode = modeTranscript
+		m.grid.sel = max(0, m.selIdx)
+		m.grid.top = 0
+	}
+}
+
+// quit asks first when exchanges are held: quitting releases them with
+// their fallback responses.
+func (m *Model) quit() tea.Cmd {
+	if m.counts.Held > 0 && !m.opts.ReadOnly {
+		m.dialogs = append(m.dialogs, &confirmQuit{held: m.counts.Held})
+		return nil
+	}
+	m.Close()
+	return tea.Quit
+}
+
+// now is the clock ages are measured against: in read-only mode, the newest
+// exchange, so a history reads the same whenever it is opened.
+func (m *Model) now() time.Time {
+	if m.opts.ReadOnly {
+		return m.ix.newest
+	}
+	return m.opts.Now()
+}
+
+// notify shows a short message in the help bar.
+func (m *Model) notify(s string) {
+	m.flash = s
+	m.flashID++
+}
+
+func (m *Model) flashCmd() tea.Cmd {
+	id := m.flashID
+	return tea.Tick(2*time.Second, func(time.Time) tea.Msg { return flashClearMsg{id: id} })
+}
+
+// clampAll keeps every scroll position valid after a resize or a change of
+// layout.
+func (m *Model) clampAll() {
+	m.keepSelection()
+}
+
+func (ix *index) empty() bool { return len(ix.order) == 0 }

@@ -1,0 +1,270 @@
+package tui
+
+import (
+	"strconv"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+)
+
+// The sessions list: two lines per session, newest activity first. Only the
+// rows on screen are drawn, and each drawn row is cached until its session,
+// its age, its selection or the width changes.
+
+const sessionRowHeight = 2
+
+// rowCache is one session's drawn row.
+type rowCache struct {
+	ver      uint64
+	w        int
+	age      string
+	sel, foc bool
+	gen      uint32
+	lines    [sessionRowHeight]string
+}
+
+// listRows is how many sessions fit in the list pane.
+func (m *Model) listRows() int {
+	return max(1, (m.layout().sessions.h-1)/sessionRowHeight)
+}
+
+// selected returns the selected session, or nil.
+func (m *Model) selected() *sessionEntry {
+	if !m.selOK || m.selIdx < 0 || m.selIdx >= len(m.ix.vis) {
+		return nil
+	}
+	return m.ix.vis[m.selIdx]
+}
+
+// setSel selects the i-th visible session and scrolls the list to show it.
+func (m *Model) setSel(i int) {
+	vis := m.ix.vis
+	if len(vis) == 0 {
+		m.selOK, m.selIdx, m.listTop = false, 0, 0
+		return
+	}
+	i = min(max(i, 0), len(vis)-1)
+	m.selIdx, m.selKey, m.selOK = i, vis[i].key, true
+	rows := m.listRows()
+	if i < m.listTop {
+		m.listTop = i
+	}
+	if i >= m.listTop+rows {
+		m.listTop = i - rows + 1
+	}
+	m.listTop = min(max(m.listTop, 0), max(0, len(vis)-rows))
+}
+
+// keepSelection keeps the same session selected, at the same place on
+// screen, when sessions are reordered or filtered.
+func (m *Model) keepSelection() {
+	vis := m.ix.vis
+	if len(vis) == 0 {
+		m.setSel(0)
+		return
+	}
+	if !m.selOK {
+		m.setSel(0)
+		return
+	}
+	old := m.selIdx
+	i := -1
+	if old >= 0 && old < len(vis) && vis[old].key == m.selKey {
+		i = old
+	} else {
+		i = m.ix.position(m.selKey)
+	}
+	if i < 0 { // filtered out: the nearest remaining one
+		m.setSel(min(old, len(vis)-1))
+		return
+	}
+	m.listTop += i - old
+	m.setSel(i)
+}
+
+// followNewest selects the session with the newest activity and sticks its
+// transcript to the bottom.
+func (m *Model) followNewest() {
+	if len(m.ix.vis) == 0 {
+		return
+	}
+	m.listTop = 0
+	m.setSel(0)
+	if e := m.selected(); e != nil {
+		e.stick = true
+		e.selEx = 0
+	}
+}
+
+func (m *Model) sessionsKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := &m.keys
+	rows := m.listRows()
+	move := func(i int) {
+		m.follow = false
+		m.setSel(i)
+	}
+	switch {
+	case key.Matches(msg, k.Up):
+		move(m.selIdx - 1)
+	case key.Matches(msg, k.Down):
+		move(m.selIdx + 1)
+	case key.Matches(msg, k.PageUp):
+		move(m.selIdx - rows)
+	case key.Matches(msg, k.PageDown):
+		move(m.selIdx + rows)
+	case key.Matches(msg, k.Top):
+		move(0)
+	case key.Matches(msg, k.Bottom):
+		move(len(m.ix.vis) - 1)
+	case key.Matches(msg, k.Open), key.Matches(msg, k.Right):
+		if m.selected() != nil {
+			m.focus = focusMain
+			m.mainMode = modeTranscript
+		}
+	case key.Matches(msg, k.Close):
+		if !m.ix.filter.empty() {
+			m.clearFilter()
+		}
+	case key.Matches(msg, k.CopyBody), key.Matches(msg, k.CopyCurl):
+		return m.copyExchange(msg)
+	}
+	return nil
+}
+
+// renderSessions draws the list pane: a title line and the visible rows.
+func (m *Model) renderSessions(w, h int, focused bool) []string {
+	st := m.st
+	out := make([]string, 0, h)
+	title := "Sessions " + strconv.Itoa(len(m.ix.order))
+	if !m.ix.filter.empty() {
+		title = "Sessions " + strconv.Itoa(len(m.ix.vis)) + "/" + strconv.Itoa(len(m.ix.order))
+	}
+	out = append(out, m.paneTitle(title, "", w, focused))
+	vis := m.ix.vis
+	if len(vis) == 0 {
+		out = append(out, fit(st.muted.Render(" no session matches"), w))
+		out = append(out, fit(st.muted.Render(" esc clears the filter"), w))
+	}
+	now := m.now()
+	for i := m.listTop; i < len(vis) && len(out)+sessionRowHeight <= h; i++ {
+		sel := m.selOK && i == m.selIdx
+		lines := m.sessionRow(vis[i], w, sel, focused && sel, age(now.Sub(vis[i].lastSeen)))
+		out = append(out, lines[:]...)
+	}
+	for len(out) < h {
+		out = append(out, spaces(w))
+	}
+	return out
+}
+
+// sessionRow draws one session in two lines: badge, open/closed, id, held
+// and error counts, turns and age; then the last thing said.
+func (m *Model) sessionRow(e *sessionEntry, w int, sel, foc bool, ageText string) [sessionRowHeight]string {
+	c := &e.row
+	if c.ver == e.sess.Version && c.w == w && c.age == ageText && c.sel == sel && c.foc == foc &&
+		c.gen == m.styleGen && c.lines[0] != "" {
+		return c.lines
+	}
+	st := m.st
+	base := lipgloss.NewStyle()
+	if foc {
+		base = st.selectedFocused
+	} else if sel {
+		base = st.selected
+	}
+	seg := func(s lipgloss.Style, text string) string { return s.Inherit(base).Render(text) }
+
+	gutter := seg(lipgloss.NewStyle(), " ")
+	if sel {
+		gutter = seg(st.marker, "▌")
+	}
+	dot := seg(st.ok, "●")
+	if e.sess.Closed {
+		dot = seg(st.muted, "○")
+	}
+	var right []string
+	if e.sess.Held > 0 {
+		right = append(right, seg(st.warn, "⏸"+strconv.Itoa(e.sess.Held)))
+	}
+	if e.sess.Errors > 0 {
+		right = append(right, seg(st.err, "✗"+strconv.Itoa(e.sess.Errors)))
+	}
+	turns := e.spokenTurns()
+	if w >= 34 {
+		right = append(right, seg(st.muted, plural(turns, "turn")))
+	} else {
+		right = append(right, seg(st.muted, strconv.Itoa(turns)+"t"))
+	}
+	right = append(right, seg(st.muted, fitLeft(ageText, 3)))
+	rightText := joinSp(right, seg(lipgloss.NewStyle(), " "))
+	idW := w - 1 - 3 - 1 - 1 - 1 - 1 - width(rightText) - 1
+	id := middle(e.idText, max(idW, 1))
+	line1 := gutter + seg(st.badge(e.key.Platform), platformBadge(e.key.Platform)) + seg(lipgloss.NewStyle(), " ") +
+		dot + seg(lipgloss.NewStyle(), " ") + seg(st.bold, id)
+	line1 += seg(lipgloss.NewStyle(), spaces(w-width(line1)-width(rightText)-1)) + rightText + seg(lipgloss.NewStyle(), " ")
+
+	second := ""
+	if t, ok := e.sess.LastTurn(); ok {
+		second = seg(st.role(string(t.Role)), roleLabel(string(t.Role))) + seg(st.muted, " "+oneLine(t.Text))
+	} else if n := len(e.sess.Exchanges); n > 0 {
+		if r := m.ix.rows[e.sess.Exchanges[n-1]]; r != nil {
+			second = seg(st.muted, "→ "+r.method+" "+r.path)
+		}
+	}
+	line2 := gutter + seg(lipgloss.NewStyle(), "    ") + second
+	line2 = trunc(line2, w-1)
+	line2 += seg(lipgloss.NewStyle(), spaces(w-width(line2)))
+	if width(line1) > w {
+		line1 = fit(line1, w)
+	}
+	*c = rowCache{ver: e.sess.Version, w: w, age: ageText, sel: sel, foc: foc, gen: m.styleGen,
+		lines: [sessionRowHeight]string{line1, line2}}
+	return c.lines
+}
+
+// roleLabel is a speaker's label in lists and transcripts.
+func roleLabel(r string) string {
+	switch r {
+	case "user":
+		return "user"
+	case "ai":
+		return "ai"
+	case "system":
+		return "sys"
+	}
+	return oneLine(r)
+}
+
+// fitLeft right-aligns s in w cells.
+func fitLeft(s string, w int) string {
+	if n := width(s); n < w {
+		return spaces(w-n) + s
+	}
+	return s
+}
+
+func joinSp(parts []string, sep string) string {
+	out := ""
+	for i, p := range parts {
+		if i > 0 {
+			out += sep
+		}
+		out += p
+	}
+	return out
+}
+
+// paneTitle draws a pane's first line: its title, an optional right-hand
+// note, in the focused colour when the pane has focus.
+func (m *Model) paneTitle(title, note string, w int, focused bool) string {
+	st := m.st.paneTitle
+	if focused {
+		st = m.st.paneTitleFocused
+	}
+	left := st.Render(" " + title + " ")
+	if note != "" {
+		return spread(left, m.st.muted.Render(note+" "), w)
+	}
+	return fit(left, w)
+}

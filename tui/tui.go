@@ -1,0 +1,110 @@
+// Package tui is hark's monitor: a Bubble Tea program that shows every
+// webhook as it arrives, one pane per conversation, with an inspector for any
+// exchange, a grid of live sessions and the tunnel's status and log.
+//
+// The root Model owns layout, focus and key routing; each part (header,
+// sessions list, transcript, inspector, grid, logs, help, dialogs) lives in
+// its own file and renders only what is visible. Data comes from a
+// model.Store subscription drained in batches on a short interval, so a
+// flood of webhooks costs one update per batch, and View's cost depends on
+// the screen size, not on how many exchanges were received.
+//
+// Everything that came from the network is passed through package sanitize
+// before it is measured or drawn.
+package tui
+
+import (
+	"context"
+	"errors"
+	"os"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"hark/model"
+)
+
+// Endpoint states, as the header shows them.
+const (
+	EndpointConnecting   = "connecting"
+	EndpointOnline       = "online"
+	EndpointReconnecting = "reconnecting"
+	EndpointFailed       = "failed"
+	EndpointLocal        = "local" // no tunnel: a loopback URL only
+	EndpointFile         = "file"  // read-only over a journal
+)
+
+// Endpoint is where webhooks can be sent, and how the tunnel is doing.
+type Endpoint struct {
+	State  string // one of the Endpoint* constants
+	URL    string // public URL (or the local one)
+	Reason string // why the state is what it is: an error, how to get a public URL
+	Paste  []PasteURL
+}
+
+// PasteURL is a URL to paste into one platform's webhook settings.
+type PasteURL struct {
+	Platform string // profile name (navtalk) or title (NavTalk)
+	URL      string
+}
+
+// Intercept modes the header shows.
+const (
+	InterceptOff      = "off"
+	InterceptConsumed = "consumed"
+	InterceptAll      = "all"
+)
+
+// Options configure the monitor.
+type Options struct {
+	// Store is the data source. The monitor subscribes to it and drains
+	// changes every BatchInterval.
+	Store *model.Store
+	// Endpoint is the initial tunnel state; Endpoints, when set, delivers
+	// updates (the monitor reads it until it is closed).
+	Endpoint  Endpoint
+	Endpoints <-chan Endpoint
+	// Logs, when set, feeds the log view (key L).
+	Logs *LogSink
+	// Intercept is the intercept mode the header shows (off, consumed, all);
+	// InterceptMsg changes it while running.
+	Intercept string
+	// ReadOnly runs the monitor over a loaded history: no tunnel, ages
+	// measured from the newest exchange. Source names what was loaded.
+	ReadOnly bool
+	Source   string
+	// Title is shown next to the name in the header, e.g. "demo".
+	Title string
+	// Now is the clock (default time.Now); Location the zone times are shown
+	// in (default time.Local).
+	Now      func() time.Time
+	Location *time.Location
+	// BatchInterval is how often store changes reach the program (default
+	// 20ms; kept within 16–33ms).
+	BatchInterval time.Duration
+	// NoColor draws without colours. Run sets it when NO_COLOR is set.
+	NoColor bool
+}
+
+// InterceptMsg changes the intercept mode the header shows.
+type InterceptMsg struct{ Mode string }
+
+// DefaultBatchInterval is how often store changes are delivered by default.
+const DefaultBatchInterval = 20 * time.Millisecond
+
+// Run starts the monitor on the terminal and returns when the user quits or
+// ctx is cancelled (which is not an error). progOpts are passed to
+// tea.NewProgram, e.g. to set input and output in tests.
+func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error {
+	if os.Getenv("NO_COLOR") != "" { // no-color.org: set and not empty
+		opts.NoColor = true
+	}
+	m := New(opts)
+	defer m.Close()
+	p := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithContext(ctx)}, progOpts...)...)
+	_, err := p.Run()
+	if err != nil && ctx.Err() != nil && errors.Is(err, tea.ErrProgramKilled) {
+		return nil
+	}
+	return err
+}
