@@ -198,7 +198,9 @@ func (rc *Receiver) journalRequest(ex *model.Exchange) {
 	ex.Timings.Journal = rc.cfg.Now().Sub(begin)
 	if err != nil {
 		ex.Notes = ex.WithNote("not journaled: " + err.Error())
-		rc.journalErr.Do(func() { rc.cfg.Logger.Error("journal write failed; exchanges are no longer recorded on disk", "err", err) })
+		rc.journalErr.Do(func() {
+			rc.cfg.Logger.Error("journal write failed; exchanges are no longer recorded on disk", "err", err)
+		})
 	}
 }
 
@@ -236,7 +238,9 @@ func (rc *Receiver) finish(id model.ExchangeID, d model.Decision, state model.St
 	})
 	if rc.cfg.Journal != nil {
 		if err := rc.cfg.Journal.WriteResponse(&final); err != nil {
-			rc.journalErr.Do(func() { rc.cfg.Logger.Error("journal write failed; exchanges are no longer recorded on disk", "err", err) })
+			rc.journalErr.Do(func() {
+				rc.cfg.Logger.Error("journal write failed; exchanges are no longer recorded on disk", "err", err)
+			})
 		}
 	}
 }
