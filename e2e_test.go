@@ -20,6 +20,7 @@ import (
 	"hark/model"
 	"hark/platform"
 	"hark/sim"
+	"hark/tunnel/fakeedge"
 )
 
 // TestSendReceiveJournalRoundTrip plays every platform's conversations
@@ -227,5 +228,63 @@ func TestListenJSONPrintsEachExchange(t *testing.T) {
 	_ = p.cmd.Process.Signal(syscall.SIGINT)
 	if err := p.cmd.Wait(); err != nil {
 		t.Errorf("hark listen did not exit cleanly on SIGINT: %v\n%s", err, p.stderr.String())
+	}
+}
+
+// TestListenThroughFakeEdge runs `hark listen --json` as a user with an
+// ngrok config would, against a fake ngrok edge: a webhook posted through
+// the edge reaches hark in-process and comes out on stdout, with the
+// visitor's address; a bad token fails fast with a coded, redacted error.
+func TestListenThroughFakeEdge(t *testing.T) {
+	edge, err := fakeedge.Start(fakeedge.Config{Authtoken: "good-token-1234567890"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer edge.Close()
+	cfg, err := edge.WriteConfig(t.TempDir(), "good-token-1234567890")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := startHark(t, nil, "listen", "--json", "--no-journal", "--ngrok-config", cfg, "--basic-auth", "dev:correct-horse")
+	url := p.url(t)
+	if !strings.HasPrefix(url, "https://") {
+		t.Fatalf("listening on %s, want the public URL", url)
+	}
+	if _, ok := p.stderr.waitFor(regexpQuote(url+"/api/webhook/message"), 5*time.Second); !ok {
+		t.Errorf("no paste URL for NavTalk on stderr:\n%s", p.stderr.String())
+	}
+	binds := edge.Binds()
+	if len(binds) != 1 || !strings.Contains(binds[0].TrafficPolicy, "basic-auth") {
+		t.Errorf("binds = %+v", binds)
+	}
+
+	body := `{"event":"conversation.output","sessionId":"edge-1","role":"user","timestamp":"2026-11-21T10:00:00Z","message":"through the edge"}`
+	resp, err := edge.Client("203.0.113.9:5555").Post(url+"/api/webhook/message", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var line model.Summary
+	if err := json.NewDecoder(p.stdout).Decode(&line); err != nil {
+		t.Fatalf("no JSON line on stdout: %v\n%s", err, p.stderr.String())
+	}
+	if line.Session != "edge-1" || line.Remote != "203.0.113.9:5555" || line.Status != 200 {
+		t.Errorf("line = %+v", line)
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGINT)
+	if err := p.cmd.Wait(); err != nil {
+		t.Errorf("exit after SIGINT: %v\n%s", err, p.stderr.String())
+	}
+
+	// A revoked token: exit 1 at once, with the ngrok code and no token.
+	edge.SetAuthFailure(&fakeedge.Failure{Code: 107, Message: "The authtoken you specified does not look like a proper ngrok tunnel authtoken.\nYour authtoken: good-token-1234567890"})
+	bad := startHark(t, nil, "listen", "--json", "--no-journal", "--ngrok-config", cfg)
+	err = bad.cmd.Wait()
+	stderr := bad.stderr.String()
+	if code := bad.cmd.ProcessState.ExitCode(); code != 1 {
+		t.Fatalf("exit %d (%v), want 1\n%s", code, err, stderr)
+	}
+	if !strings.Contains(stderr, "ERR_NGROK_107") || strings.Contains(stderr, "good-token-1234567890") {
+		t.Errorf("stderr should name ERR_NGROK_107 and never the token:\n%s", stderr)
 	}
 }

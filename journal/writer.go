@@ -72,6 +72,10 @@ type batch struct {
 	done    chan struct{}
 	err     error
 	records uint64
+	// durable is set when a request record is in the batch. A batch of
+	// response records only is written without an fsync: nobody waits for
+	// it, and the next durable batch (or Close) syncs it along.
+	durable bool
 }
 
 func newBatch() *batch { return &batch{done: make(chan struct{})} }
@@ -184,7 +188,7 @@ func (w *Writer) Err() error {
 func (w *Writer) WriteRequest(ex *model.Exchange) error {
 	e := getEncoder()
 	e.request(ex)
-	b, err := w.enqueue(e.buf)
+	b, err := w.enqueue(e.buf, true)
 	putEncoder(e)
 	if err != nil {
 		return err
@@ -201,13 +205,14 @@ func (w *Writer) WriteRequest(ex *model.Exchange) error {
 func (w *Writer) WriteResponse(ex *model.Exchange) error {
 	e := getEncoder()
 	e.response(ex, w.now())
-	_, err := w.enqueue(e.buf)
+	_, err := w.enqueue(e.buf, false)
 	putEncoder(e)
 	return err
 }
 
 // enqueue adds an encoded record to the next batch and returns the batch.
-func (w *Writer) enqueue(rec []byte) (*batch, error) {
+// durable says that someone will wait for the record to be on disk.
+func (w *Writer) enqueue(rec []byte, durable bool) (*batch, error) {
 	w.mu.Lock()
 	if w.err != nil {
 		w.mu.Unlock()
@@ -220,6 +225,7 @@ func (w *Writer) enqueue(rec []byte) (*batch, error) {
 	w.pending = append(w.pending, rec...)
 	b := w.batch
 	b.records++
+	b.durable = b.durable || durable
 	w.mu.Unlock()
 	select {
 	case w.wake <- struct{}{}:
@@ -250,7 +256,7 @@ func (w *Writer) run() {
 
 		err := failed
 		if err == nil {
-			err = w.flush(buf, b.records)
+			err = w.flush(buf, b.records, b.durable)
 		}
 
 		w.mu.Lock()
@@ -267,7 +273,7 @@ func (w *Writer) run() {
 }
 
 // flush writes one batch and makes it durable.
-func (w *Writer) flush(buf []byte, records uint64) error {
+func (w *Writer) flush(buf []byte, records uint64, durable bool) error {
 	n, err := w.file.Write(buf)
 	w.bytes.Add(uint64(n))
 	w.batches.Add(1)
@@ -275,7 +281,7 @@ func (w *Writer) flush(buf []byte, records uint64) error {
 		return fmt.Errorf("journal: writing %s: %w", w.path, err)
 	}
 	w.records.Add(records)
-	if w.fast {
+	if w.fast || !durable {
 		return nil
 	}
 	w.syncs.Add(1)

@@ -166,6 +166,45 @@ func BenchmarkView(b *testing.B) {
 				b.StopTimer()
 				do(m, keyMsg("esc"))
 			})
+			// Words that each occur in every session but never in one
+			// exchange: every exchange must be looked at. The keypress does
+			// the first part; the rest follows in steps.
+			b.Run(name+"/key-filter-split", func(b *testing.B) {
+				setup(b)
+				m.focus = focusSessions
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					b.StopTimer()
+					do(m, keyMsg("esc"), keyMsg("/"))
+					m.ix.memos = nil
+					b.StartTimer()
+					m.Update(tea.PasteMsg{Content: "window rivera"})
+					m.View()
+				}
+				b.StopTimer()
+				do(m, keyMsg("esc"))
+			})
+			b.Run(name+"/filter-split-complete", func(b *testing.B) {
+				setup(b)
+				m.focus = focusSessions
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					b.StopTimer()
+					do(m, keyMsg("esc"), keyMsg("/"))
+					m.ix.memos = nil
+					b.StartTimer()
+					m.Update(tea.PasteMsg{Content: "window rivera"})
+					for m.ix.pending {
+						m.Update(filterStepMsg{})
+						m.View()
+					}
+					m.View()
+				}
+				b.StopTimer()
+				do(m, keyMsg("esc"))
+			})
 			// The worst case: a change that is not a narrowing, to a filter
 			// nothing matches and never seen before, so every exchange of
 			// every session is looked at.

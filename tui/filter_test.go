@@ -2,8 +2,11 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"hark/model"
 )
@@ -233,5 +236,48 @@ func TestFilterShortcutsAgreeWithFullScan(t *testing.T) {
 			m.applyBatch(m.sub.Drain())
 		}
 		check("step " + string(rune('0'+i%10)))
+	}
+}
+
+// Over a long history a filter is applied a part at a time: the first part
+// right away, the rest in steps the program runs between other messages.
+func TestFilterInSteps(t *testing.T) {
+	b := newBuilder()
+	for s := 0; s < 300; s++ {
+		sid := fmt.Sprintf("s%03d", s)
+		for i := 0; i < 40; i++ {
+			at := t0.Add(time.Duration(s*40+i) * time.Millisecond)
+			text := "apple"
+			if i%2 == 1 {
+				text = "pear"
+			}
+			if s == 7 && i == 0 {
+				text = "apple pear" // the one exchange with both words
+			}
+			b.add(at, "generic", "message", sid, "POST", "/hook", "", "{}", []model.Turn{turn(model.RoleUser, text, at)})
+		}
+	}
+	m := newTestModel(t, b)
+	do(m, sizeMsg(100, 30), keyMsg("/"))
+	_, cmd := m.Update(tea.PasteMsg{Content: "apple pear"})
+	if !m.ix.pending || cmd == nil {
+		t.Fatalf("12 000 exchanges to look at, and the filter is done at once (pending %v)", m.ix.pending)
+	}
+	if text := plain(m); !strings.Contains(text, "filtering ") {
+		t.Errorf("no progress shown:\n%s", text)
+	}
+	steps := 0
+	for m.ix.pending {
+		m.Update(filterStepMsg{})
+		steps++
+		if steps > 10 {
+			t.Fatal("the filter never finishes")
+		}
+	}
+	if len(m.ix.vis) != 1 || m.ix.vis[0].key.ID != "s007" {
+		t.Fatalf("found %d sessions", len(m.ix.vis))
+	}
+	if text := plain(m); !strings.Contains(text, "Sessions 1/300") || strings.Contains(text, "filtering") {
+		t.Errorf("finished filter:\n%s", text)
 	}
 }

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"strconv"
+
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
@@ -56,7 +58,30 @@ func (m *Model) filterKey(msg tea.KeyPressMsg) tea.Cmd {
 	var cmd tea.Cmd
 	m.filterInput, cmd = m.filterInput.Update(msg)
 	m.applyFilterText()
-	return cmd
+	return tea.Batch(cmd, m.continueFilter())
+}
+
+// filterStepMsg goes on applying a filter over a long history.
+type filterStepMsg struct{}
+
+// continueFilter schedules the next part of a filter still being applied;
+// keys and batches are handled in between.
+func (m *Model) continueFilter() tea.Cmd {
+	if !m.ix.pending || m.stepping {
+		return nil
+	}
+	m.stepping = true
+	return func() tea.Msg { return filterStepMsg{} }
+}
+
+func (m *Model) filterStep() tea.Cmd {
+	m.stepping = false
+	if m.ix.pending {
+		m.ix.prefer = m.selected()
+		m.ix.refilter()
+		m.keepSelection()
+	}
+	return m.continueFilter()
 }
 
 // applyFilterText applies what is typed, when it means something new.
@@ -69,6 +94,7 @@ func (m *Model) applyFilterText() {
 }
 
 func (m *Model) setFilter(q *query) {
+	m.ix.prefer = m.selected()
 	m.ix.setFilter(q)
 	m.follow = m.follow && q.empty()
 	m.keepSelection()
@@ -85,6 +111,9 @@ func (m *Model) filterBar(w int) string {
 	line := m.filterInput.View()
 	if p := m.ix.filter.problem; p != "" {
 		return spread(line, m.st.warn.Render(p)+" ", w)
+	}
+	if m.ix.pending {
+		return spread(line, m.st.muted.Render("filtering "+strconv.Itoa(m.ix.progress())+"% · "+plural(len(m.ix.vis), "session")+" ")+"", w)
 	}
 	n := m.st.muted.Render(plural(len(m.ix.vis), "session") + " ")
 	return spread(line, n, w)

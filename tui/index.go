@@ -93,6 +93,8 @@ type index struct {
 	// not to match in any generation from narrowFrom on still does not.
 	narrowFrom uint32
 	memos      []filterMemo // recent filters' results, to come back to
+	pending    bool         // some sessions are not yet known under the filter
+	prefer     *sessionEntry
 }
 
 // filterMemo is which sessions a filter matched, and the version each
@@ -139,7 +141,8 @@ func (ix *index) load(store *model.Store) {
 }
 
 // apply folds a batch of changes into the index and returns the sessions
-// that changed.
+// that changed. When a filter is still being applied, refilter goes on with
+// it (pending says so).
 func (ix *index) apply(changes []model.Change, store *model.Store) []*sessionEntry {
 	var touched []*sessionEntry
 	seen := make(map[*sessionEntry]bool)
@@ -331,22 +334,52 @@ func (ix *index) reorder(moved []*sessionEntry) {
 	ix.order = out
 }
 
-// refilter recomputes the visible sessions from the order.
-func (ix *index) refilter() {
+// filterBudget is how many exchanges a filter pass looks at before it
+// yields: a filter over a long history is applied a few frames at a time,
+// so no keystroke waits for all of it.
+const filterBudget = 8192
+
+// refilter recomputes the visible sessions from the order, scanning the
+// sessions not yet known under the current filter while the budget lasts.
+// It reports whether every session is known; until then the list shows
+// those found so far.
+func (ix *index) refilter() (done bool) {
+	ix.pending = false
 	if ix.filter.empty() {
 		ix.vis = ix.order
-		return
+		return true
+	}
+	budget := filterBudget
+	if p := ix.prefer; p != nil && p.anyGen != ix.gen {
+		budget -= ix.scanSession(p) // the selected session first: it stays put
 	}
 	vis := make([]*sessionEntry, 0, len(ix.vis))
 	for _, e := range ix.order {
 		if e.anyGen != ix.gen {
-			ix.scanSession(e)
+			if budget <= 0 {
+				ix.pending = true
+				continue
+			}
+			budget -= ix.scanSession(e)
 		}
 		if e.any {
 			vis = append(vis, e)
 		}
 	}
 	ix.vis = vis
+	return !ix.pending
+}
+
+// progress says how much of the history the current filter has looked at,
+// in percent, while it is still going.
+func (ix *index) progress() int {
+	known := 0
+	for _, e := range ix.order {
+		if e.anyGen == ix.gen {
+			known++
+		}
+	}
+	return known * 100 / max(len(ix.order), 1)
 }
 
 // setFilter applies a new filter. Each session is scanned only until one
@@ -411,19 +444,21 @@ func (ix *index) memo(raw string) *filterMemo {
 	return nil
 }
 
-// scanSession finds whether some exchange of a session passes the filter.
-func (ix *index) scanSession(e *sessionEntry) {
+// scanSession finds whether some exchange of a session passes the filter,
+// and returns how many it looked at.
+func (ix *index) scanSession(e *sessionEntry) int {
 	narrowed := ix.narrowFrom != 0 && e.anyGen >= ix.narrowFrom && !e.any
 	e.any, e.anyGen = false, ix.gen
 	if narrowed || ix.filter.rejects(e) {
-		return // it matched nothing under a broader filter, or cannot
+		return 1 // it matched nothing under a broader filter, or cannot
 	}
-	for _, r := range e.rows {
+	for i, r := range e.rows {
 		if ix.visible(r) {
 			e.any = true
-			return
+			return i + 1
 		}
 	}
+	return len(e.rows) + 1
 }
 
 // visible reports whether an exchange row passes the current filter.

@@ -69,6 +69,7 @@ type Model struct {
 
 	filterInput textinput.Model
 	filtering   bool
+	stepping    bool // a filterStepMsg is on its way
 
 	flash   string
 	flashID int
@@ -171,7 +172,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case batchMsg:
 		m.applyBatch(msg.changes)
-		return m, m.waitStore()
+		return m, tea.Batch(m.waitStore(), m.continueFilter())
+	case filterStepMsg:
+		return m, m.filterStep()
 	case endpointMsg:
 		m.endpoint = Endpoint(msg)
 		return m, m.waitEndpoint()
@@ -200,7 +203,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			var cmd tea.Cmd
 			m.filterInput, cmd = m.filterInput.Update(msg)
 			m.applyFilterText()
-			return m, cmd
+			return m, tea.Batch(cmd, m.continueFilter())
 		}
 	}
 	return m, nil
@@ -216,6 +219,7 @@ func (m *Model) setStyles() {
 // applyBatch folds store changes into the index and keeps the selection,
 // the transcript and the inspector in step.
 func (m *Model) applyBatch(changes []model.Change) {
+	m.ix.prefer = m.selected()
 	m.ix.apply(changes, m.store)
 	m.counts = m.store.Counts()
 	if m.insp.open {

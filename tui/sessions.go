@@ -139,10 +139,16 @@ func (m *Model) renderSessions(w, h int, focused bool) []string {
 	title := "Sessions " + strconv.Itoa(len(m.ix.order))
 	if !m.ix.filter.empty() {
 		title = "Sessions " + strconv.Itoa(len(m.ix.vis)) + "/" + strconv.Itoa(len(m.ix.order))
+		if m.ix.pending {
+			title += "…"
+		}
 	}
 	out = append(out, m.paneTitle(title, "", w, focused))
 	vis := m.ix.vis
-	if len(vis) == 0 {
+	switch {
+	case len(vis) == 0 && m.ix.pending:
+		out = append(out, fit(st.muted.Render(" filtering…"), w))
+	case len(vis) == 0:
 		out = append(out, fit(st.muted.Render(" no session matches"), w))
 		out = append(out, fit(st.muted.Render(" esc clears the filter"), w))
 	}
