@@ -22,6 +22,7 @@ func newListenCommand(e *env) *cobra.Command {
 	var (
 		rf     receiverFlags
 		tf     tunnelFlags
+		pf     policyFlags
 		asJSON bool
 	)
 	cmd := &cobra.Command{
@@ -33,17 +34,22 @@ func newListenCommand(e *env) *cobra.Command {
 		Example: "  hark listen --json\n  hark listen --json --local --port 9000 | jq .turns\n  hark listen --json --secret moveo=TOKEN",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runListen(cmd.Context(), e, rf, tf, asJSON)
+			return runListen(cmd.Context(), e, rf, tf, pf, asJSON)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per exchange on stdout (logs go to stderr)")
 	rf.register(cmd)
 	tf.register(cmd)
+	pf.register(cmd, false)
 	return cmd
 }
 
-func runListen(ctx context.Context, e *env, rf receiverFlags, tf tunnelFlags, asJSON bool) error {
+func runListen(ctx context.Context, e *env, rf receiverFlags, tf tunnelFlags, pf policyFlags, asJSON bool) error {
 	secrets, maxBody, err := rf.validate()
+	if err != nil {
+		return err
+	}
+	policy, err := pf.validate()
 	if err != nil {
 		return err
 	}
@@ -52,7 +58,7 @@ func runListen(ctx context.Context, e *env, rf receiverFlags, tf tunnelFlags, as
 	if err != nil {
 		return err
 	}
-	st, err := openStack(stackConfig{flags: rf, secrets: secrets, maxBody: maxBody, now: time.Now, logger: logger, notice: e.stderr})
+	st, err := openStack(stackConfig{flags: rf, secrets: secrets, maxBody: maxBody, now: time.Now, logger: logger, notice: e.stderr, policy: policy})
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,7 @@ func newMonitorCommand(e *env) *cobra.Command {
 	var (
 		rf receiverFlags
 		tf tunnelFlags
+		pf policyFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "hark",
@@ -39,6 +40,10 @@ func newMonitorCommand(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			policy, err := pf.validate()
+			if err != nil {
+				return err
+			}
 			logs := tui.NewLogSink(500)
 			logger := slog.New(logs.Handler())
 			plan, err := tf.plan(e, rf.port, logger)
@@ -46,19 +51,21 @@ func newMonitorCommand(e *env) *cobra.Command {
 				return err
 			}
 			return runMonitor(cmd.Context(), e, monitorConfig{
-				stack: stackConfig{flags: rf, secrets: secrets, maxBody: maxBody, now: time.Now, logger: logger},
+				stack: stackConfig{flags: rf, secrets: secrets, maxBody: maxBody, now: time.Now, logger: logger, policy: policy},
 				plan:  plan, logs: logs,
 			})
 		},
 	}
 	rf.register(cmd)
 	tf.register(cmd)
+	pf.register(cmd, true)
 	return cmd
 }
 
 func newDemoCommand(e *env) *cobra.Command {
 	var (
 		rf       receiverFlags
+		pf       policyFlags
 		sessions int
 		speed    float64
 	)
@@ -75,6 +82,10 @@ func newDemoCommand(e *env) *cobra.Command {
 				rf.noJournal = true // a demo's traffic does not belong in the user's history
 			}
 			secrets, maxBody, err := rf.validate()
+			if err != nil {
+				return err
+			}
+			policy, err := pf.validate()
 			if err != nil {
 				return err
 			}
@@ -104,12 +115,13 @@ func newDemoCommand(e *env) *cobra.Command {
 				}
 			}
 			return runMonitor(cmd.Context(), e, monitorConfig{
-				stack: stackConfig{flags: rf, secrets: secrets, maxBody: maxBody, now: time.Now, logger: logger},
+				stack: stackConfig{flags: rf, secrets: secrets, maxBody: maxBody, now: time.Now, logger: logger, policy: policy},
 				plan:  plan, logs: logs, title: "demo", feed: feed,
 			})
 		},
 	}
 	rf.register(cmd)
+	pf.register(cmd, true)
 	cmd.Flags().Lookup("port").DefValue = "0"
 	_ = cmd.Flags().Set("port", "0")
 	cmd.Flags().IntVar(&sessions, "sessions", 6, "conversations playing at once")
@@ -179,7 +191,7 @@ func runMonitor(ctx context.Context, e *env, cfg monitorConfig) error {
 
 	runErr := tui.Run(ctx, tui.Options{
 		Store: st.store, Endpoint: initial, Endpoints: endpoints, Logs: cfg.logs,
-		Intercept: tui.InterceptOff, Title: cfg.title, NoColor: e.getenv("NO_COLOR") != "",
+		Intercept: string(st.intercept.Mode()), Title: cfg.title, NoColor: e.getenv("NO_COLOR") != "",
 	})
 	cancel() // stops the feed, or a connect still under way
 	if ep := <-started; ep != nil {

@@ -13,6 +13,7 @@ import (
 	"hark/model"
 	"hark/platform"
 	"hark/receiver"
+	"hark/rules"
 )
 
 // stackConfig is what the receiving side needs, from flags.
@@ -24,15 +25,20 @@ type stackConfig struct {
 	logger  *slog.Logger
 	// notice is where start-up facts go (journal path, URLs): stderr.
 	notice io.Writer
+	policy policyConfig
 }
 
 // stack is a running receiver: journal, store, handler and the listener it
 // is served on.
 type stack struct {
-	store    *model.Store
-	journal  *journal.Writer // nil with --no-journal
-	receiver *receiver.Receiver
-	endpoint *endpoint
+	store     *model.Store
+	journal   *journal.Writer // nil with --no-journal
+	receiver  *receiver.Receiver
+	endpoint  *endpoint
+	intercept *model.Intercept
+	holds     *model.Holds
+	rules     *model.Rules
+	stopRules func() // ends saving rules to --rules FILE
 }
 
 // openStack opens the journal and builds the store and the receiver; it
@@ -60,12 +66,34 @@ func openStack(cfg stackConfig) (*stack, error) {
 		fmt.Fprintln(cfg.notice, "hark: no journal (--no-journal): exchanges are kept in memory only")
 	}
 	st.store = model.NewStore(model.StoreOptions{FirstID: firstID})
+	st.intercept = model.NewIntercept(cfg.policy.intercept)
+	st.holds = model.NewHolds()
+	var loaded []model.Rule
+	if path := cfg.policy.rulesFile; path != "" {
+		var err error
+		if loaded, err = rules.Load(path); err != nil {
+			st.closeJournal()
+			return nil, err
+		}
+		fmt.Fprintf(cfg.notice, "hark: %d rules from %s (changes are saved there)\n", len(loaded), path)
+	}
+	st.rules = model.NewRules(loaded)
+	if path := cfg.policy.rulesFile; path != "" {
+		st.stopRules = rules.Autosave(st.rules, path, cfg.logger)
+	}
 	rcfg := receiver.Config{
 		Store:   st.store,
 		Secrets: cfg.secrets,
 		MaxBody: cfg.maxBody,
 		Now:     cfg.now,
 		Logger:  cfg.logger,
+		Responder: &receiver.Policy{
+			Store: st.store, Intercept: st.intercept, Holds: st.holds, Rules: st.rules,
+			Forward: cfg.policy.forward, Deadlines: cfg.policy.deadlines, Now: cfg.now,
+		},
+	}
+	if fw := cfg.policy.forward; fw != nil {
+		fmt.Fprintf(cfg.notice, "hark: forwarding every webhook to %s\n", fw.URL())
 	}
 	if st.journal != nil {
 		rcfg.Journal = st.journal
@@ -74,17 +102,27 @@ func openStack(cfg stackConfig) (*stack, error) {
 	return st, nil
 }
 
-// close ends the stack: the server first, so in-flight exchanges finish and
-// are journaled, then the journal.
+// close ends the stack: held exchanges are released with their fallback,
+// the server stops so exchanges in flight finish and are journaled, then
+// the journal and the rules file are closed.
 func (st *stack) close(ctx context.Context) error {
+	st.holds.ReleaseAll()
 	var errs []error
 	if st.endpoint != nil {
 		errs = append(errs, st.endpoint.close(ctx))
 	}
-	if st.journal != nil {
-		errs = append(errs, st.journal.Close())
+	errs = append(errs, st.closeJournal())
+	if st.stopRules != nil {
+		st.stopRules()
 	}
 	return errors.Join(errs...)
+}
+
+func (st *stack) closeJournal() error {
+	if st.journal == nil {
+		return nil
+	}
+	return st.journal.Close()
 }
 
 func versionString() string {

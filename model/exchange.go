@@ -66,6 +66,10 @@ type Turn struct {
 	Time     time.Time  `json:"time"`
 	Marker   string     `json:"marker,omitempty"`
 	Exchange ExchangeID `json:"exchange,omitempty"`
+	// AfterEdit is set on the first bot turn that followed a response the
+	// user edited: the exchange whose edited response came before it, so
+	// the transcript can show what the edit changed.
+	AfterEdit ExchangeID `json:"after_edit,omitempty"`
 }
 
 // Lifecycle markers a profile may put on a turn.

@@ -36,6 +36,9 @@ type Session struct {
 	Record *RecordDiff
 	// Version increases with every change, so views can cache renders.
 	Version uint64
+	// pendingEdit is the exchange whose edited response went back last and
+	// whose effect (the next bot turn) has not been seen yet.
+	pendingEdit ExchangeID
 }
 
 // LastTurn returns the newest turn that has text, if any.

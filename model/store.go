@@ -105,6 +105,9 @@ func (s *Store) Update(id ExchangeID, fn func(ex *Exchange)) bool {
 	fn(ex)
 	sess := s.sessions[ex.Session()]
 	s.account(sess, &before, ex)
+	if sess != nil && before.Response == nil && ex.Response != nil && ex.Response.Source == SourceEdited {
+		sess.pendingEdit = ex.ID
+	}
 	s.publish(ex, false)
 	return true
 }
@@ -201,6 +204,9 @@ func (s *Store) addTurns(sess *Session, ex *Exchange) {
 	if !ex.Record {
 		for _, t := range ex.Turns {
 			t.Exchange = ex.ID
+			if sess.pendingEdit != 0 && t.Role == RoleAI && t.Text != "" {
+				t.AfterEdit, sess.pendingEdit = sess.pendingEdit, 0
+			}
 			sess.Turns = append(sess.Turns, t)
 		}
 		return

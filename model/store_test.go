@@ -247,3 +247,24 @@ func TestAddKeepsIDsAhead(t *testing.T) {
 		t.Fatalf("next id after adding #42 = %v, want #43", id)
 	}
 }
+
+func TestNextBotTurnAfterAnEditIsMarked(t *testing.T) {
+	s := NewStore(StoreOptions{})
+	edited := newEx(s, "moveo", "m", 0, Turn{Role: RoleAI, Text: "original reply"})
+	s.Add(edited)
+	s.Update(edited.ID, func(e *Exchange) {
+		e.State, e.Response = StateResponded, &Response{Status: 200, Source: SourceEdited}
+	})
+	s.Add(newEx(s, "moveo", "m", time.Second, Turn{Role: RoleUser, Text: "thanks"}))
+	s.Add(newEx(s, "moveo", "m", 2*time.Second, Turn{Role: RoleAI, Text: "edited effect"}, Turn{Role: RoleAI, Text: "second"}))
+	sess, _ := s.Session(SessionKey{"moveo", "m"})
+	var marked []string
+	for _, tr := range sess.Turns {
+		if tr.AfterEdit == edited.ID {
+			marked = append(marked, tr.Text)
+		}
+	}
+	if len(marked) != 1 || marked[0] != "edited effect" {
+		t.Fatalf("turns marked after the edit: %q", marked)
+	}
+}

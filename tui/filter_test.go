@@ -164,9 +164,11 @@ func TestFilterShortcutsAgreeWithFullScan(t *testing.T) {
 	check := func(step string) {
 		t.Helper()
 		want := map[model.SessionKey]bool{}
-		for _, r := range m.ix.list {
-			if m.ix.filter.matchRow(r) {
-				want[r.entry.key] = true
+		for _, e := range m.ix.entries {
+			for _, r := range e.rows {
+				if m.ix.filter.matchRow(r) {
+					want[e.key] = true
+				}
 			}
 		}
 		if m.ix.filter.empty() {

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"sync"
 	"time"
 
@@ -239,9 +240,10 @@ func (m *Model) applyBatch(changes []model.Change) {
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := &m.keys
 	if n := len(m.dialogs); n > 0 {
-		cmd, done := m.dialogs[n-1].update(m, msg)
-		if done {
-			m.dialogs = m.dialogs[:n-1]
+		d := m.dialogs[n-1]
+		cmd, done := d.update(m, msg)
+		if done { // it may have opened another one on top
+			m.dialogs = slices.DeleteFunc(m.dialogs, func(x dialog) bool { return x == d })
 		}
 		return cmd
 	}

@@ -323,3 +323,20 @@ func TestHeaderStates(t *testing.T) {
 		t.Errorf("intercept mode not shown:\n%s", text)
 	}
 }
+
+// ctrl+c over the help, with exchanges held, asks before quitting.
+func TestCtrlCOverHelpAsks(t *testing.T) {
+	b := newBuilder()
+	b.moveo(t0)
+	m := newTestModel(t, b)
+	do(m, sizeMsg(80, 24), keyMsg("?"), keyMsg("ctrl+c"))
+	if len(m.dialogs) != 1 {
+		t.Fatalf("%d dialogs open", len(m.dialogs))
+	}
+	if _, ok := m.dialogs[0].(*confirmQuit); !ok {
+		t.Fatalf("the open dialog is %T", m.dialogs[0])
+	}
+	if text := plain(m); !strings.Contains(text, "Quit hark?") {
+		t.Errorf("no confirmation:\n%s", text)
+	}
+}

@@ -1,0 +1,188 @@
+package receiver
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"hark/model"
+)
+
+// maxForwardBody bounds what is read of the forward target's answer.
+const maxForwardBody = 4 << 20
+
+// Forwarder sends every webhook on to the user's own handler (--forward
+// URL), as a reverse proxy would: the path and query kept, the raw body
+// unchanged, hop-by-hop headers dropped, X-Forwarded-* added.
+type Forwarder struct {
+	target *url.URL
+	client *http.Client
+	now    func() time.Time
+}
+
+// NewForwarder checks the target URL.
+func NewForwarder(target string, now func() time.Time) (*Forwarder, error) {
+	u, err := url.Parse(target)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("--forward %q: give an http:// or https:// URL, e.g. http://localhost:3000", target)
+	}
+	if now == nil {
+		now = time.Now
+	}
+	tr := &http.Transport{
+		Proxy:               http.ProxyFromEnvironment,
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConnsPerHost: 32,
+		IdleConnTimeout:     90 * time.Second,
+		// The answer goes back to the platform byte for byte: no
+		// transparent gzip.
+		DisableCompression: true,
+	}
+	client := &http.Client{
+		Transport: tr,
+		// A redirect is an answer to show, not to follow.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	return &Forwarder{target: u, client: client, now: now}, nil
+}
+
+// URL is the target as given.
+func (f *Forwarder) URL() string { return f.target.String() }
+
+// Forward sends the exchange's request to the target and returns what it
+// answered, or why it did not, within timeout.
+func (f *Forwarder) Forward(ctx context.Context, ex *model.Exchange, timeout time.Duration) *model.Forward {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	u := f.targetFor(&ex.Request)
+	res := &model.Forward{URL: u}
+	req, err := http.NewRequestWithContext(ctx, ex.Request.Method, u, bytes.NewReader(ex.Request.Body))
+	if err != nil {
+		res.Error = err.Error()
+		return res
+	}
+	req.Header = forwardHeaders(&ex.Request)
+	req.ContentLength = int64(len(ex.Request.Body))
+	start := f.now()
+	resp, err := f.client.Do(req)
+	if err != nil {
+		res.Latency = f.now().Sub(start)
+		res.Error = describeForwardError(err, timeout)
+		return res
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxForwardBody+1))
+	res.Latency = f.now().Sub(start)
+	res.Status = resp.StatusCode
+	res.Headers = map[string][]string(withoutHopByHop(resp.Header))
+	if len(body) > maxForwardBody {
+		body = body[:maxForwardBody]
+		res.Error = fmt.Sprintf("answer larger than %d bytes: cut", maxForwardBody)
+	} else if err != nil {
+		res.Error = "reading the answer: " + describeForwardError(err, timeout)
+	}
+	res.Body = body
+	return res
+}
+
+// ForwardDecision turns a usable forward answer into the response for the
+// platform; ok is false when the target failed to answer in full.
+func ForwardDecision(fw *model.Forward) (model.Decision, bool) {
+	if fw == nil || fw.Error != "" || fw.Status == 0 {
+		return model.Decision{}, false
+	}
+	h := http.Header(fw.Headers).Clone()
+	h.Del("Content-Length") // set again for the body sent
+	return model.Decision{Status: fw.Status, Headers: map[string][]string(h), Body: fw.Body, Source: model.SourceForward}, true
+}
+
+// targetFor joins the target's path with the request's, keeping the query
+// of both, as httputil.ReverseProxy does.
+func (f *Forwarder) targetFor(r *model.Request) string {
+	u := *f.target
+	reqPath := r.Path
+	if reqPath == "" {
+		reqPath = "/"
+	}
+	switch base := u.EscapedPath(); {
+	case strings.HasSuffix(base, "/") && strings.HasPrefix(reqPath, "/"):
+		u.RawPath = base + reqPath[1:]
+	case !strings.HasSuffix(base, "/") && !strings.HasPrefix(reqPath, "/"):
+		u.RawPath = base + "/" + reqPath
+	default:
+		u.RawPath = base + reqPath
+	}
+	if p, err := url.PathUnescape(u.RawPath); err == nil {
+		u.Path = p
+	} else {
+		u.Path = u.RawPath
+	}
+	switch {
+	case u.RawQuery == "":
+		u.RawQuery = r.RawQuery
+	case r.RawQuery != "":
+		u.RawQuery += "&" + r.RawQuery
+	}
+	return u.String()
+}
+
+// hopByHop are the headers that concern one connection, not the message
+// (RFC 9110 §7.6.1).
+var hopByHop = []string{"Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization", "Proxy-Connection", "Te", "Trailer", "Transfer-Encoding", "Upgrade"}
+
+func withoutHopByHop(in http.Header) http.Header {
+	h := in.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
+	for _, v := range h.Values("Connection") {
+		for _, name := range strings.Split(v, ",") {
+			h.Del(strings.TrimSpace(name))
+		}
+	}
+	for _, name := range hopByHop {
+		h.Del(name)
+	}
+	return h
+}
+
+func forwardHeaders(r *model.Request) http.Header {
+	h := withoutHopByHop(http.Header(r.Headers))
+	h.Del("Content-Length")
+	if ip, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		if prior := h.Values("X-Forwarded-For"); len(prior) > 0 {
+			ip = strings.Join(prior, ", ") + ", " + ip
+		}
+		h.Set("X-Forwarded-For", ip)
+	}
+	if r.Host != "" && h.Get("X-Forwarded-Host") == "" {
+		h.Set("X-Forwarded-Host", r.Host)
+	}
+	if h.Get("X-Forwarded-Proto") == "" {
+		h.Set("X-Forwarded-Proto", "http")
+	}
+	if _, ok := h["User-Agent"]; !ok {
+		h["User-Agent"] = []string{""} // not Go's own: the platform's, or none
+	}
+	return h
+}
+
+func describeForwardError(err error, timeout time.Duration) string {
+	var opErr *net.OpError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Sprintf("no answer within %s (the platform's deadline)", timeout.Round(time.Millisecond))
+	case errors.Is(err, context.Canceled):
+		return "cancelled: the platform hung up"
+	case errors.As(err, &opErr) && opErr.Op == "dial":
+		return "target down: " + opErr.Err.Error()
+	}
+	return err.Error()
+}
