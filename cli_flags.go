@@ -24,11 +24,11 @@ type receiverFlags struct {
 
 func (f *receiverFlags) register(cmd *cobra.Command) {
 	fs := cmd.Flags()
-	fs.IntVar(&f.port, "port", 8787, "local port of the receiver, on 127.0.0.1 only (0 = any free port)")
+	fs.IntVar(&f.port, "port", 8787, "port of the local receiver on 127.0.0.1, when running local-only (0 = any free port)")
 	fs.StringArrayVar(&f.secrets, "secret", nil, "verification secret of a platform, as PLATFORM=SECRET (repeatable): chatbot=TOKEN checks ChatBot.com's token, moveo=TOKEN checks X-Moveo-Signature")
 	fs.StringVar(&f.journal, "journal", "", "journal file to append every exchange to (default: a new file under the user's state directory)")
 	fs.BoolVar(&f.noJournal, "no-journal", false, "keep no journal on disk")
-	fs.BoolVar(&f.fast, "fast", false, "journal without fsync: faster, but a crash can lose the last exchanges")
+	fs.BoolVar(&f.fast, "fast", false, "journal without fsync: faster; a crash of hark loses nothing, a power loss may lose the last exchanges")
 	fs.StringVar(&f.maxBody, "max-body", "1MiB", "largest request body accepted; larger ones are answered 413 and recorded")
 }
 

@@ -25,7 +25,15 @@ import (
 // in the same run, with 32 clients keeping connections alive:
 //
 //	go test -run '^$' -bench Ingest -benchtime 20000x ./receiver/
-func BenchmarkIngest(b *testing.B) {
+func BenchmarkIngest(b *testing.B) { benchModes(b, 32) }
+
+// BenchmarkLatency is the same with one client sending one request at a
+// time: the latency hark adds to a webhook, without queueing.
+//
+//	go test -run '^$' -bench Latency -benchtime 5000x ./receiver/
+func BenchmarkLatency(b *testing.B) { benchModes(b, 1) }
+
+func benchModes(b *testing.B, clients int) {
 	reqs := sampleRequests(b, 25_000)
 	b.Run("bare", func(b *testing.B) {
 		bare := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -33,7 +41,7 @@ func BenchmarkIngest(b *testing.B) {
 			w.Header().Set("Content-Type", "application/json")
 			w.Write([]byte(`{}`))
 		})
-		ingest(b, bare, reqs)
+		ingest(b, bare, reqs, clients)
 	})
 	for _, mode := range []struct {
 		name    string
@@ -65,10 +73,11 @@ func BenchmarkIngest(b *testing.B) {
 				}
 				cfg.Journal = w
 			}
-			ingest(b, receiver.New(cfg), reqs)
+			ingest(b, receiver.New(cfg), reqs, clients)
 			if w != nil {
-				st := w.Stats()
-				b.ReportMetric(float64(st.Records)/float64(max(st.Syncs, 1)), "records/fsync")
+				if st := w.Stats(); st.Syncs > 0 {
+					b.ReportMetric(float64(st.Records)/float64(st.Syncs), "records/fsync")
+				}
 				w.Close()
 			}
 			close(stop)
@@ -80,12 +89,11 @@ func BenchmarkIngest(b *testing.B) {
 	}
 }
 
-// ingest sends b.N requests from 32 concurrent clients and reports req/s
-// and latency percentiles.
-func ingest(b *testing.B, h http.Handler, reqs []platform.SimRequest) {
+// ingest sends b.N requests from concurrent clients and reports req/s and
+// latency percentiles.
+func ingest(b *testing.B, h http.Handler, reqs []platform.SimRequest, clients int) {
 	srv := httptest.NewServer(h)
 	defer srv.Close()
-	clients := benchClients
 	tr := &http.Transport{MaxIdleConns: clients, MaxIdleConnsPerHost: clients}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr}
@@ -151,6 +159,3 @@ func sampleRequests(b *testing.B, n int) []platform.SimRequest {
 	}
 	return out
 }
-
-// benchClients is how many clients send at once; -clients changes it.
-var benchClients = 64
