@@ -71,13 +71,16 @@ func runListen(ctx context.Context, e *env, rf receiverFlags, tf tunnelFlags, pf
 
 	// Subscribe before serving, so no exchange is missed.
 	sub := st.store.Subscribe()
-	ep, err := startEndpoint(ctx, plan, st.receiver, func(s tunnel.Status) { logStatus(logger, plan, s) })
+	ep, err := startEndpoint(ctx, plan, rf.port, st.receiver, logger, func(s tunnel.Status) { logStatus(logger, plan, s) })
 	if err != nil {
 		_ = st.close(context.Background())
 		return err
 	}
 	st.endpoint = ep
 	fmt.Fprintf(e.stderr, "hark: listening on %s\n", ep.url())
+	if ep.localURL != "" {
+		fmt.Fprintf(e.stderr, "hark: also on %s for local tools (hark send, curl)\n", ep.localURL)
+	}
 	writePasteURLs(e.stderr, ep.url())
 
 	out, human := e.stdout, io.Writer(nil)

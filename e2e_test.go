@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -245,10 +246,15 @@ func TestListenThroughFakeEdge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := startHark(t, nil, "listen", "--json", "--no-journal", "--ngrok-config", cfg, "--basic-auth", "dev:correct-horse")
+	p := startHark(t, nil, "listen", "--json", "--no-journal", "--port", "0", "--ngrok-config", cfg, "--basic-auth", "dev:correct-horse")
 	url := p.url(t)
 	if !strings.HasPrefix(url, "https://") {
 		t.Fatalf("listening on %s, want the public URL", url)
+	}
+	// With ngrok, hark serves on 127.0.0.1 as well.
+	localLine, ok := p.stderr.waitFor(regexp.MustCompile(`also on (http://127\.0\.0\.1:\d+)`), 5*time.Second)
+	if !ok {
+		t.Fatalf("no local URL on stderr:\n%s", p.stderr.String())
 	}
 	if _, ok := p.stderr.waitFor(regexpQuote(url+"/api/webhook/message"), 5*time.Second); !ok {
 		t.Errorf("no paste URL for NavTalk on stderr:\n%s", p.stderr.String())
@@ -270,6 +276,17 @@ func TestListenThroughFakeEdge(t *testing.T) {
 	}
 	if line.Session != "edge-1" || line.Remote != "203.0.113.9:5555" || line.Status != 200 {
 		t.Errorf("line = %+v", line)
+	}
+
+	// The same receiver answers on 127.0.0.1 for local tools.
+	local := regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(localLine)
+	resp, err = http.Post(local+"/api/webhook/message", "application/json", strings.NewReader(strings.Replace(body, "edge-1", "local-1", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if err := json.NewDecoder(p.stdout).Decode(&line); err != nil || line.Session != "local-1" {
+		t.Errorf("local request: %+v %v", line, err)
 	}
 	_ = p.cmd.Process.Signal(syscall.SIGINT)
 	if err := p.cmd.Wait(); err != nil {

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -54,15 +56,21 @@ func (f *tunnelFlags) plan(e *env, port int, logger *slog.Logger) (tunnel.Plan, 
 	return plan, err
 }
 
-// endpoint is the receiver served on the tunnel's listener.
+// endpoint is the receiver served on the tunnel's listener and, with
+// ngrok, also on 127.0.0.1 so that local tools (hark send, curl) reach it
+// without a round trip through the internet.
 type endpoint struct {
-	tun    *tunnel.Tunnel
-	served chan error
+	tun      *tunnel.Tunnel
+	served   chan error
+	local    *http.Server // nil in local mode (the tunnel is local) or when the port is taken
+	localURL string
 }
 
 // startEndpoint connects (or listens locally) and serves h. onStatus sees
 // every status change, from another goroutine, until the tunnel closes.
-func startEndpoint(ctx context.Context, plan tunnel.Plan, h http.Handler, onStatus func(tunnel.Status)) (*endpoint, error) {
+// port is the local port to serve on as well when the tunnel is ngrok; a
+// taken port is only a warning then.
+func startEndpoint(ctx context.Context, plan tunnel.Plan, port int, h http.Handler, logger *slog.Logger, onStatus func(tunnel.Status)) (*endpoint, error) {
 	tun := tunnel.New(plan)
 	events := tun.Events()
 	go func() {
@@ -78,7 +86,28 @@ func startEndpoint(ctx context.Context, plan tunnel.Plan, h http.Handler, onStat
 	}
 	ep := &endpoint{tun: tun, served: make(chan error, 1)}
 	go func() { ep.served <- tun.Serve(h) }()
+	if plan.Mode == tunnel.ModeNgrok {
+		ep.serveLocal(port, h, logger)
+	}
 	return ep, nil
+}
+
+func (ep *endpoint) serveLocal(port int, h http.Handler, logger *slog.Logger) {
+	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	if err != nil {
+		logger.Warn("not serving on 127.0.0.1 as well", "err", err)
+		return
+	}
+	ep.local = &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: tunnel.DefaultReadHeaderTimeout,
+		ReadTimeout:       tunnel.DefaultReadTimeout,
+		WriteTimeout:      tunnel.DefaultWriteTimeout,
+		IdleTimeout:       tunnel.DefaultIdleTimeout,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	ep.localURL = "http://" + ln.Addr().String()
+	go ep.local.Serve(ln)
 }
 
 func (ep *endpoint) url() string { return ep.tun.URL() }
@@ -88,7 +117,11 @@ func (ep *endpoint) stopped() <-chan error { return ep.served }
 
 // close stops accepting, lets in-flight exchanges finish, then disconnects.
 func (ep *endpoint) close(ctx context.Context) error {
-	return ep.tun.Close(ctx)
+	var localErr error
+	if ep.local != nil {
+		localErr = ep.local.Shutdown(ctx)
+	}
+	return errors.Join(ep.tun.Close(ctx), localErr)
 }
 
 // pasteURL is a URL to paste into a platform's console.

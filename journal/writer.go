@@ -80,6 +80,14 @@ type batch struct {
 
 func newBatch() *batch { return &batch{done: make(chan struct{})} }
 
+// commitDelay is how long a durable batch waits for company when the
+// previous fsync ended less than busyWindow ago: only under load, so a lone
+// webhook never waits.
+const (
+	commitDelay = 200 * time.Microsecond
+	busyWindow  = time.Millisecond
+)
+
 // maxSpare is the largest batch buffer kept for the next batch.
 const maxSpare = 4 << 20
 
@@ -238,6 +246,7 @@ func (w *Writer) enqueue(rec []byte, durable bool) (*batch, error) {
 // and one fsync, until Close and nothing is left.
 func (w *Writer) run() {
 	defer close(w.done)
+	var lastSync time.Time
 	for {
 		w.mu.Lock()
 		for len(w.pending) == 0 && !w.closing {
@@ -249,6 +258,13 @@ func (w *Writer) run() {
 			w.mu.Unlock()
 			return
 		}
+		if w.batch.durable && !w.fast && !w.closing && time.Since(lastSync) < busyWindow {
+			// Under load, wait a moment so that more requests share this
+			// fsync: fewer, larger commits cost less than many small ones.
+			w.mu.Unlock()
+			time.Sleep(commitDelay)
+			w.mu.Lock()
+		}
 		buf, b, failed := w.pending, w.batch, w.err
 		w.pending, w.batch = w.spare[:0], newBatch()
 		w.spare = nil
@@ -257,6 +273,9 @@ func (w *Writer) run() {
 		err := failed
 		if err == nil {
 			err = w.flush(buf, b.records, b.durable)
+		}
+		if b.durable {
+			lastSync = time.Now()
 		}
 
 		w.mu.Lock()

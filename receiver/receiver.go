@@ -88,10 +88,12 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Proto:      r.Proto,
 		Host:       r.Host,
 		RemoteAddr: r.RemoteAddr,
-		Headers:    map[string][]string(r.Header.Clone()),
-		Body:       body,
-		Size:       size,
-		Truncated:  truncated,
+		// The server never reuses a request's header map once the handler
+		// has returned, so the exchange keeps it rather than a copy.
+		Headers:   map[string][]string(r.Header),
+		Body:      body,
+		Size:      size,
+		Truncated: truncated,
 	}
 	ex.Timings.Read = rc.cfg.Now().Sub(start)
 

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"hark/model"
+	"hark/receiver"
+)
+
+// TestReplayCommand replays a recorded journal at a new receiver (the
+// same answers: exit 0), then at one that answers a webhook differently
+// (exit 1, with the differing request said).
+func TestReplayCommand(t *testing.T) {
+	path := recordJournal(t)
+	same := httptest.NewServer(receiver.New(receiver.Config{Store: model.NewStore(model.StoreOptions{}), Secrets: historySecrets, Responder: editingResponder{}}))
+	defer same.Close()
+	code, out, stderr := runCLI(t, nil, "replay", path, "--to", same.URL, "--speed", "0")
+	if code != 0 {
+		t.Fatalf("replay at the same handler: exit %d\n%s\n%s", code, out, stderr)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	summary := lines[len(lines)-1]
+	if !strings.Contains(summary, " same, 0 differ, 0 failed") || !strings.HasPrefix(lines[0], "#1 ") || !strings.HasSuffix(lines[0], " same") {
+		t.Errorf("output:\n%s", out)
+	}
+
+	changed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if strings.Contains(string(body), "please edit") {
+			io.WriteString(w, `{"reply":"still wrong"}`)
+			return
+		}
+		r.Body = io.NopCloser(strings.NewReader(string(body)))
+		same.Config.Handler.ServeHTTP(w, r)
+	}))
+	defer changed.Close()
+	code, out, _ = runCLI(t, nil, "replay", path, "--to", changed.URL, "--speed", "0", "--session", "edit-me")
+	if code != exitFailure {
+		t.Errorf("replay at a changed handler: exit %d\n%s", code, out)
+	}
+	if !strings.Contains(out, `POST /bot 200 (edited) → 200 differs: body "reply": "edited by hand" → "still wrong"`) ||
+		!strings.Contains(out, "2 sent in ") || !strings.Contains(out, "1 same, 1 differ, 0 failed") {
+		t.Errorf("output:\n%s", out)
+	}
+
+	code, out, stderr = runCLI(t, nil, "replay", path, "--to", changed.URL, "--speed", "0", "--json", "--secret", "moveo=moveo-token")
+	if code != exitFailure || !strings.Contains(stderr, "1 differ") {
+		t.Errorf("--json: exit %d, stderr %q", code, stderr)
+	}
+	outcomes := map[string]int{}
+	for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		var r struct {
+			ID       int    `json:"id"`
+			Outcome  string `json:"outcome"`
+			Resigned string `json:"resigned"`
+		}
+		if err := json.Unmarshal([]byte(line), &r); err != nil || r.ID == 0 {
+			t.Fatalf("not a result: %q (%v)", line, err)
+		}
+		outcomes[r.Outcome]++
+		if r.Resigned != "" {
+			outcomes["resigned"]++
+		}
+	}
+	if outcomes["differs"] != 1 || outcomes["same"] == 0 || outcomes["resigned"] == 0 {
+		t.Errorf("outcomes %v", outcomes)
+	}
+}
+
+func TestReplayCommandErrors(t *testing.T) {
+	path := recordJournal(t)
+	down := httptest.NewServer(http.NotFoundHandler())
+	down.Close()
+	cases := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"replay", path}, exitUsage, "--to is required"},
+		{[]string{"replay", "--to", "http://127.0.0.1:1"}, exitUsage, "give one journal file"},
+		{[]string{"replay", path, "--to", "ftp://x"}, exitUsage, "http:// or https://"},
+		{[]string{"replay", path, "--to", down.URL, "--speed", "-1"}, exitUsage, "--speed -1"},
+		{[]string{"replay", path, "--to", down.URL, "--secret", "moveo"}, exitUsage, "expected PLATFORM=SECRET"},
+		{[]string{"replay", path, "--to", down.URL, "--session", "nosuch"}, exitUsage, "no such session"},
+		{[]string{"replay", path, "--to", down.URL, "--speed", "0", "--session", "edit-me"}, exitFailure, "2 of 2 requests got no answer"},
+	}
+	for _, c := range cases {
+		code, _, stderr := runCLI(t, nil, c.args...)
+		if code != c.code || !strings.Contains(strings.ToLower(stderr), strings.ToLower(c.want)) {
+			t.Errorf("%v: exit %d (want %d), stderr %q lacks %q", c.args, code, c.code, stderr, c.want)
+		}
+	}
+}
