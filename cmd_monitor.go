@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"hark/rules"
 	"hark/sim"
 	"hark/tui"
 	"hark/tunnel"
@@ -167,7 +168,7 @@ func runMonitor(ctx context.Context, e *env, cfg monitorConfig) error {
 	started := make(chan *endpoint, 1)
 	go func() {
 		defer close(started)
-		ep, err := startEndpoint(ctx, cfg.plan, st.receiver, func(s tunnel.Status) {
+		ep, err := startEndpoint(ctx, cfg.plan, cfg.stack.flags.port, st.receiver, logger, func(s tunnel.Status) {
 			logStatus(logger, cfg.plan, s)
 			if s.State == tunnel.Closed {
 				return
@@ -184,15 +185,25 @@ func runMonitor(ctx context.Context, e *env, cfg monitorConfig) error {
 			return
 		}
 		started <- ep
+		if ep.localURL != "" {
+			logger.Info("also serving on " + ep.localURL + " for local tools (hark send, curl)")
+		}
 		if cfg.feed != nil {
 			go cfg.feed(ctx, ep.url())
 		}
 	}()
 
-	runErr := tui.Run(ctx, tui.Options{
+	opts := tui.Options{
 		Store: st.store, Endpoint: initial, Endpoints: endpoints, Logs: cfg.logs,
-		Intercept: string(st.intercept.Mode()), Title: cfg.title, NoColor: e.getenv("NO_COLOR") != "",
-	})
+		Intercept: st.intercept, Holds: st.holds, Rules: st.rules,
+		RulesFile: cfg.stack.policy.rulesFile, SaveRules: rules.Save,
+		Export: sessionExporter(st.store, ".", time.Now),
+		Title:  cfg.title, NoColor: e.getenv("NO_COLOR") != "",
+	}
+	if fw := cfg.stack.policy.forward; fw != nil {
+		opts.Forward = fw.URL()
+	}
+	runErr := tui.Run(ctx, opts)
 	cancel() // stops the feed, or a connect still under way
 	if ep := <-started; ep != nil {
 		st.endpoint = ep

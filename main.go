@@ -31,6 +31,7 @@ const (
 )
 
 func main() {
+	tuneGC()
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
@@ -72,6 +73,9 @@ func newRootCommand(e *env) *cobra.Command {
 		newDemoCommand(e),
 		newSendCommand(e),
 		newPlatformsCommand(e),
+		newOpenCommand(e),
+		newExportCommand(e),
+		newReplayCommand(e),
 	)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	return root

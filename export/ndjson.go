@@ -11,8 +11,14 @@ import (
 )
 
 // WriteNDJSON writes one exchange as one JSON line: its model.Summary.
+// An exchange read from a journal gives the same line as it did live: one
+// without a session id is in the "unsorted" session, as the store files it.
 func WriteNDJSON(w io.Writer, ex *model.Exchange) error {
-	b, err := json.Marshal(ex.Summarize())
+	s := ex.Summarize()
+	if s.Session == "" {
+		s.Session = model.Unsorted
+	}
+	b, err := json.Marshal(s)
 	if err != nil {
 		return err
 	}

@@ -86,6 +86,9 @@ func (s *Store) Add(ex *Exchange) {
 	sess.Exchanges = append(sess.Exchanges, ex.ID)
 	s.addTurns(sess, ex)
 	s.account(sess, nil, ex)
+	if ex.Response != nil && ex.Response.Source == SourceEdited {
+		sess.pendingEdit = ex.ID // an exchange loaded complete, from a journal
+	}
 	s.bodied = append(s.bodied, ex.ID)
 	s.evict()
 	s.publish(ex, true)

@@ -268,3 +268,15 @@ func TestNextBotTurnAfterAnEditIsMarked(t *testing.T) {
 		t.Fatalf("turns marked after the edit: %q", marked)
 	}
 }
+
+func TestEditEffectSurvivesLoadingCompleteExchanges(t *testing.T) {
+	s := NewStore(StoreOptions{})
+	edited := newEx(s, "chatbot", "c", 0)
+	edited.State, edited.Response = StateResponded, &Response{Status: 200, Source: SourceEdited}
+	s.Add(edited) // as journal.Fill adds it: already answered
+	s.Add(newEx(s, "chatbot", "c", time.Second, Turn{Role: RoleAI, Text: "after"}))
+	sess, _ := s.Session(SessionKey{"chatbot", "c"})
+	if sess.Turns[0].AfterEdit != edited.ID {
+		t.Fatalf("turn after a loaded edit: %+v", sess.Turns[0])
+	}
+}

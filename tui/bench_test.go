@@ -308,3 +308,104 @@ func BenchmarkInspectorOpen(b *testing.B) {
 		m.Update(keyMsg("esc"))
 	}
 }
+
+// BenchmarkBodySearch100k: searching the bodies of 100 000 exchanges in
+// 1 000 sessions, over a history (plain words search bodies; each session's
+// bodies' text is built the first time a filter needs it) and live (body:
+// looks each exchange up in the store). key-typing is one keypress (Update
+// and View) while typing a word that no body holds, the worst case: every
+// session must be ruled out. complete is a whole filter, every step, with
+// the sessions' text already built; first-complete includes building it.
+func BenchmarkBodySearch100k(b *testing.B) {
+	f := &feeder{store: model.NewStore(model.StoreOptions{})}
+	f.add(100_000)
+	for _, mode := range []struct {
+		name     string
+		readOnly bool
+		prefix   string
+	}{{"history", true, ""}, {"live", false, "body:"}} {
+		m := New(Options{Store: f.store, ReadOnly: mode.readOnly, Now: fixedNow, Location: time.UTC})
+		b.Cleanup(m.Close)
+		do(m, sizeMsg(160, 48), darkBG)
+		m.View()
+		m.focus = focusSessions
+		finish := func() {
+			for m.ix.pending {
+				m.Update(filterStepMsg{})
+				m.View()
+			}
+		}
+		reset := func() {
+			do(m, keyMsg("esc"), keyMsg("/"))
+			m.ix.memos, m.ix.narrowFrom = nil, 0
+		}
+		if mode.readOnly {
+			// The first keypress of a body search: it builds what the
+			// budget allows of the sessions' text.
+			b.Run(mode.name+"/first-key", func(b *testing.B) {
+				b.ReportAllocs()
+				for i := 0; i < b.N; i++ {
+					b.StopTimer()
+					for _, e := range m.ix.entries {
+						e.bodies, e.bodiesBuilt = "", false
+					}
+					reset()
+					b.StartTimer()
+					m.Update(tea.KeyPressMsg{Code: 'x', Text: "x"})
+					m.View()
+				}
+			})
+			b.Run(mode.name+"/first-complete", func(b *testing.B) {
+				b.ReportAllocs()
+				for i := 0; i < b.N; i++ {
+					b.StopTimer()
+					for _, e := range m.ix.entries {
+						e.bodies, e.bodiesBuilt = "", false
+					}
+					reset()
+					b.StartTimer()
+					m.Update(tea.PasteMsg{Content: mode.prefix + "xylophone"})
+					m.View()
+					finish()
+				}
+			})
+		}
+		b.Run(mode.name+"/complete", func(b *testing.B) {
+			reset()
+			m.Update(tea.PasteMsg{Content: mode.prefix + "xylophone"})
+			finish()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				reset()
+				b.StartTimer()
+				m.Update(tea.PasteMsg{Content: mode.prefix + "xylophone"})
+				m.View()
+				finish()
+			}
+		})
+		b.Run(mode.name+"/key-typing", func(b *testing.B) {
+			word := []rune(mode.prefix + "xylophone")
+			start := len([]rune(mode.prefix))
+			reset()
+			m.Update(tea.PasteMsg{Content: string(word)})
+			finish()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				k := start + i%(len(word)-start)
+				if k == start {
+					b.StopTimer()
+					reset()
+					m.Update(tea.PasteMsg{Content: string(word[:start])})
+					finish()
+					b.StartTimer()
+				}
+				m.Update(tea.KeyPressMsg{Code: word[k], Text: string(word[k])})
+				m.View()
+			}
+		})
+		do(m, keyMsg("esc"))
+	}
+}

@@ -44,6 +44,12 @@ func (m *Model) renderBlock(e *sessionEntry, r *exRow, turns []model.Turn, w int
 				lines = append(lines, fit(spaces(indent+5)+part, w))
 			}
 		}
+		if t.AfterEdit != 0 { // what the bot did after the user's edit
+			lines = append(lines, fit(spaces(indent+5)+st.accentBold.Render("↳ after your edit of "+t.AfterEdit.String()), w))
+		}
+	}
+	if r.source == model.SourceEdited {
+		lines = append(lines, m.editedLine(r, w, indent))
 	}
 	d := e.sess.Record
 	isRecord := r.record && d != nil && d.Exchange == r.id
@@ -92,7 +98,11 @@ func (m *Model) blockHeader(r *exRow, w int) string {
 		right = fitRight(st.warn.Render(pick(wide, "⏸ held ", "⏸ ")+countdown(r.held.Sub(m.now()))), 10)
 	}
 	if wide {
-		right += " " + fitRight(st.info.Render(trunc(r.kind, 14)), 14)
+		kind := st.info.Render(trunc(r.kind, 14))
+		if m.breakOnKind(r) {
+			kind = st.err.Render("◆") + st.info.Render(trunc(r.kind, 13))
+		}
+		right += " " + fitRight(kind, 14)
 	}
 	var flags []string
 	switch r.state {
@@ -100,6 +110,19 @@ func (m *Model) blockHeader(r *exRow, w int) string {
 		flags = append(flags, st.warn.Render(pick(wide, "fallback", "fb")))
 	case model.StateRejected, model.StateFailed:
 		flags = append(flags, st.err.Render(pick(wide, string(r.state), "✗")))
+	}
+	switch r.source {
+	case model.SourceEdited:
+		flags = append(flags, st.accentBold.Render(pick(wide, "✎ edited", "✎")))
+	case model.SourceRule:
+		flags = append(flags, st.accent.Render(pick(wide, "rule #", "r")+oneLine(r.rule)))
+	case model.SourceForward:
+		if wide { // the usual case with --forward: noted only where there is room
+			flags = append(flags, st.muted.Render("fwd"))
+		}
+	}
+	if r.fwdErr {
+		flags = append(flags, st.err.Render(pick(wide, "fwd ✗", "f✗")))
 	}
 	switch r.sig {
 	case model.SigValid:
@@ -127,6 +150,17 @@ func pick(wide bool, long, short string) string {
 		return long
 	}
 	return short
+}
+
+// editedLine shows the response the user sent, on one line, under the
+// exchange it answered.
+func (m *Model) editedLine(r *exRow, w, indent int) string {
+	st := m.st
+	body := "(the body was evicted from memory)"
+	if ex, ok := m.store.Exchange(r.id); ok && ex.Response != nil && !ex.Evicted {
+		body = compactBody(ex.Response.Body)
+	}
+	return fit(spaces(indent)+st.accent.Render("✎ you sent ")+strconv.Itoa(r.status)+" "+st.muted.Render(trunc(body, max(w-indent-16, 8))), w)
 }
 
 // maxHeaderW is the widest an exchange's header line is laid out.

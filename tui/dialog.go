@@ -9,9 +9,11 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// Dialogs stack over the screen: the top one gets every key and the help
-// bar shows its keys. The quit confirmation and the full help are the first;
-// the response editor and the rules list will be others.
+// Dialogs stack over the screen, each drawn over the one it was opened
+// from: the top one gets every key and the help bar shows its keys. Here:
+// the quit confirmation, the full help and a history's note. Elsewhere: the
+// response editor and its templates (editor*.go, templates.go), keeping an
+// edit as a rule (keep.go), the rules (rulesview.go) and export (export.go).
 type dialog interface {
 	// update handles a key; done removes the dialog from the stack.
 	update(m *Model, msg tea.KeyPressMsg) (cmd tea.Cmd, done bool)
@@ -42,12 +44,19 @@ func (d *confirmQuit) view(m *Model, w, h int) string {
 		verb = " are"
 	}
 	body := st.warn.Render(n+verb+" held.") + "\n" +
-		"Quitting releases " + pronoun(d.held) + " with the fallback\nresponse now.\n\n" +
+		"Quitting releases " + pronoun(d.held) + " now, with\n" + possessive(d.held) + " proposal as the response.\n\n" +
 		st.accentBold.Render("y") + " quit   " + st.accentBold.Render("n") + " stay"
 	return st.dialog.Width(min(w-2, 48)).Render(st.bold.Render("Quit hark?") + "\n\n" + body)
 }
 
 func (d *confirmQuit) help(k *keyMap) []key.Binding { return []key.Binding{k.Confirm, k.Cancel} }
+
+func possessive(n int) string {
+	if n == 1 {
+		return "its"
+	}
+	return "their"
+}
 
 func pronoun(n int) string {
 	if n == 1 {
@@ -68,7 +77,7 @@ func (d *helpDialog) update(m *Model, msg tea.KeyPressMsg) (tea.Cmd, bool) {
 
 func (d *helpDialog) view(m *Model, w, h int) string {
 	st := m.st
-	titles := []string{"Move", "Panes", "Find", "Copy and more"}
+	titles := helpTitles
 	var cols []string
 	for g, group := range m.fullHelp() {
 		keyW := 0
@@ -94,9 +103,19 @@ func (d *helpDialog) view(m *Model, w, h int) string {
 	}
 	filter := "filter: words, " + strings.Join(filterFields, ":, ") + ":, -exclude"
 	notes := wrap(st.muted.Render(filter), inner)
-	notes = append(notes, wrap(st.muted.Render("mouse: a click selects, a second inspects; the wheel scrolls"), inner)...)
-	content := strings.Join(rows, "\n\n") + "\n\n" + strings.Join(notes, "\n") + "\n\n" + st.muted.Render("any key closes")
-	return st.dialog.Render(content)
+	mouse := wrap(st.muted.Render("mouse: a click selects, a second inspects; the wheel scrolls"), inner)
+	closes := st.muted.Render("any key closes")
+	// On a short screen the spacing goes first, then the notes.
+	for _, c := range []string{
+		strings.Join(rows, "\n\n") + "\n\n" + strings.Join(append(notes, mouse...), "\n") + "\n\n" + closes,
+		strings.Join(rows, "\n\n") + "\n\n" + strings.Join(notes, "\n") + "\n" + closes,
+		strings.Join(rows, "\n") + "\n" + strings.Join(notes, "\n"),
+	} {
+		if lipgloss.Height(c)+2 <= h {
+			return st.dialog.Render(c)
+		}
+	}
+	return st.dialog.Render(strings.Join(rows, "\n"))
 }
 
 // spaced puts a gap after every column but the last.
@@ -112,6 +131,38 @@ func spaced(cols []string) []string {
 }
 
 func (d *helpDialog) help(k *keyMap) []key.Binding {
+	return []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("any key", "closes"))}
+}
+
+// noteDialog shows, when a history opens, what of it could not be read.
+type noteDialog struct{}
+
+func (d *noteDialog) update(m *Model, msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	if msg.String() == "ctrl+c" {
+		return m.quit(), true
+	}
+	return nil, true
+}
+
+func (d *noteDialog) view(m *Model, w, h int) string {
+	st := m.st
+	bw := min(w-2, 76)
+	iw := bw - 4
+	src := oneLine(m.opts.Source)
+	if src == "" {
+		src = "this history"
+	}
+	note := wrap(oneLine(m.opts.Note), iw)
+	if room := h - 2 - 4; len(note) > room { // the header keeps it too
+		note = append(note[:max(room-1, 0)], st.muted.Render("…"))
+	}
+	lines := []string{st.warn.Render("Not all of " + src + " could be read"), ""}
+	lines = append(lines, note...)
+	lines = append(lines, "", st.muted.Render("Everything else is shown. Any key closes this."))
+	return st.dialog.Width(bw).Render(strings.Join(lines, "\n"))
+}
+
+func (d *noteDialog) help(k *keyMap) []key.Binding {
 	return []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("any key", "closes"))}
 }
 

@@ -18,7 +18,11 @@ import (
 //	state:held            received, held, responded, fallback, rejected, failed
 //	session:8563dcdf      session id substring
 //	method:get
+//	source:edited         where the response came from: edited, rule, forward, default, fallback
+//	body:"window seat"    text in the request, response or forward bodies
 //	-kind:session         a leading minus excludes
+//
+// Over a history (read-only), plain words search the bodies too.
 //
 // Terms on the same field are alternatives (platform:moveo platform:navtalk);
 // everything else must hold together. A session is listed when at least one
@@ -26,7 +30,7 @@ import (
 
 // filterFields are the field names the language knows, in the order help
 // lists them.
-var filterFields = []string{"platform", "kind", "status", "state", "session", "method"}
+var filterFields = []string{"platform", "kind", "status", "state", "session", "method", "source", "body"}
 
 type term struct {
 	field string // "" for a plain word
@@ -42,6 +46,7 @@ type query struct {
 	fields  map[string][]term // alternatives per field
 	negs    []term            // all must fail
 	problem string            // what was not understood, for the filter bar
+	bodies  *bodySearch       // how bodies are searched; nil: they are not
 }
 
 // parseQuery reads a filter. It never fails: what it does not understand is
@@ -132,14 +137,14 @@ func (q *query) empty() bool {
 // matchRow reports whether an exchange passes the filter.
 func (q *query) matchRow(r *exRow) bool {
 	for _, t := range q.words {
-		if !t.match(r) {
+		if !q.match(t, r) {
 			return false
 		}
 	}
 	for _, alts := range q.fields {
 		hit := false
 		for _, t := range alts {
-			if t.match(r) {
+			if q.match(t, r) {
 				hit = true
 				break
 			}
@@ -149,14 +154,14 @@ func (q *query) matchRow(r *exRow) bool {
 		}
 	}
 	for _, t := range q.negs {
-		if t.match(r) {
+		if q.match(t, r) {
 			return false
 		}
 	}
 	return true
 }
 
-func (t term) match(r *exRow) bool {
+func (q *query) match(t term, r *exRow) bool {
 	v := t.value
 	switch t.field {
 	case "platform":
@@ -171,8 +176,12 @@ func (t term) match(r *exRow) bool {
 		return containsFold(r.entry.key.ID, v)
 	case "method":
 		return strings.EqualFold(r.method, v)
+	case "source":
+		return r.source != "" && strings.HasPrefix(string(r.source), v)
+	case "body":
+		return q.bodies.row(r, v)
 	}
-	return matchText(r, v, t.num)
+	return matchText(r, v, t.num) || (q.bodies.inWords() && q.bodies.row(r, v))
 }
 
 // matchStatus understands 200, 4xx, err and none.
@@ -213,14 +222,27 @@ func matchText(r *exRow, v string, num int) bool {
 // plain word occurs neither in the session's id or platform nor anywhere in
 // its search text.
 func (q *query) rejects(e *sessionEntry) bool {
-	if len(q.words) == 0 {
+	bodyTerms := q.fields["body"]
+	if len(q.words) == 0 && len(bodyTerms) == 0 {
 		return false
 	}
 	text := e.text.String()
 	for _, t := range q.words {
-		if !containsFold(text, t.value) && !containsFold(e.key.ID, t.value) && !strings.HasPrefix(e.key.Platform, t.value) {
-			return true
+		if containsFold(text, t.value) || containsFold(e.key.ID, t.value) || strings.HasPrefix(e.key.Platform, t.value) {
+			continue
 		}
+		if q.bodies.inWords() && q.bodies.mayContain(e, t.value) {
+			continue
+		}
+		return true
+	}
+	if len(bodyTerms) > 0 {
+		for _, t := range bodyTerms {
+			if q.bodies.mayContain(e, t.value) {
+				return false
+			}
+		}
+		return true
 	}
 	return false
 }
@@ -260,7 +282,7 @@ func sameTerms(a, b []term) bool {
 // monotone fields match less as their value grows (substring or prefix).
 func monotone(field string) bool {
 	switch field {
-	case "", "platform", "kind", "state", "session":
+	case "", "platform", "kind", "state", "session", "source", "body":
 		return true
 	}
 	return false

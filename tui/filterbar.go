@@ -46,12 +46,12 @@ func (m *Model) filterKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.FilterApply):
 		m.filtering = false
 		m.filterInput.Blur()
-		return nil
+		return m.maybeOpenEditor() // one may have been held meanwhile
 	case key.Matches(msg, m.keys.FilterClear):
 		m.filtering = false
 		m.filterInput.Blur()
 		m.clearFilter()
-		return nil
+		return m.maybeOpenEditor()
 	case msg.String() == "ctrl+c":
 		return m.quit()
 	}

@@ -197,7 +197,7 @@ func TestFlowInspector(t *testing.T) {
 	f.waitFor("Inspect", "POST /chatbot?token=verify-me HTTP/1.1", `"resolvedQuery": "What are your opening hours?"`,
 		"verification token ✓ valid")
 	f.press("right")
-	f.waitFor("200 OK", "source forward", "Forwarded to http://localhost:3000/webhooks/chatbot", "We're open every day")
+	f.waitFor("Sent to the platform", "200 OK", "source forward", "Forward target", "http://localhost:3000/webhooks/chatbot", "200 OK  in 14ms", "We're open every day")
 	f.press("right")
 	f.waitFor("── request ──", "── response ──", "HTTP/1.1 200 OK")
 	f.press("4")

@@ -8,6 +8,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
+
+	"hark/model"
 )
 
 // Golden views: each case at 80×24 and 160×48, on dark and light
@@ -20,6 +22,8 @@ type goldenCase struct {
 	build func(b *builder)
 	steps []tea.Msg
 	opts  func(*Options)
+	// prep sets options that depend on what build made (holds, rules).
+	prep func(b *builder) func(*Options)
 }
 
 func goldenCases() []goldenCase {
@@ -55,7 +59,47 @@ func goldenCases() []goldenCase {
 		{name: "hostile_inspector", build: func(b *builder) {
 			b.hostile(t0.Add(200 * time.Second))
 		}, steps: keys("tab", "enter")},
+		{name: "editor", build: func(b *builder) {
+			b.navtalk(t0)
+			b.moveo(t0.Add(120 * time.Second))
+		}, prep: ruleProposal, steps: keys("E")},
+		{name: "editor_invalid", build: func(b *builder) {
+			b.navtalk(t0)
+			b.moveo(t0.Add(120 * time.Second))
+		}, prep: holdsFor, steps: append(append(keys("E", "ctrl+k"), typed(`{"input":{"text":"Can I bring my dog?",}}`)...), keyMsg("ctrl+s"))},
+		{name: "rules", build: func(b *builder) {
+			b.navtalk(t0)
+		}, opts: func(o *Options) { o.Rules = twoRules() }, steps: keys("R")},
+		{name: "edited_transcript", build: func(b *builder) {
+			b.navtalk(t0)
+			editedSession(b)
+		}, steps: keys("tab")},
 	}
+}
+
+// ruleProposal holds the builder's held exchanges with a rule's answer as
+// the proposal.
+func ruleProposal(b *builder) func(*Options) {
+	holds := model.NewHolds()
+	rules := model.NewRules(nil)
+	r := rules.Add(model.Rule{Scope: model.ScopeKind, Platform: "moveo", Kind: "pre_message", Enabled: true, Status: 200,
+		Headers: headers("Content-Type", "application/json"),
+		Body:    `{"context":{"live_instructions":"The guest asked about dogs: only small dogs, on the terrace."}}`})
+	b.store.Exchanges(func(ex model.Exchange) bool {
+		if ex.State == model.StateHeld {
+			holds.Hold(ex.ID, ex.HeldUntil, r.Decision())
+		}
+		return true
+	})
+	return func(o *Options) {
+		o.Holds, o.Rules, o.Intercept = holds, rules, model.NewIntercept(model.InterceptConsumed)
+	}
+}
+
+// holdsFor registers the builder's held exchanges for the editor.
+func holdsFor(b *builder) func(*Options) {
+	opt, _, _ := withHolds(b)
+	return opt
 }
 
 func TestGolden(t *testing.T) {
@@ -73,6 +117,9 @@ func TestGolden(t *testing.T) {
 					if c.opts != nil {
 						opts = append(opts, c.opts)
 					}
+					if c.prep != nil {
+						opts = append(opts, c.prep(b))
+					}
 					m := newTestModel(t, b, opts...)
 					do(m, tea.WindowSizeMsg{Width: size[0], Height: size[1]}, bg.msg)
 					do(m, c.steps...)
@@ -88,5 +135,28 @@ func TestGolden(t *testing.T) {
 				t.Run("text", func(t *testing.T) { golden.RequireEqual(t, text) })
 			})
 		}
+	}
+}
+
+// The journal picker, in the same sizes and backgrounds.
+func TestGoldenPicker(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {160, 48}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			var text string
+			for _, bg := range []struct {
+				name string
+				msg  tea.BackgroundColorMsg
+			}{{"dark", darkBG}, {"light", lightBG}} {
+				p := newPicker("/home/ana/.local/share/hark/journals", pickerEntries(), fixedAt, time.UTC, false)
+				p.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+				p.Update(bg.msg)
+				p.Update(keyMsg("down"))
+				content := p.View().Content
+				checkFrame(t, content, size[0], size[1])
+				t.Run(bg.name, func(t *testing.T) { golden.RequireEqual(t, content) })
+				text = ansi.Strip(content)
+			}
+			t.Run("text", func(t *testing.T) { golden.RequireEqual(t, text) })
+		})
 	}
 }

@@ -37,12 +37,7 @@ func (m *Model) renderHeader(w int) []string {
 	}
 	var right string
 	if !m.opts.ReadOnly {
-		mode := oneLine(m.intercept)
-		ms := st.muted
-		if mode != InterceptOff {
-			ms = st.warn
-		}
-		right = st.muted.Render("intercept ") + ms.Render(mode) + " "
+		right = m.interceptStatus(w < 100) + " "
 	}
 	line1 := spread(left, right, w)
 
@@ -74,8 +69,15 @@ func (m *Model) renderHeader(w int) []string {
 	}
 	var note string
 	switch {
+	case m.flash != "" && m.flashWarn:
+		note = st.warn.Render(m.flash)
 	case m.flash != "":
 		note = st.info.Render(m.flash)
+	case c.Held > 0 && m.editor == nil && m.opts.Holds != nil && !m.opts.ReadOnly:
+		// The editor waits for the dialog in front of it to close.
+		note = st.warn.Render(strconv.Itoa(c.Held) + " held — E to edit")
+	case m.opts.Note != "":
+		note = st.warn.Render("⚠ " + oneLine(m.opts.Note))
 	case ep.Reason != "" && ep.State != EndpointOnline && !m.opts.ReadOnly:
 		note = m.stateStyle(ep.State).Render(oneLine(ep.Reason))
 	default:
@@ -92,6 +94,9 @@ func (m *Model) renderHeader(w int) []string {
 		}
 	}
 	line2 := parts
+	if m.flash != "" && width(parts)+3+width(note) > w {
+		line2, note = " "+note, "" // news is read whole; the counts come back after it
+	}
 	if note != "" {
 		room := w - width(parts) - 3
 		if room >= 8 {

@@ -61,8 +61,15 @@ func keyMsg(name string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyPgUp}
 	case "backspace":
 		return tea.KeyPressMsg{Code: tea.KeyBackspace}
-	case "ctrl+c":
-		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	case "space":
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	case "home":
+		return tea.KeyPressMsg{Code: tea.KeyHome}
+	case "end":
+		return tea.KeyPressMsg{Code: tea.KeyEnd}
+	}
+	if c, ok := strings.CutPrefix(name, "ctrl+"); ok && len(c) == 1 {
+		return tea.KeyPressMsg{Code: rune(c[0]), Mod: tea.ModCtrl} // no Text with a modifier
 	}
 	r := []rune(name)
 	return tea.KeyPressMsg{Code: r[0], Text: name}
@@ -125,3 +132,5 @@ func checkFrame(tb testing.TB, content string, w, h int) {
 func around(s string, i int) string {
 	return s[max(0, i-30):min(len(s), i+30)]
 }
+
+func stripped(s string) string { return ansi.Strip(s) }

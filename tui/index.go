@@ -27,6 +27,7 @@ type exRow struct {
 	method   string // sanitized
 	platform string
 	state    model.State
+	source   model.Source // where the response came from, once there is one
 	entry    *sessionEntry
 	turns    []model.Turn // the exchange's own turns (shared with the store)
 	notes    []string
@@ -39,6 +40,8 @@ type exRow struct {
 	sig      model.SigState
 	record   bool
 	evicted  bool
+	rule     string // the rule that answered
+	fwdErr   bool   // the forward target failed
 	ver      uint32 // bumped on every change, for render caches
 }
 
@@ -56,6 +59,10 @@ type sessionEntry struct {
 	// session's exchanges, once or more: a word absent from it matches none
 	// of them, which one scan of contiguous memory tells.
 	text strings.Builder
+	// bodies is the lower-case text of the session's bodies, built when a
+	// filter over a history first needs it (bodysearch.go).
+	bodies      string
+	bodiesBuilt bool
 
 	// Filter state, for the filter generation anyGen: whether some row
 	// matches (the list needs no more), and the exact count, kept for the
@@ -93,6 +100,11 @@ type index struct {
 	memos      []filterMemo // recent filters' results, to come back to
 	pending    bool         // some sessions are not yet known under the filter
 	prefer     *sessionEntry
+	// store holds the bodies, which body searches read; over a history
+	// (readOnly) plain words search bodies too.
+	store    *model.Store
+	readOnly bool
+	bodies   *bodySearch
 }
 
 func newIndex() *index {
@@ -177,10 +189,11 @@ func (ix *index) put(ex *model.Exchange) *exRow {
 	r.kind = ix.intern(oneLine(ex.Kind))
 	r.platform = ex.Platform
 	r.state = ex.State
-	r.status = 0
+	r.status, r.source, r.rule = 0, "", ""
 	if ex.Response != nil {
-		r.status = ex.Response.Status
+		r.status, r.source, r.rule = ex.Response.Status, ex.Response.Source, ex.Response.Rule
 	}
+	r.fwdErr = ex.Forward != nil && ex.Forward.Error != ""
 	r.failed = ex.Failed()
 	r.total = ex.Timings.Total
 	r.held = ex.HeldUntil

@@ -69,7 +69,7 @@ func (ix *index) refilter() (done bool) {
 	}
 	budget := filterBudget
 	if p := ix.prefer; p != nil && p.anyGen != ix.gen {
-		budget -= ix.scanSession(p) // the selected session first: it stays put
+		budget -= ix.scanSession(p) + ix.bodies.take() // the selected session first: it stays put
 	}
 	vis := make([]*sessionEntry, 0, len(ix.vis))
 	for _, e := range ix.order {
@@ -78,7 +78,7 @@ func (ix *index) refilter() (done bool) {
 				ix.pending = true
 				continue
 			}
-			budget -= ix.scanSession(e)
+			budget -= ix.scanSession(e) + ix.bodies.take()
 		}
 		if e.any {
 			vis = append(vis, e)
@@ -105,6 +105,10 @@ func (ix *index) progress() int {
 // about its own rows as it draws them). Typing more only rechecks what still
 // matched; going back to an earlier filter restores its result.
 func (ix *index) setFilter(q *query) {
+	if ix.bodies == nil && ix.store != nil {
+		ix.bodies = &bodySearch{store: ix.store, history: ix.readOnly}
+	}
+	q.bodies = ix.bodies
 	prev := ix.filter
 	ix.remember()
 	ix.filter = q

@@ -191,54 +191,117 @@ func (m *Model) bodySection(body []byte, size int64, truncated, evicted bool, w 
 	return append([]string{title}, m.bodyView(body, w)...)
 }
 
+// responseLines show what went back to the platform and, beside it on a
+// wide pane (else below), what the forward target answered.
 func (m *Model) responseLines(ex *model.Exchange, w int) []string {
 	st := m.st
 	var out []string
-	add := func(s string) { out = append(out, s) }
+	add := func(s string) { out = append(out, wrap(s, w)...) }
 	switch {
 	case ex.State == model.StateHeld:
-		add(st.warn.Render("⏸ held") + st.muted.Render(" — the fallback goes out at "+ex.HeldUntil.In(m.loc).Format("15:04:05")+
+		add(st.warn.Render("⏸ held") + st.muted.Render(" — the proposal goes out as fallback at "+ex.HeldUntil.In(m.loc).Format("15:04:05")+
 			" (in "+countdown(ex.HeldUntil.Sub(m.now()))+")"))
+		if m.opts.Holds != nil && !m.opts.ReadOnly {
+			add(st.muted.Render("E opens the editor on it"))
+		}
 	case ex.Response == nil:
 		add(st.muted.Render("no response yet (" + string(ex.State) + ")"))
 	}
-	if r := ex.Response; r != nil {
-		line := m.statusStyle(&exRow{status: r.Status, failed: ex.Failed()}).Render(strconv.Itoa(r.Status)+" "+http.StatusText(r.Status)) +
-			st.muted.Render("  source ") + oneLine(string(r.Source))
-		if r.Rule != "" {
-			line += st.muted.Render(" rule ") + oneLine(r.Rule)
-		}
-		if ex.Timings.Total > 0 {
-			line += st.muted.Render("  answered in ") + latency(ex.Timings.Total)
-		}
-		for _, l := range wrap(line, w) {
-			add(l)
-		}
-		if ex.State == model.StateFallback {
-			add(st.warn.Render("the hold ran out of time: the fallback was sent"))
-		}
-		add("")
-		out = append(out, m.headerSection("Headers", r.Headers, ex.Evicted, w)...)
-		add("")
-		out = append(out, m.bodySection(r.Body, int64(len(r.Body)), false, ex.Evicted, w)...)
+	for _, n := range ex.Notes { // what the receiver had to say: a forward that failed, a fallback
+		add(st.warn.Render("ⓘ ") + oneLine(n))
 	}
-	if f := ex.Forward; f != nil {
-		add("")
-		line := st.accentBold.Render("Forwarded") + " to " + oneLine(f.URL)
-		if f.Error != "" {
-			line += " " + st.err.Render("✗ "+oneLine(f.Error))
-		} else {
-			line += " " + m.statusStyle(&exRow{status: f.Status}).Render(strconv.Itoa(f.Status)) + st.muted.Render(" in "+latency(f.Latency))
-		}
-		for _, l := range wrap(line, w) {
-			add(l)
-		}
-		if f.Error == "" {
-			out = append(out, m.headerSection("Forward headers", f.Headers, ex.Evicted, w)...)
-			out = append(out, m.bodySection(f.Body, int64(len(f.Body)), false, ex.Evicted, w)...)
-		}
+	if ex.Response != nil && ex.Response.Source == model.SourceEdited && !m.opts.ReadOnly && m.opts.Rules != nil {
+		add(st.muted.Render("you edited this response: r keeps it as a rule"))
 	}
-	return out
+	sent := m.sentLines(ex, w)
+	if ex.Forward == nil {
+		if len(out) > 0 && len(sent) > 0 {
+			out = append(out, "")
+		}
+		return append(out, sent...)
+	}
+	const gap = 3
+	if w >= 2*56+gap && ex.Response != nil {
+		cw := (w - gap) / 2
+		left, right := m.sentLines(ex, cw), m.forwardLines(ex, w-gap-cw)
+		if len(out) > 0 {
+			out = append(out, "")
+		}
+		sep := st.subtle.Render(" │ ")
+		for i := 0; i < max(len(left), len(right)); i++ {
+			l, r := "", ""
+			if i < len(left) {
+				l = left[i]
+			}
+			if i < len(right) {
+				r = right[i]
+			}
+			out = append(out, fit(l, cw)+sep+r)
+		}
+		return out
+	}
+	if len(out) > 0 && len(sent) > 0 {
+		out = append(out, "")
+	}
+	out = append(out, sent...)
+	out = append(out, "")
+	return append(out, m.forwardLines(ex, w)...)
+}
+
+// sentLines are the response that went back to the platform.
+func (m *Model) sentLines(ex *model.Exchange, w int) []string {
+	st := m.st
+	r := ex.Response
+	if r == nil {
+		return nil
+	}
+	out := []string{st.accentBold.Render("Sent to the platform")}
+	line := m.statusStyle(&exRow{status: r.Status, failed: ex.Failed()}).Render(strconv.Itoa(r.Status)+" "+http.StatusText(r.Status)) +
+		st.muted.Render("  source ") + oneLine(string(r.Source))
+	if r.Rule != "" {
+		line += st.muted.Render(" #") + oneLine(r.Rule)
+	}
+	if ex.Timings.Total > 0 {
+		line += st.muted.Render("  answered in ") + latency(ex.Timings.Total)
+	}
+	out = append(out, wrap(line, w)...)
+	if ex.State == model.StateFallback {
+		out = append(out, wrap(st.warn.Render("the hold ran out of time: the proposal was sent as fallback"), w)...)
+	}
+	out = append(out, "")
+	out = append(out, m.headerSection("Headers", r.Headers, ex.Evicted, w)...)
+	out = append(out, "")
+	return append(out, m.bodySection(r.Body, int64(len(r.Body)), false, ex.Evicted, w)...)
+}
+
+// forwardLines are the forward target's answer, or why there was none.
+func (m *Model) forwardLines(ex *model.Exchange, w int) []string {
+	st := m.st
+	f := ex.Forward
+	out := []string{st.accentBold.Render("Forward target")}
+	out = append(out, hardwrapStyled([]string{st.muted.Render(oneLine(f.URL))}, w)...)
+	if f.Error != "" {
+		out = append(out, wrap(st.err.Render("✗ failed: ")+oneLine(f.Error), w)...)
+		if f.Latency > 0 {
+			out = append(out, st.muted.Render("gave up after "+latency(f.Latency)))
+		}
+		if ex.Response != nil && ex.Response.Source != model.SourceForward {
+			out = append(out, wrap(st.muted.Render("the platform got the "+sourceName(model.Decision{Source: ex.Response.Source, Rule: ex.Response.Rule})+" instead"), w)...)
+		}
+		return out
+	}
+	line := m.statusStyle(&exRow{status: f.Status}).Render(strconv.Itoa(f.Status)+" "+http.StatusText(f.Status)) + st.muted.Render("  in "+latency(f.Latency))
+	if ex.Deadline > 0 && f.Latency > ex.Deadline/2 {
+		line += " " + st.warn.Render("slow: "+strconv.Itoa(int(f.Latency*100/ex.Deadline))+"% of the deadline")
+	}
+	out = append(out, wrap(line, w)...)
+	if ex.Response != nil && ex.Response.Source != model.SourceForward {
+		out = append(out, wrap(st.muted.Render("not what went back: the platform got the "+sourceName(model.Decision{Source: ex.Response.Source, Rule: ex.Response.Rule})), w)...)
+	}
+	out = append(out, "")
+	out = append(out, m.headerSection("Headers", f.Headers, ex.Evicted, w)...)
+	out = append(out, "")
+	return append(out, m.bodySection(f.Body, int64(len(f.Body)), false, ex.Evicted, w)...)
 }
 
 // rawLines show the request and the response as they travelled, headers

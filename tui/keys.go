@@ -13,6 +13,8 @@ type keyMap struct {
 	Filter, Follow, Held                    key.Binding
 	Grid, Logs, Zoom                        key.Binding
 	CopyURL, CopyBody, CopyCurl             key.Binding
+	Intercept, BreakSession, BreakKind      key.Binding
+	Edit, Keep, Rules, Export               key.Binding
 	Help, Quit                              key.Binding
 	FilterApply, FilterClear                key.Binding
 	Confirm, Cancel                         key.Binding
@@ -23,31 +25,38 @@ func newKeyMap() keyMap {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc))
 	}
 	return keyMap{
-		Up:        b([]string{"up", "k"}, "↑/k", "up"),
-		Down:      b([]string{"down", "j"}, "↓/j", "down"),
-		PageUp:    b([]string{"pgup", "ctrl+u"}, "pgup", "page up"),
-		PageDown:  b([]string{"pgdown", "ctrl+d", "space"}, "pgdn", "page down"),
-		Top:       b([]string{"home", "g"}, "g", "first"),
-		Bottom:    b([]string{"end", "G"}, "G", "last"),
-		Left:      b([]string{"left", "h"}, "←/h", "previous tab"),
-		Right:     b([]string{"right", "l"}, "→/l", "next tab"),
-		Focus:     b([]string{"tab"}, "tab", "next pane"),
-		FocusBack: b([]string{"shift+tab"}, "shift+tab", "previous pane"),
-		Open:      b([]string{"enter"}, "enter", "inspect"),
-		Close:     b([]string{"esc"}, "esc", "close"),
-		NextEx:    b([]string{"n"}, "n", "next exchange"),
-		PrevEx:    b([]string{"p"}, "p", "previous exchange"),
-		Filter:    b([]string{"/"}, "/", "filter"),
-		Follow:    b([]string{"f"}, "f", "follow newest"),
-		Held:      b([]string{"H"}, "H", "next held"),
-		Grid:      b([]string{"v"}, "v", "grid"),
-		Logs:      b([]string{"L"}, "L", "log"),
-		Zoom:      b([]string{"z"}, "z", "zoom pane"),
-		CopyURL:   b([]string{"y"}, "y", "copy URL"),
-		CopyBody:  b([]string{"b"}, "b", "copy body"),
-		CopyCurl:  b([]string{"c"}, "c", "copy curl"),
-		Help:      b([]string{"?"}, "?", "all keys"),
-		Quit:      b([]string{"q", "ctrl+c"}, "q", "quit"),
+		Up:           b([]string{"up", "k"}, "↑/k", "up"),
+		Down:         b([]string{"down", "j"}, "↓/j", "down"),
+		PageUp:       b([]string{"pgup", "ctrl+u"}, "pgup", "page up"),
+		PageDown:     b([]string{"pgdown", "ctrl+d", "space"}, "pgdn", "page down"),
+		Top:          b([]string{"home", "g"}, "g", "first"),
+		Bottom:       b([]string{"end", "G"}, "G", "last"),
+		Left:         b([]string{"left", "h"}, "←/h", "previous tab"),
+		Right:        b([]string{"right", "l"}, "→/l", "next tab"),
+		Focus:        b([]string{"tab"}, "tab", "next pane"),
+		FocusBack:    b([]string{"shift+tab"}, "shift+tab", "previous pane"),
+		Open:         b([]string{"enter"}, "enter", "inspect"),
+		Close:        b([]string{"esc"}, "esc", "close"),
+		NextEx:       b([]string{"n"}, "n", "next exchange"),
+		PrevEx:       b([]string{"p"}, "p", "previous exchange"),
+		Filter:       b([]string{"/"}, "/", "filter"),
+		Follow:       b([]string{"f"}, "f", "follow newest"),
+		Held:         b([]string{"H"}, "H", "next held"),
+		Grid:         b([]string{"v"}, "v", "grid"),
+		Logs:         b([]string{"L"}, "L", "log"),
+		Zoom:         b([]string{"z"}, "z", "zoom pane"),
+		CopyURL:      b([]string{"y"}, "y", "copy URL"),
+		CopyBody:     b([]string{"b"}, "b", "copy body"),
+		CopyCurl:     b([]string{"c"}, "c", "copy curl"),
+		Intercept:    b([]string{"i"}, "i", "intercept mode"),
+		BreakSession: b([]string{"B"}, "B", "break on session"),
+		BreakKind:    b([]string{"K"}, "K", "break on kind"),
+		Edit:         b([]string{"E"}, "E", "edit held"),
+		Keep:         b([]string{"r"}, "r", "keep edit as rule"),
+		Rules:        b([]string{"R"}, "R", "rules"),
+		Export:       b([]string{"e"}, "e", "export session"),
+		Help:         b([]string{"?"}, "?", "all keys"),
+		Quit:         b([]string{"q", "ctrl+c"}, "q", "quit"),
 
 		FilterApply: b([]string{"enter"}, "enter", "keep filter"),
 		FilterClear: b([]string{"esc"}, "esc", "clear"),
@@ -73,10 +82,16 @@ func (m *Model) shortHelp() []key.Binding {
 	}
 	switch m.focus {
 	case focusSessions:
-		out := []key.Binding{m.arrows(), k.Focus, openSessionKey, k.Filter, k.Follow, k.Grid}
-		if m.counts.Held > 0 {
+		out := []key.Binding{m.arrows(), k.Focus, openSessionKey, k.Filter}
+		if m.live() && m.opts.Intercept != nil {
+			out = append(out, k.Intercept)
+		}
+		if m.counts.Held > 0 && m.opts.Holds != nil {
+			out = append(out, k.Edit)
+		} else if m.counts.Held > 0 {
 			out = append(out, k.Held)
 		}
+		out = append(out, k.Follow, k.Grid)
 		if !m.ix.filter.empty() {
 			out = append(out, clearFilterKey)
 		}
@@ -88,13 +103,24 @@ func (m *Model) shortHelp() []key.Binding {
 		if m.mainMode == modeLogs {
 			return []key.Binding{m.arrows(), k.Bottom, k.Logs, k.Focus, k.Help, k.Quit}
 		}
-		out := []key.Binding{m.arrows(), k.Open, k.Focus, k.CopyBody, k.CopyCurl, k.Filter, k.Follow}
+		out := []key.Binding{m.arrows(), k.Open, k.Focus}
+		if m.counts.Held > 0 && m.opts.Holds != nil {
+			out = append(out, k.Edit)
+		}
+		if m.editedSelected() {
+			out = append(out, k.Keep)
+		}
+		out = append(out, k.CopyBody, k.CopyCurl, k.Filter, k.Follow)
 		if m.counts.Held > 0 {
 			out = append(out, k.Held)
 		}
 		return append(out, k.Help, k.Quit)
 	case focusInspector:
-		return []key.Binding{tabsKey, m.arrows(), k.NextEx, k.Close, k.CopyBody, k.CopyCurl, k.Help, k.Quit}
+		out := []key.Binding{tabsKey, m.arrows(), k.NextEx, k.Close}
+		if m.editedSelected() {
+			out = append(out, k.Keep)
+		}
+		return append(out, k.CopyBody, k.CopyCurl, k.Help, k.Quit)
 	}
 	return []key.Binding{k.Help, k.Quit}
 }
@@ -106,9 +132,13 @@ func (m *Model) fullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Focus, k.FocusBack, k.Open, k.Close, k.Left, k.Right, k.NextEx, k.PrevEx},
 		{k.Filter, k.Follow, k.Held, k.Grid, k.Logs, k.Zoom},
-		{k.CopyURL, k.CopyBody, k.CopyCurl, k.Help, k.Quit},
+		{k.Intercept, k.BreakSession, k.BreakKind, k.Edit, k.Keep, k.Rules},
+		{k.CopyURL, k.CopyBody, k.CopyCurl, k.Export, k.Help, k.Quit},
 	}
 }
+
+// helpTitles name fullHelp's groups.
+var helpTitles = []string{"Move", "Panes", "Find", "Intercept", "Copy and more"}
 
 // arrows is the compact move hint.
 func (m *Model) arrows() key.Binding {

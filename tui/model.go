@@ -46,10 +46,9 @@ type Model struct {
 	keys          keyMap
 	help          help.Model
 
-	endpoint  Endpoint
-	intercept string
-	counts    model.Counts
-	ix        *index
+	endpoint Endpoint
+	counts   model.Counts
+	ix       *index
 
 	focus    focusArea
 	mainMode mainMode
@@ -72,8 +71,17 @@ type Model struct {
 	filtering   bool
 	stepping    bool // a filterStepMsg is on its way
 
-	flash   string
-	flashID int
+	flash     string
+	flashWarn bool // the message is a warning, not news
+	flashID   int
+
+	// Intercept: the open response editor (also on the dialog stack), a
+	// countdown tick on its way, and the last edit sent (r keeps it).
+	editor       *responseEditor
+	snoozed      bool // the user put the editor aside: it opens on E only
+	heldTicking  bool
+	lastEdit     *sentEdit
+	rulesSavedTo string // where s last saved the rules (no --rules file)
 }
 
 // New builds the monitor over opts.Store (an empty store when nil). It
@@ -88,9 +96,6 @@ func New(opts Options) *Model {
 	if opts.Location == nil {
 		opts.Location = time.Local
 	}
-	if opts.Intercept == "" {
-		opts.Intercept = InterceptOff
-	}
 	if opts.ReadOnly && opts.Endpoint.State == "" {
 		opts.Endpoint.State = EndpointFile
 	}
@@ -104,25 +109,28 @@ func New(opts Options) *Model {
 		interval = 33 * time.Millisecond
 	}
 	m := &Model{
-		opts:      opts,
-		store:     opts.Store,
-		stop:      make(chan struct{}),
-		interval:  interval,
-		loc:       opts.Location,
-		width:     80,
-		height:    24,
-		dark:      true,
-		keys:      newKeyMap(),
-		help:      help.New(),
-		endpoint:  opts.Endpoint,
-		intercept: opts.Intercept,
-		ix:        newIndex(),
-		follow:    !opts.ReadOnly,
+		opts:     opts,
+		store:    opts.Store,
+		stop:     make(chan struct{}),
+		interval: interval,
+		loc:      opts.Location,
+		width:    80,
+		height:   24,
+		dark:     true,
+		keys:     newKeyMap(),
+		help:     help.New(),
+		endpoint: opts.Endpoint,
+		ix:       newIndex(),
+		follow:   !opts.ReadOnly,
 	}
+	m.ix.store, m.ix.readOnly = opts.Store, opts.ReadOnly
 	m.sub = m.store.Subscribe()
 	m.ix.load(m.store)
 	m.counts = m.store.Counts()
 	m.filterInput = newFilterInput()
+	if opts.ReadOnly {
+		m.filterInput.Placeholder = "words (bodies too)  body:  platform:  kind:  status:4xx  source:edited"
+	}
 	m.filterInput.SetWidth(max(m.width/2, 10))
 	m.logs = newLogView(opts.Logs)
 	m.setStyles()
@@ -130,6 +138,9 @@ func New(opts Options) *Model {
 		m.followNewest()
 	} else if len(m.ix.vis) > 0 {
 		m.setSel(0)
+	}
+	if opts.Note != "" {
+		m.dialogs = append(m.dialogs, &noteDialog{})
 	}
 	return m
 }
@@ -153,7 +164,7 @@ func (m *Model) Init() tea.Cmd {
 		cmds = append(cmds, m.waitLogs())
 	}
 	if !m.opts.ReadOnly {
-		cmds = append(cmds, tick())
+		cmds = append(cmds, tick(), m.maybeOpenEditor(), m.startHeldTick())
 	}
 	return tea.Batch(cmds...)
 }
@@ -172,8 +183,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.setStyles()
 		return m, nil
 	case batchMsg:
+		flash := m.flashID
 		m.applyBatch(msg.changes)
-		return m, tea.Batch(m.waitStore(), m.continueFilter())
+		var clear tea.Cmd
+		if m.flashID != flash { // the batch had news (a fallback): keep it a while
+			clear = m.flashFor(6 * time.Second)
+		}
+		return m, tea.Batch(m.waitStore(), m.continueFilter(), m.maybeOpenEditor(), m.startHeldTick(), clear)
 	case filterStepMsg:
 		return m, m.filterStep()
 	case endpointMsg:
@@ -184,13 +200,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.waitLogs()
 	case tickMsg:
 		return m, tick()
+	case heldTickMsg:
+		m.heldTicking = false
+		return m, m.startHeldTick()
 	case flashClearMsg:
 		if msg.id == m.flashID {
 			m.flash = ""
 		}
-		return m, nil
-	case InterceptMsg:
-		m.intercept = msg.Mode
 		return m, nil
 	case tea.KeyPressMsg:
 		return m, m.handleKey(msg)
@@ -200,6 +216,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.handleWheel(msg.Mouse())
 		return m, nil
 	case tea.PasteMsg:
+		if n := len(m.dialogs); n > 0 {
+			if d, ok := m.dialogs[n-1].(paster); ok {
+				return m, d.paste(m, msg)
+			}
+			return m, nil
+		}
 		if m.filtering {
 			var cmd tea.Cmd
 			m.filterInput, cmd = m.filterInput.Update(msg)
@@ -207,7 +229,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, tea.Batch(cmd, m.continueFilter())
 		}
 	}
-	return m, nil
+	return m, m.handleResult(msg)
 }
 
 func (m *Model) setStyles() {
@@ -215,14 +237,19 @@ func (m *Model) setStyles() {
 	m.styleGen++
 	m.help.Styles = m.st.help
 	m.filterInput.SetStyles(filterInputStyles(m.st))
+	if m.editor != nil {
+		m.editor.setStyles(m.st)
+	}
 }
 
 // applyBatch folds store changes into the index and keeps the selection,
 // the transcript and the inspector in step.
 func (m *Model) applyBatch(changes []model.Change) {
+	wasHeld := m.heldAmong(changes)
 	m.ix.prefer = m.selected()
 	m.ix.apply(changes, m.store)
 	m.counts = m.store.Counts()
+	m.heldChanged(changes, wasHeld)
 	if m.insp.open {
 		for i := range changes {
 			if changes[i].Exchange.ID == m.insp.id {
@@ -243,7 +270,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		d := m.dialogs[n-1]
 		cmd, done := d.update(m, msg)
 		if done { // it may have opened another one on top
-			m.dialogs = slices.DeleteFunc(m.dialogs, func(x dialog) bool { return x == d })
+			m.removeDialog(d)
+			return tea.Batch(cmd, m.maybeOpenEditor())
 		}
 		return cmd
 	}
@@ -263,6 +291,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Logs):
 		m.toggleLogs()
 		return nil
+	case key.Matches(msg, k.Intercept):
+		return m.cycleIntercept()
+	case key.Matches(msg, k.Rules):
+		return m.openRules()
 	case m.ix.empty():
 		if m.mainMode == modeLogs {
 			m.logsKey(msg)
@@ -275,6 +307,16 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.flashCmd()
 	case key.Matches(msg, k.Held):
 		return m.jumpHeld()
+	case key.Matches(msg, k.Edit):
+		return m.editHeld()
+	case key.Matches(msg, k.BreakSession):
+		return m.toggleSessionBreak()
+	case key.Matches(msg, k.BreakKind):
+		return m.toggleKindBreak()
+	case key.Matches(msg, k.Keep):
+		return m.keepEdit()
+	case key.Matches(msg, k.Export):
+		return m.openExport()
 	case key.Matches(msg, k.Grid):
 		m.toggleGrid()
 		return nil
@@ -368,15 +410,37 @@ func (m *Model) now() time.Time {
 	return m.opts.Now()
 }
 
-// notify shows a short message in the help bar.
+// notify shows a short message in the header.
 func (m *Model) notify(s string) {
-	m.flash = s
+	m.flash, m.flashWarn = s, false
 	m.flashID++
 }
 
-func (m *Model) flashCmd() tea.Cmd {
+// warn shows a message that something did not go as asked.
+func (m *Model) warn(s string) {
+	m.notify(s)
+	m.flashWarn = true
+}
+
+func (m *Model) flashCmd() tea.Cmd { return m.flashFor(2 * time.Second) }
+
+// flashFor keeps the message for d: longer for what must be read whole.
+func (m *Model) flashFor(d time.Duration) tea.Cmd {
 	id := m.flashID
-	return tea.Tick(2*time.Second, func(time.Time) tea.Msg { return flashClearMsg{id: id} })
+	return tea.Tick(d, func(time.Time) tea.Msg { return flashClearMsg{id: id} })
+}
+
+// removeDialog takes a dialog off the stack.
+func (m *Model) removeDialog(d dialog) {
+	ed, isEditor := d.(*responseEditor)
+	m.dialogs = slices.DeleteFunc(m.dialogs, func(x dialog) bool {
+		// The editor's templates go with it.
+		t, ok := x.(*templatesDialog)
+		return x == d || (isEditor && ok && t.ed == ed)
+	})
+	if isEditor && ed == m.editor {
+		m.editor = nil
+	}
 }
 
 // clampAll keeps every scroll position valid after a resize or a change of

@@ -190,6 +190,9 @@ func (m *Model) sessionRow(e *sessionEntry, w int, sel, foc bool, ageText string
 		dot = seg(st.muted, "○")
 	}
 	var right []string
+	if m.breakOnSession(e.key) {
+		right = append(right, seg(st.err, "◆"))
+	}
 	if e.sess.Held > 0 {
 		right = append(right, seg(st.warn, "⏸"+strconv.Itoa(e.sess.Held)))
 	}

@@ -260,6 +260,9 @@ func (m *Model) renderTranscript(w, h int, focused bool) []string {
 	if !m.ix.filter.empty() {
 		note = strconv.Itoa(m.ix.matches(e)) + "/" + strconv.Itoa(len(e.sess.Exchanges)) + " match"
 	}
+	if m.breakOnSession(e.key) {
+		note = "◆ breakpoint · " + note
+	}
 	out = append(out, m.paneTitle(title, note, w, focused))
 	tc := m.transcript(e, w-gutterW)
 	sel := -1
@@ -341,6 +344,11 @@ func (m *Model) transcriptKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.selectBlock(e, tc, len(tc.blocks)-1, h)
 		e.stick = true
 	case key.Matches(msg, k.Open):
+		if r := m.ix.rows[e.selEx]; r != nil && r.state == model.StateHeld && m.opts.Holds != nil && !m.opts.ReadOnly {
+			if cmd, ok := m.openEditor(r.id); ok {
+				return cmd // a held exchange is there to be answered
+			}
+		}
 		m.openInspector(e.selEx)
 	case key.Matches(msg, k.Left), key.Matches(msg, k.Close):
 		m.focus = focusSessions

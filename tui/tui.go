@@ -4,7 +4,11 @@
 //
 // The root Model owns layout, focus and key routing; each part (header,
 // sessions list, transcript, inspector, grid, logs, help, dialogs) lives in
-// its own file and renders only what is visible. Data comes from a
+// its own file and renders only what is visible. With intercept on, held
+// webhooks open the response editor (intercept.go, editor*.go), where the
+// user decides them before the platform's deadline; edits can be kept as
+// rules. Over a journal (ReadOnly) it browses history, with search across
+// bodies (bodysearch.go); PickJournal chooses a journal to open. Data comes from a
 // model.Store subscription drained in batches on a short interval, so a
 // flood of webhooks costs one update per batch, and View's cost depends on
 // the screen size, not on how many exchanges were received.
@@ -48,13 +52,6 @@ type PasteURL struct {
 	URL      string
 }
 
-// Intercept modes the header shows.
-const (
-	InterceptOff      = "off"
-	InterceptConsumed = "consumed"
-	InterceptAll      = "all"
-)
-
 // Options configure the monitor.
 type Options struct {
 	// Store is the data source. The monitor subscribes to it and drains
@@ -66,13 +63,40 @@ type Options struct {
 	Endpoints <-chan Endpoint
 	// Logs, when set, feeds the log view (key L).
 	Logs *LogSink
-	// Intercept is the intercept mode the header shows (off, consumed, all);
-	// InterceptMsg changes it while running.
-	Intercept string
+
+	// Intercept is the intercept setting the receiver reads: the header
+	// shows its mode, i cycles it, B and K set breakpoints. nil: intercept
+	// is not available (the header says off).
+	Intercept *model.Intercept
+	// Holds are the exchanges the receiver holds for a decision: the
+	// response editor opens on them and decides them. nil: nothing can be
+	// edited.
+	Holds *model.Holds
+	// Rules are the response rules the receiver applies: r keeps an edit as
+	// one, R lists, toggles and deletes them. nil: no rules.
+	Rules *model.Rules
+	// RulesFile is where the rules are saved automatically after every
+	// change (--rules FILE), "" when they are not.
+	RulesFile string
+	// SaveRules writes rules to a file, for saving them from the rules
+	// dialog when no RulesFile was given. It runs in a command, never in
+	// Update. nil: the dialog cannot save.
+	SaveRules func(path string, rules []model.Rule) error
+	// Forward is the --forward target's URL ("" when none), so the editor
+	// can say that its answer is still awaited.
+	Forward string
+
+	// Export writes one session to a file in a format (har, md or ndjson)
+	// and returns the file's path. It runs in a command. nil: no export.
+	Export func(session model.SessionKey, format string) (path string, err error)
+
 	// ReadOnly runs the monitor over a loaded history: no tunnel, ages
 	// measured from the newest exchange. Source names what was loaded.
 	ReadOnly bool
 	Source   string
+	// Note says what could not be read of the history (a torn or corrupt
+	// journal): shown when the monitor starts and in the header.
+	Note string
 	// Title is shown next to the name in the header, e.g. "demo".
 	Title string
 	// Now is the clock (default time.Now); Location the zone times are shown
@@ -85,9 +109,6 @@ type Options struct {
 	// NoColor draws without colours. Run sets it when NO_COLOR is set.
 	NoColor bool
 }
-
-// InterceptMsg changes the intercept mode the header shows.
-type InterceptMsg struct{ Mode string }
 
 // DefaultBatchInterval is how often store changes are delivered by default.
 const DefaultBatchInterval = 20 * time.Millisecond

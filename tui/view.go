@@ -99,8 +99,8 @@ func (m *Model) render() string {
 	lines := make([]string, 0, m.height)
 	lines = append(lines, m.renderHeader(m.width)...)
 	body := m.renderBody(l)
-	if n := len(m.dialogs); n > 0 {
-		body = overlay(body, m.dialogs[n-1].view(m, l.body.w, l.body.h), l.body.w)
+	for _, d := range m.dialogs { // each over the one it was opened from
+		body = overlay(body, d.view(m, l.body.w, l.body.h), l.body.w)
 	}
 	lines = append(lines, body...)
 	lines = append(lines, m.bottomBar(m.width))

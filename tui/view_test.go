@@ -301,7 +301,8 @@ func TestReadOnly(t *testing.T) {
 
 // The header follows the tunnel and the intercept mode.
 func TestHeaderStates(t *testing.T) {
-	m := newTestModel(t, newBuilder(), func(o *Options) { o.Endpoint = Endpoint{State: EndpointConnecting} })
+	in := model.NewIntercept(model.InterceptOff)
+	m := newTestModel(t, newBuilder(), func(o *Options) { o.Endpoint, o.Intercept = Endpoint{State: EndpointConnecting}, in })
 	do(m, sizeMsg(120, 30))
 	if text := plain(m); !strings.Contains(text, "● connecting") || !strings.Contains(text, "Connecting to ngrok…") {
 		t.Errorf("connecting:\n%s", text)
@@ -318,7 +319,7 @@ func TestHeaderStates(t *testing.T) {
 			t.Errorf("local: lacks %q:\n%s", want, text)
 		}
 	}
-	do(m, InterceptMsg{Mode: InterceptConsumed})
+	in.SetMode(model.InterceptConsumed) // the header reads the shared setting
 	if text := plain(m); !strings.Contains(text, "intercept consumed") {
 		t.Errorf("intercept mode not shown:\n%s", text)
 	}

@@ -1,0 +1,206 @@
+package tui
+
+import (
+	"bytes"
+	"strings"
+	"unicode/utf8"
+
+	"hark/model"
+)
+
+// Searching bodies. The index keeps no bodies (the store does, and may
+// evict the oldest), so a body term looks each exchange up in the store and
+// searches its request, response and forward bodies where they lie.
+//
+// Over a history, where exchanges no longer change, each session also gets
+// its bodies' text in lower case, built the first time a filter needs it:
+// a word absent from it rules the whole session out with one fast scan, as
+// the session's search text does for the other fields. Building and
+// scanning it count against the filter's budget, so a keystroke over a
+// large history still does a bounded amount of work.
+
+type bodySearch struct {
+	store *model.Store
+	// history: plain words search bodies too, and sessions keep their
+	// bodies' text.
+	history bool
+	spent   int // work done since take, in the filter budget's units
+}
+
+// The filter budget counts exchanges looked at; body work is converted to
+// the same units: looking an exchange up in the store costs about what
+// looking at lookupCost exchanges' fields does, and scanning bodyScanUnit
+// bytes of text about one.
+const (
+	lookupCost   = 8
+	bodyScanUnit = 2048
+)
+
+func (b *bodySearch) inWords() bool { return b != nil && b.history }
+
+// take returns the work done since it was last called.
+func (b *bodySearch) take() int {
+	if b == nil {
+		return 0
+	}
+	n := b.spent
+	b.spent = 0
+	return n
+}
+
+// row reports whether one of an exchange's bodies contains v (lower case),
+// ignoring case.
+func (b *bodySearch) row(r *exRow, v string) bool {
+	if b == nil || b.store == nil {
+		return false
+	}
+	ex, ok := b.store.Exchange(r.id)
+	if !ok {
+		return false
+	}
+	b.spent += lookupCost + len(ex.Request.Body)/bodyScanUnit
+	if containsFoldBytes(ex.Request.Body, v) {
+		return true
+	}
+	if ex.Response != nil && containsFoldBytes(ex.Response.Body, v) {
+		return true
+	}
+	return ex.Forward != nil && containsFoldBytes(ex.Forward.Body, v)
+}
+
+// mayContain reports whether some body of the session may contain v: false
+// only when it surely does not.
+func (b *bodySearch) mayContain(e *sessionEntry, v string) bool {
+	switch {
+	case b == nil || b.store == nil:
+		return false
+	case !b.history || !isASCII(v):
+		return true // live exchanges change; other scripts fold in other ways
+	}
+	text := b.sessionBodies(e)
+	b.spent += len(text) / bodyScanUnit
+	return strings.Contains(text, v)
+}
+
+// sessionBodies builds the session's bodies' text once.
+func (b *bodySearch) sessionBodies(e *sessionEntry) string {
+	if e.bodiesBuilt {
+		return e.bodies
+	}
+	var t []byte
+	add := func(body []byte) {
+		if len(body) > 0 {
+			t = appendLowerASCII(t, body)
+			t = append(t, '\n')
+		}
+	}
+	for _, r := range e.rows {
+		ex, ok := b.store.Exchange(r.id)
+		if !ok {
+			continue
+		}
+		add(ex.Request.Body)
+		if ex.Response != nil {
+			add(ex.Response.Body)
+		}
+		if ex.Forward != nil {
+			add(ex.Forward.Body)
+		}
+	}
+	b.spent += lookupCost * len(e.rows)
+	e.bodies, e.bodiesBuilt = string(t), true
+	return e.bodies
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// appendLowerASCII appends b with ASCII letters lowered (only those, so
+// that a lower-case ASCII word containsFold finds is found by
+// strings.Contains).
+func appendLowerASCII(dst, b []byte) []byte {
+	n := len(dst)
+	dst = append(dst, b...)
+	for i, c := range dst[n:] {
+		if 'A' <= c && c <= 'Z' {
+			dst[n+i] = c + 'a' - 'A'
+		}
+	}
+	return dst
+}
+
+// containsFoldBytes is containsFold for a body: candidates are found with
+// bytes.IndexByte for both cases of the first byte, each looked for again
+// only once the search has passed it.
+func containsFoldBytes(s []byte, sub string) bool {
+	n := len(sub)
+	switch {
+	case n == 0:
+		return true
+	case n > len(s):
+		return false
+	}
+	c := sub[0]
+	if c >= utf8.RuneSelf || !isASCII(sub) {
+		bsub := []byte(sub)
+		for i := 0; i+n <= len(s); i++ {
+			if bytes.EqualFold(s[i:i+n], bsub) {
+				return true
+			}
+		}
+		return false
+	}
+	lo, up := c, c
+	if 'a' <= c && c <= 'z' {
+		up = c - ('a' - 'A')
+	}
+	hay := s[:len(s)-n+1]
+	nextLo, nextUp := -1, -1
+	for i := 0; i < len(hay); {
+		if nextLo < i {
+			nextLo = indexByteFrom(hay, lo, i)
+		}
+		if nextUp < i {
+			nextUp = indexByteFrom(hay, up, i)
+		}
+		j := min(nextLo, nextUp)
+		if j == notFound {
+			return false
+		}
+		if asciiEqualFold(s[j:j+n], sub) {
+			return true
+		}
+		i = j + 1
+	}
+	return false
+}
+
+func indexByteFrom(s []byte, c byte, from int) int {
+	if k := bytes.IndexByte(s[from:], c); k >= 0 {
+		return from + k
+	}
+	return notFound
+}
+
+// asciiEqualFold compares bytes with an ASCII text, ignoring case.
+func asciiEqualFold(a []byte, b string) bool {
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,274 @@
+package tui
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"hark/model"
+	"hark/sanitize"
+)
+
+// The rules dialog (R): every rule with what it answers, how often it was
+// used, whether it is on, and the start of its body; space toggles one, d
+// deletes one (after asking), s saves them. With --rules FILE they are
+// saved there after every change anyway; without, s asks where and says how
+// to load them next time.
+
+// defaultRulesPath is where s offers to save when no --rules file was given.
+const defaultRulesPath = "./hark-rules.json"
+
+type rulesSavedMsg struct {
+	path string
+	n    int
+	err  error
+}
+
+func (m *Model) openRules() tea.Cmd {
+	switch {
+	case m.opts.ReadOnly:
+		return m.readOnlyRefusal()
+	case m.opts.Rules == nil:
+		m.warn("rules are not available in this run")
+		return m.flashCmd()
+	}
+	m.dialogs = append(m.dialogs, &rulesDialog{})
+	return nil
+}
+
+type rulesDialog struct {
+	sel      int
+	top      int
+	deleting string // the rule asked about
+	saving   bool   // the path is being typed
+	path     textinput.Model
+	list     []model.Rule
+	ver      uint64
+	loaded   bool
+}
+
+var (
+	toggleRuleKey = key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "on/off"))
+	deleteRuleKey = key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete"))
+	saveRulesKey  = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save"))
+)
+
+// rules returns the rules, listed again when they changed (a use counts).
+func (d *rulesDialog) rules(m *Model) []model.Rule {
+	if v := m.opts.Rules.Version(); !d.loaded || v != d.ver {
+		d.list, d.ver, d.loaded = m.opts.Rules.List(), v, true
+		d.sel = min(max(d.sel, 0), max(len(d.list)-1, 0))
+	}
+	return d.list
+}
+
+func (d *rulesDialog) update(m *Model, msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	k := &m.keys
+	list := d.rules(m)
+	if msg.String() == "ctrl+c" {
+		return m.quit(), false
+	}
+	if d.saving {
+		switch msg.String() {
+		case "esc":
+			d.saving = false
+			return nil, false
+		case "enter":
+			path := strings.TrimSpace(d.path.Value())
+			if path == "" {
+				return nil, false
+			}
+			d.saving = false
+			return m.saveRules(path, list), false
+		}
+		var cmd tea.Cmd
+		d.path, cmd = d.path.Update(msg)
+		return cmd, false
+	}
+	if d.deleting != "" {
+		id := d.deleting
+		d.deleting = ""
+		if key.Matches(msg, k.Confirm) {
+			m.opts.Rules.Delete(id)
+			m.notify("rule #" + id + " deleted")
+			return m.flashCmd(), false
+		}
+		return nil, false
+	}
+	switch {
+	case msg.String() == "esc", msg.String() == "q", msg.String() == "R":
+		return nil, true
+	case key.Matches(msg, k.Up):
+		d.sel = max(d.sel-1, 0)
+	case key.Matches(msg, k.Down):
+		d.sel = min(d.sel+1, max(len(list)-1, 0))
+	case len(list) > 0 && key.Matches(msg, toggleRuleKey):
+		r := list[d.sel]
+		m.opts.Rules.Toggle(r.ID)
+		if r.Enabled {
+			m.notify("rule #" + r.ID + " off")
+		} else {
+			m.notify("rule #" + r.ID + " on")
+		}
+		return m.flashCmd(), false
+	case len(list) > 0 && key.Matches(msg, deleteRuleKey):
+		d.deleting = list[d.sel].ID
+	case key.Matches(msg, saveRulesKey):
+		switch {
+		case m.opts.RulesFile != "":
+			m.notify("rules are saved to " + oneLine(m.opts.RulesFile) + " after every change")
+			return m.flashFor(4 * time.Second), false
+		case m.opts.SaveRules == nil:
+			m.warn("rules cannot be saved in this run")
+			return m.flashCmd(), false
+		}
+		d.saving = true
+		d.path = textinput.New()
+		d.path.Prompt = "save to "
+		d.path.CharLimit = 1024
+		d.path.SetWidth(48)
+		d.path.SetStyles(filterInputStyles(m.st))
+		d.path.SetValue(defaultRulesPath)
+		d.path.CursorEnd()
+		return d.path.Focus(), false
+	}
+	return nil, false
+}
+
+func (d *rulesDialog) paste(m *Model, msg tea.PasteMsg) tea.Cmd {
+	if !d.saving {
+		return nil
+	}
+	var cmd tea.Cmd
+	d.path, cmd = d.path.Update(msg)
+	return cmd
+}
+
+// saveRules writes the rules in a command.
+func (m *Model) saveRules(path string, list []model.Rule) tea.Cmd {
+	save := m.opts.SaveRules
+	m.notify("saving " + plural(len(list), "rule") + "…")
+	return func() tea.Msg {
+		return rulesSavedMsg{path: path, n: len(list), err: save(path, list)}
+	}
+}
+
+func (m *Model) rulesSaved(msg rulesSavedMsg) tea.Cmd {
+	if msg.err != nil {
+		m.warn("rules not saved: " + oneLine(msg.err.Error()))
+		return m.flashFor(8 * time.Second)
+	}
+	p := oneLine(msg.path)
+	m.rulesSavedTo = msg.path
+	m.notify("saved " + plural(msg.n, "rule") + " to " + p + " · next time: hark --rules " + p)
+	return m.flashFor(10 * time.Second)
+}
+
+func (d *rulesDialog) view(m *Model, w, h int) string {
+	st := m.st
+	list := d.rules(m)
+	bw := min(w-2, 110)
+	if w < 90 {
+		bw = w // a table wants every column there is
+	}
+	iw := bw - 4
+	title := st.bold.Render("Rules") + st.muted.Render(" "+strconv.Itoa(len(list)))
+	where := st.muted.Render("not saved: s saves them to a file")
+	if m.rulesSavedTo != "" {
+		where = st.muted.Render("saved to " + oneLine(m.rulesSavedTo) + " (later changes: s again)")
+	}
+	if m.opts.RulesFile != "" {
+		where = st.muted.Render("saved to " + oneLine(m.opts.RulesFile) + " after every change")
+	}
+	lines := []string{spread(title, where, iw), ""}
+	if len(list) == 0 {
+		lines = append(lines, st.muted.Render("No rules yet. After you send an edited response, r keeps it as a rule"),
+			st.muted.Render("that answers the next webhooks of that session or kind."))
+	} else {
+		descW := min(max(iw/2-10, 20), 46)
+		head := "   " + fitRight("#", 4) + fitRight("on", 5) + fitRight("answers", descW+1) + fitRight("used", 7) + "body"
+		lines = append(lines, st.muted.Render(fit(head, iw)))
+		rows := max(h-2-len(lines)-3, 1)
+		if d.sel < d.top {
+			d.top = d.sel
+		}
+		if d.sel >= d.top+rows {
+			d.top = d.sel - rows + 1
+		}
+		for i := d.top; i < len(list) && i < d.top+rows; i++ {
+			lines = append(lines, d.ruleRow(m, &list[i], i == d.sel, descW, iw))
+		}
+	}
+	lines = append(lines, "")
+	switch {
+	case d.deleting != "":
+		lines = append(lines, st.warn.Render("Delete rule #"+oneLine(d.deleting)+"? ")+st.accentBold.Render("y")+" delete  "+st.accentBold.Render("n")+" keep")
+	case d.saving:
+		lines = append(lines, d.path.View())
+	}
+	for i := range lines {
+		lines[i] = fit(lines[i], iw)
+	}
+	return st.dialog.Width(bw).Render(strings.Join(lines, "\n"))
+}
+
+func (d *rulesDialog) ruleRow(m *Model, r *model.Rule, sel bool, descW, w int) string {
+	st := m.st
+	mark := "   "
+	if sel {
+		mark = st.marker.Render(" ▸ ")
+	}
+	on := st.ok.Render("on ")
+	if !r.Enabled {
+		on = st.muted.Render("off")
+	}
+	if r.Exhausted() {
+		on = st.muted.Render("done")
+	}
+	what := r.Platform + " " + r.Kind
+	if r.Scope == model.ScopeSession {
+		what = r.Platform + " session " + r.Session
+	}
+	used := strconv.Itoa(r.Used) + "/"
+	if r.Limit == 0 {
+		used += "∞"
+	} else {
+		used += strconv.Itoa(r.Limit)
+	}
+	line := mark + fitRight("#"+oneLine(r.ID), 4) + fitRight(on, 5) + fitRight(middle(oneLine(what), descW), descW+1) +
+		fitRight(used, 7) + st.muted.Render(strconv.Itoa(r.Status)+" "+compactBody([]byte(r.Body)))
+	return fit(line, w)
+}
+
+func (d *rulesDialog) help(k *keyMap) []key.Binding {
+	switch {
+	case d.deleting != "":
+		return []key.Binding{k.Confirm, k.Cancel}
+	case d.saving:
+		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save")), closeDlgKey}
+	}
+	return []key.Binding{m2(k.Up, k.Down), toggleRuleKey, deleteRuleKey, saveRulesKey, closeDlgKey}
+}
+
+// m2 is one help entry for a pair of moves.
+func m2(a, b key.Binding) key.Binding {
+	return key.NewBinding(key.WithKeys(append(a.Keys(), b.Keys()...)...), key.WithHelp("↑↓", "move"))
+}
+
+// compactBody is a body on one safe line: JSON without its spaces.
+func compactBody(b []byte) string {
+	var buf bytes.Buffer
+	if json.Compact(&buf, b) == nil {
+		return sanitize.Line(buf.String())
+	}
+	if len(b) == 0 {
+		return "(empty)"
+	}
+	return sanitize.Line(string(b))
+}
