@@ -87,7 +87,7 @@ func benchIngest(b *testing.B, clients int) {
 func runHeadlessMonitor(b *testing.B, st *stack) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	m := tui.New(tui.Options{Store: st.store, Endpoint: tui.Endpoint{State: tui.EndpointLocal, URL: "http://127.0.0.1:8787"}})
-	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithWindowSize(160, 48))
+	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithWindowSize(160, 48), tea.WithFPS(30))
 	done := make(chan struct{})
 	go func() {
 		defer close(done)

@@ -41,9 +41,14 @@ type Stats struct {
 }
 
 // Writer appends records to a journal file. Any number of goroutines may
-// write at once: one goroutine of the Writer takes whatever is queued, writes
-// it in one call and makes it durable with one fsync (group commit), then
-// wakes every WriteRequest of that batch.
+// write at once, with group commit: a writer that finds no write under way
+// becomes the leader, takes every record queued so far, writes them in one
+// call and makes them durable with one fsync, then wakes the writers of
+// that batch. While one batch is being synced, the next can already be
+// written and its own fsync started (two at most), since an fsync makes
+// durable everything written before it began. No goroutine of the Writer
+// sits between a writer and the disk, so a busy scheduler adds no hop to a
+// webhook's wait.
 type Writer struct {
 	path   string
 	file   *os.File
@@ -51,15 +56,21 @@ type Writer struct {
 	now    func() time.Time
 	lastID model.ExchangeID
 
-	wake chan struct{} // a batch is waiting, or Close was called
-	done chan struct{} // the writing goroutine has ended
-
-	mu      sync.Mutex
-	pending []byte // records queued for the next batch
-	spare   []byte // the previous batch's buffer, for reuse
-	batch   *batch // the waiters of pending
-	err     error  // the first write or fsync error, returned from then on
-	closing bool
+	mu       sync.Mutex
+	cond     *sync.Cond // signalled whenever a batch is written or synced
+	pending  []byte     // records queued for the next batch
+	spare    []byte     // a written batch's buffer, for reuse
+	durable  bool       // a request record is pending: the batch needs an fsync
+	queued   uint64     // records in pending
+	next     uint64     // sequence number of the batch pending will become
+	written  uint64     // highest batch written to the file
+	synced   uint64     // highest batch known durable
+	writing  bool       // a leader is writing a batch (writes go one at a time)
+	syncing  int        // fsyncs under way
+	lastSync time.Time  // when the last fsync ended, to tell a busy journal
+	err      error      // the first write or fsync error, returned from then on
+	failed   uint64     // the batch that got err: it and every later one fail
+	closing  bool
 
 	closeOnce sync.Once
 	closed    error // what Close returns
@@ -67,28 +78,20 @@ type Writer struct {
 	records, batches, syncs, bytes atomic.Uint64
 }
 
-// batch is one group commit: whoever waits on done gets err.
-type batch struct {
-	done    chan struct{}
-	err     error
-	records uint64
-	// durable is set when a request record is in the batch. A batch of
-	// response records only is written without an fsync: nobody waits for
-	// it, and the next durable batch (or Close) syncs it along.
-	durable bool
-}
+// maxSyncs is how many fsyncs may overlap.
+const maxSyncs = 2
 
-func newBatch() *batch { return &batch{done: make(chan struct{})} }
-
-// commitDelay is how long a durable batch waits for company when the
+// commitDelay is how long at most a leader waits for company before an
+// fsync, in steps of commitStep while records keep arriving, when the
 // previous fsync ended less than busyWindow ago: only under load, so a lone
 // webhook never waits.
 const (
-	commitDelay = 200 * time.Microsecond
+	commitDelay = 400 * time.Microsecond
+	commitStep  = 100 * time.Microsecond
 	busyWindow  = time.Millisecond
 )
 
-// maxSpare is the largest batch buffer kept for the next batch.
+// maxSpare bounds the batch buffer kept for reuse.
 const maxSpare = 4 << 20
 
 // Open opens a journal for appending, creating it (mode 0600, directories
@@ -122,14 +125,13 @@ func start(path string, f *os.File, opts Options) (*Writer, error) {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
 	w := &Writer{
-		path:  path,
-		file:  f,
-		fast:  opts.Fast,
-		now:   opts.Now,
-		wake:  make(chan struct{}, 1),
-		done:  make(chan struct{}),
-		batch: newBatch(),
+		path: path,
+		file: f,
+		fast: opts.Fast,
+		now:  opts.Now,
+		next: 1,
 	}
+	w.cond = sync.NewCond(&w.mu)
 	if w.now == nil {
 		w.now = time.Now
 	}
@@ -160,7 +162,6 @@ func start(path string, f *os.File, opts Options) (*Writer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("journal: writing %s: %w", path, err)
 	}
-	go w.run()
 	return w, nil
 }
 
@@ -196,103 +197,140 @@ func (w *Writer) Err() error {
 func (w *Writer) WriteRequest(ex *model.Exchange) error {
 	e := getEncoder()
 	e.request(ex)
-	b, err := w.enqueue(e.buf, true)
+	w.mu.Lock()
+	seq, err := w.enqueueLocked(e.buf, true)
 	putEncoder(e)
-	if err != nil {
-		return err
+	if err == nil {
+		err = w.waitLocked(seq)
 	}
-	<-b.done
-	return b.err
-}
-
-// WriteResponse queues the response record of ex, to be written with the
-// next batch, and returns without waiting for it: the response has already
-// gone back. ex should be the exchange as it is in the store after its last
-// update (its notes replace those of the request record). The error is that
-// of an earlier write, or ErrClosed.
-func (w *Writer) WriteResponse(ex *model.Exchange) error {
-	e := getEncoder()
-	e.response(ex, w.now())
-	_, err := w.enqueue(e.buf, false)
-	putEncoder(e)
+	w.mu.Unlock()
 	return err
 }
 
-// enqueue adds an encoded record to the next batch and returns the batch.
-// durable says that someone will wait for the record to be on disk.
-func (w *Writer) enqueue(rec []byte, durable bool) (*batch, error) {
+// WriteResponse queues the response record of ex and returns without
+// waiting for the disk: the response has already gone back. The record
+// rides with the next batch; when no batch is under way it is written at
+// once, without an fsync (the next durable batch, or Close, syncs it). ex
+// should be the exchange as it is in the store after its last update (its
+// notes replace those of the request record). The error is that of an
+// earlier write, or ErrClosed.
+func (w *Writer) WriteResponse(ex *model.Exchange) error {
+	e := getEncoder()
+	e.response(ex, w.now())
 	w.mu.Lock()
+	defer w.mu.Unlock()
+	_, err := w.enqueueLocked(e.buf, false)
+	putEncoder(e)
+	if err == nil && !w.writing && (!w.durable || w.syncing < maxSyncs) {
+		w.leadLocked()
+	}
+	return err
+}
+
+// enqueueLocked adds an encoded record to the pending batch and returns
+// that batch's sequence number.
+func (w *Writer) enqueueLocked(rec []byte, durable bool) (uint64, error) {
 	if w.err != nil {
-		w.mu.Unlock()
-		return nil, w.err
+		return 0, w.err
 	}
 	if w.closing {
-		w.mu.Unlock()
-		return nil, ErrClosed
+		return 0, ErrClosed
 	}
 	w.pending = append(w.pending, rec...)
-	b := w.batch
-	b.records++
-	b.durable = b.durable || durable
+	w.queued++
+	w.durable = w.durable || durable
+	return w.next, nil
+}
+
+// waitLocked returns once batch seq is durable, leading batches itself
+// whenever nobody else can.
+func (w *Writer) waitLocked(seq uint64) error {
+	for w.synced < seq && w.err == nil {
+		if !w.writing && w.syncing < maxSyncs && w.written < seq {
+			w.leadLocked()
+			continue
+		}
+		w.cond.Wait()
+	}
+	if w.err != nil && seq >= w.failed {
+		return w.err
+	}
+	return nil
+}
+
+// leadLocked writes the pending batch and, when it holds a request record,
+// syncs it. The lock is released while writing and syncing, so the next
+// batch gathers, and may be written, meanwhile.
+func (w *Writer) leadLocked() {
+	w.writing = true
+	if w.durable && !w.fast && !w.closing && time.Since(w.lastSync) < busyWindow {
+		// Under load, let more requests join this fsync — fewer, larger
+		// commits cost less than many small ones — for as long as they keep
+		// coming, up to commitDelay.
+		for waited := time.Duration(0); waited < commitDelay; waited += commitStep {
+			before := w.queued
+			w.mu.Unlock()
+			time.Sleep(commitStep)
+			w.mu.Lock()
+			if w.queued == before {
+				break
+			}
+		}
+	}
+	buf, records, durable, seq := w.pending, w.queued, w.durable, w.next
+	w.pending, w.spare, w.queued, w.durable = w.spare[:0], nil, 0, false
+	w.next++
+	err := w.err
 	w.mu.Unlock()
-	select {
-	case w.wake <- struct{}{}:
-	default: // already woken; the record rides on the coming batch
+
+	if err == nil && len(buf) > 0 {
+		err = w.write(buf, records)
 	}
-	return b, nil
+
+	w.mu.Lock()
+	if cap(buf) <= maxSpare {
+		w.spare = buf[:0]
+	}
+	w.written = seq
+	w.writing = false
+	sync := err == nil && durable && !w.fast
+	if err == nil && durable && w.fast {
+		w.synced = max(w.synced, seq) // the operating system has it: enough for Fast
+	}
+	w.failLocked(err, seq)
+	if sync {
+		w.syncing++
+	}
+	w.cond.Broadcast()
+	if !sync {
+		return
+	}
+
+	// The fsync makes durable every batch written so far, up to seq.
+	w.mu.Unlock()
+	w.syncs.Add(1)
+	if serr := w.file.Sync(); serr != nil {
+		err = fmt.Errorf("journal: syncing %s: %w", w.path, serr)
+	}
+	done := time.Now()
+	w.mu.Lock()
+	w.syncing--
+	w.lastSync = done
+	if err == nil {
+		w.synced = max(w.synced, seq)
+	}
+	w.failLocked(err, seq)
+	w.cond.Broadcast()
 }
 
-// run is the writing goroutine: one batch at a time, each with one write
-// and one fsync, until Close and nothing is left.
-func (w *Writer) run() {
-	defer close(w.done)
-	var lastSync time.Time
-	for {
-		w.mu.Lock()
-		for len(w.pending) == 0 && !w.closing {
-			w.mu.Unlock()
-			<-w.wake
-			w.mu.Lock()
-		}
-		if len(w.pending) == 0 { // closing, and all is written
-			w.mu.Unlock()
-			return
-		}
-		if w.batch.durable && !w.fast && !w.closing && time.Since(lastSync) < busyWindow {
-			// Under load, wait a moment so that more requests share this
-			// fsync: fewer, larger commits cost less than many small ones.
-			w.mu.Unlock()
-			time.Sleep(commitDelay)
-			w.mu.Lock()
-		}
-		buf, b, failed := w.pending, w.batch, w.err
-		w.pending, w.batch = w.spare[:0], newBatch()
-		w.spare = nil
-		w.mu.Unlock()
-
-		err := failed
-		if err == nil {
-			err = w.flush(buf, b.records, b.durable)
-		}
-		if b.durable {
-			lastSync = time.Now()
-		}
-
-		w.mu.Lock()
-		if err != nil && w.err == nil {
-			w.err = err
-		}
-		if cap(buf) <= maxSpare {
-			w.spare = buf[:0]
-		}
-		w.mu.Unlock()
-		b.err = err
-		close(b.done)
+func (w *Writer) failLocked(err error, seq uint64) {
+	if err != nil && w.err == nil {
+		w.err, w.failed = err, seq
 	}
 }
 
-// flush writes one batch and makes it durable.
-func (w *Writer) flush(buf []byte, records uint64, durable bool) error {
+// write appends one batch to the file.
+func (w *Writer) write(buf []byte, records uint64) error {
 	n, err := w.file.Write(buf)
 	w.bytes.Add(uint64(n))
 	w.batches.Add(1)
@@ -300,32 +338,29 @@ func (w *Writer) flush(buf []byte, records uint64, durable bool) error {
 		return fmt.Errorf("journal: writing %s: %w", w.path, err)
 	}
 	w.records.Add(records)
-	if w.fast || !durable {
-		return nil
-	}
-	w.syncs.Add(1)
-	if err := w.file.Sync(); err != nil {
-		return fmt.Errorf("journal: syncing %s: %w", w.path, err)
-	}
 	return nil
 }
 
-// Close writes what is queued, makes it durable (also with Fast) and closes
-// the file. Later writes return ErrClosed; later Closes return what the
-// first returned.
+// Close writes what is queued, makes it durable (also with Fast) and
+// closes the file. Later writes return ErrClosed; later Closes return what
+// the first returned.
 func (w *Writer) Close() error {
 	w.closeOnce.Do(func() {
 		w.mu.Lock()
 		w.closing = true
-		w.mu.Unlock()
-		select {
-		case w.wake <- struct{}{}:
-		default:
+		for w.writing || w.syncing > 0 {
+			w.cond.Wait()
 		}
-		<-w.done
+		if len(w.pending) > 0 {
+			w.leadLocked()
+			for w.syncing > 0 {
+				w.cond.Wait()
+			}
+		}
+		err := w.err
+		w.mu.Unlock()
 
-		err := w.Err()
-		if w.fast && err == nil {
+		if err == nil {
 			if err = w.file.Sync(); err != nil {
 				err = fmt.Errorf("journal: syncing %s: %w", w.path, err)
 			} else {
