@@ -62,6 +62,7 @@ type Writer struct {
 	spare    []byte     // a written batch's buffer, for reuse
 	durable  bool       // a request record is pending: the batch needs an fsync
 	queued   uint64     // records in pending
+	waiting  int        // WriteRequest calls waiting for the disk
 	next     uint64     // sequence number of the batch pending will become
 	written  uint64     // highest batch written to the file
 	synced   uint64     // highest batch known durable
@@ -82,9 +83,12 @@ type Writer struct {
 const maxSyncs = 2
 
 // commitDelay is how long at most a leader waits for company before an
-// fsync, in steps of commitStep while records keep arriving, when the
-// previous fsync ended less than busyWindow ago: only under load, so a lone
-// webhook never waits.
+// fsync, in steps of commitStep while records keep arriving. It waits only
+// under load — other requests are waiting for the disk too, and the
+// previous fsync ended less than busyWindow ago — so a lone webhook never
+// waits. (Sleeps are
+// coarse on an idle machine, a millisecond on some; under load the
+// scheduler wakes them on time.)
 const (
 	commitDelay = 400 * time.Microsecond
 	commitStep  = 100 * time.Microsecond
@@ -201,7 +205,9 @@ func (w *Writer) WriteRequest(ex *model.Exchange) error {
 	seq, err := w.enqueueLocked(e.buf, true)
 	putEncoder(e)
 	if err == nil {
+		w.waiting++
 		err = w.waitLocked(seq)
+		w.waiting--
 	}
 	w.mu.Unlock()
 	return err
@@ -263,7 +269,7 @@ func (w *Writer) waitLocked(seq uint64) error {
 // batch gathers, and may be written, meanwhile.
 func (w *Writer) leadLocked() {
 	w.writing = true
-	if w.durable && !w.fast && !w.closing && time.Since(w.lastSync) < busyWindow {
+	if w.durable && !w.fast && !w.closing && w.waiting > 1 && time.Since(w.lastSync) < busyWindow {
 		// Under load, let more requests join this fsync — fewer, larger
 		// commits cost less than many small ones — for as long as they keep
 		// coming, up to commitDelay.
