@@ -63,6 +63,7 @@ type Writer struct {
 	durable  bool       // a request record is pending: the batch needs an fsync
 	queued   uint64     // records in pending
 	waiting  int        // WriteRequest calls waiting for the disk
+	requests int        // request records in pending
 	next     uint64     // sequence number of the batch pending will become
 	written  uint64     // highest batch written to the file
 	synced   uint64     // highest batch known durable
@@ -84,14 +85,16 @@ const maxSyncs = 2
 
 // commitDelay is how long at most a leader waits for company before an
 // fsync, in steps of commitStep while records keep arriving. It waits only
-// under load — other requests are waiting for the disk too, and the
-// previous fsync ended less than busyWindow ago — so a lone webhook never
-// waits. (Sleeps are
-// coarse on an idle machine, a millisecond on some; under load the
-// scheduler wakes them on time.)
+// when the batch is small (fewer than smallBatch requests) and the journal
+// busy — requests of an earlier batch are still waiting for the disk, and
+// the previous fsync ended less than busyWindow ago — so a lone webhook
+// never waits, and a batch that filled up during the previous fsync goes
+// at once. (Sleeps this short are coarse on an idle machine, a millisecond
+// on some; under load the scheduler wakes them on time.)
 const (
 	commitDelay = 400 * time.Microsecond
 	commitStep  = 100 * time.Microsecond
+	smallBatch  = 8
 	busyWindow  = time.Millisecond
 )
 
@@ -244,7 +247,10 @@ func (w *Writer) enqueueLocked(rec []byte, durable bool) (uint64, error) {
 	}
 	w.pending = append(w.pending, rec...)
 	w.queued++
-	w.durable = w.durable || durable
+	if durable {
+		w.durable = true
+		w.requests++
+	}
 	return w.next, nil
 }
 
@@ -269,7 +275,7 @@ func (w *Writer) waitLocked(seq uint64) error {
 // batch gathers, and may be written, meanwhile.
 func (w *Writer) leadLocked() {
 	w.writing = true
-	if w.durable && !w.fast && !w.closing && w.waiting > 1 && time.Since(w.lastSync) < busyWindow {
+	if w.durable && !w.fast && !w.closing && w.requests < smallBatch && w.waiting > w.requests && time.Since(w.lastSync) < busyWindow {
 		// Under load, let more requests join this fsync — fewer, larger
 		// commits cost less than many small ones — for as long as they keep
 		// coming, up to commitDelay.
@@ -284,7 +290,7 @@ func (w *Writer) leadLocked() {
 		}
 	}
 	buf, records, durable, seq := w.pending, w.queued, w.durable, w.next
-	w.pending, w.spare, w.queued, w.durable = w.spare[:0], nil, 0, false
+	w.pending, w.spare, w.queued, w.durable, w.requests = w.spare[:0], nil, 0, false, 0
 	w.next++
 	err := w.err
 	w.mu.Unlock()
