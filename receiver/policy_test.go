@@ -321,15 +321,22 @@ func TestForwardTarget(t *testing.T) {
 		h := newPolicyHarness(t, model.InterceptConsumed, func(p *Policy) { p.Forward, _ = NewForwarder(target.URL, nil) })
 		got := h.post("/chatbot", chatbotWebhook)
 		id := h.waitHeld(t, 1)[0]
+		// The forward answer lands in the store, then replaces the
+		// proposal, and the store says so again.
 		sub := h.store.Subscribe()
-		for h.exchange(t, id).Forward == nil {
-			<-sub.Ready()
-			sub.Drain()
+		proposal, _, _ := h.holds.Proposal(id)
+		for proposal.Source != model.SourceForward {
+			select {
+			case <-sub.Ready():
+				sub.Drain()
+			case <-time.After(10 * time.Second):
+				t.Fatalf("the forward answer never became the proposal: %+v", proposal)
+			}
+			proposal, _, _ = h.holds.Proposal(id)
 		}
 		sub.Close()
-		proposal, _, _ := h.holds.Proposal(id)
-		if proposal.Source != model.SourceForward || !strings.Contains(string(proposal.Body), "from the handler") {
-			t.Fatalf("proposal %+v", proposal)
+		if ex := h.exchange(t, id); ex.Forward == nil || !strings.Contains(string(proposal.Body), "from the handler") {
+			t.Fatalf("proposal %+v, forward %+v", proposal, ex.Forward)
 		}
 		h.holds.Decide(id, proposal) // esc: release with the proposal
 		if r := <-got; !strings.Contains(r.body, "from the handler") {
