@@ -238,7 +238,11 @@ func endpointView(s tunnel.Status, plan tunnel.Plan) tui.Endpoint {
 		ev.State = tui.EndpointFailed
 		if s.Err != nil {
 			ev.Reason = s.Err.Summary()
+			if s.Err.Hint != "" {
+				ev.Reason += " — " + s.Err.Hint
+			}
 		}
+		ev.Reason += " (hark --local runs without ngrok)"
 	}
 	if s.URL != "" {
 		for _, p := range pasteURLs(s.URL) {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"hark/hop"
 	"hark/model"
 )
 
@@ -81,7 +82,7 @@ func (f *Forwarder) Forward(ctx context.Context, ex *model.Exchange, timeout tim
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxForwardBody+1))
 	res.Latency = f.now().Sub(start)
 	res.Status = resp.StatusCode
-	res.Headers = map[string][]string(withoutHopByHop(resp.Header))
+	res.Headers = map[string][]string(hop.Strip(resp.Header))
 	if len(body) > maxForwardBody {
 		body = body[:maxForwardBody]
 		res.Error = fmt.Sprintf("answer larger than %d bytes: cut", maxForwardBody)
@@ -133,28 +134,8 @@ func (f *Forwarder) targetFor(r *model.Request) string {
 	return u.String()
 }
 
-// hopByHop are the headers that concern one connection, not the message
-// (RFC 9110 §7.6.1).
-var hopByHop = []string{"Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization", "Proxy-Connection", "Te", "Trailer", "Transfer-Encoding", "Upgrade"}
-
-func withoutHopByHop(in http.Header) http.Header {
-	h := in.Clone()
-	if h == nil {
-		h = http.Header{}
-	}
-	for _, v := range h.Values("Connection") {
-		for _, name := range strings.Split(v, ",") {
-			h.Del(strings.TrimSpace(name))
-		}
-	}
-	for _, name := range hopByHop {
-		h.Del(name)
-	}
-	return h
-}
-
 func forwardHeaders(r *model.Request) http.Header {
-	h := withoutHopByHop(http.Header(r.Headers))
+	h := hop.Strip(http.Header(r.Headers))
 	h.Del("Content-Length")
 	if ip, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
 		if prior := h.Values("X-Forwarded-For"); len(prior) > 0 {

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"hark/hop"
 	"hark/model"
 	"hark/platform"
 )
@@ -241,23 +242,14 @@ func target(base *url.URL, r *model.Request) string {
 	return u.String()
 }
 
-// dropped are the recorded headers not sent again: those of the recorded
-// connection (RFC 9110 §7.6.1), those the client sets for the new one, and
+// dropped are the recorded headers not sent again besides those of the
+// recorded connection: those the client sets for the new one, and
 // Accept-Encoding, so that the new body comes uncompressed and compares
 // with the recorded one.
-var dropped = []string{"Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization", "Proxy-Connection",
-	"Te", "Trailer", "Transfer-Encoding", "Upgrade", "Content-Length", "Host", "Accept-Encoding"}
+var dropped = []string{"Content-Length", "Host", "Accept-Encoding"}
 
 func replayHeaders(recorded map[string][]string) http.Header {
-	h := make(http.Header, len(recorded))
-	for k, vs := range recorded {
-		h[http.CanonicalHeaderKey(k)] = append(h[http.CanonicalHeaderKey(k)], vs...)
-	}
-	for _, v := range h.Values("Connection") {
-		for _, name := range strings.Split(v, ",") {
-			h.Del(strings.TrimSpace(name))
-		}
-	}
+	h := hop.Strip(http.Header(recorded))
 	for _, name := range dropped {
 		h.Del(name)
 	}

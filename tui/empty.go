@@ -55,13 +55,13 @@ func (m *Model) renderEmpty(w, h int) []string {
 	} else if url != "" {
 		add("Send webhooks to:", "  "+st.bold.Render(url), "")
 	}
-	target := url
-	if target == "" {
-		target = "URL"
+	if url != "" {
+		add("Try it now, in another terminal:",
+			"  "+st.accent.Render("hark send navtalk --to "+url), "")
+		add(st.muted.Render("y copies the URL · L shows the log · ? all keys · q quits"))
+	} else {
+		add(st.muted.Render("L shows the log · ? all keys · q quits"))
 	}
-	add("Try it now, in another terminal:",
-		"  "+st.accent.Render("hark send navtalk --to "+target), "")
-	add(st.muted.Render("y copies the URL · L shows the log · ? all keys · q quits"))
 	return center(b, w, h)
 }
 
