@@ -56,7 +56,7 @@ func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	opts := []fang.Option{fang.WithNotifySignal(os.Interrupt, syscall.SIGTERM), fang.WithoutManpage()}
+	opts := []fang.Option{fang.WithNotifySignal(os.Interrupt, syscall.SIGTERM), fang.WithoutManpage(), fang.WithErrorHandler(printError)}
 	if version != "" {
 		opts = append(opts, fang.WithVersion(version))
 	}
@@ -79,6 +79,14 @@ func newRootCommand(e *env) *cobra.Command {
 	)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	return root
+}
+
+// printError is fang's error handler without its capitalizing of the first
+// word: hark's messages often start with the flag at fault ("--port 70000:
+// ..."), which must read as typed.
+func printError(w io.Writer, styles fang.Styles, err error) {
+	styles.ErrorText = styles.ErrorText.UnsetTransform()
+	fang.DefaultErrorHandler(w, styles, err)
 }
 
 // usageError marks a mistake in the command line: exit code 2.
