@@ -1,9 +1,9 @@
 package tui
 
 import (
-	"bytes"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"hark/model"
 )
@@ -135,72 +135,10 @@ func appendLowerASCII(dst, b []byte) []byte {
 	return dst
 }
 
-// containsFoldBytes is containsFold for a body: candidates are found with
-// bytes.IndexByte for both cases of the first byte, each looked for again
-// only once the search has passed it.
+// containsFoldBytes is containsFold for a body. It reads the bytes as a
+// string without copying them: bodies are never written once captured
+// (model's rule for stored exchanges), and filters scan every body on each
+// keystroke.
 func containsFoldBytes(s []byte, sub string) bool {
-	n := len(sub)
-	switch {
-	case n == 0:
-		return true
-	case n > len(s):
-		return false
-	}
-	c := sub[0]
-	if c >= utf8.RuneSelf || !isASCII(sub) {
-		bsub := []byte(sub)
-		for i := 0; i+n <= len(s); i++ {
-			if bytes.EqualFold(s[i:i+n], bsub) {
-				return true
-			}
-		}
-		return false
-	}
-	lo, up := c, c
-	if 'a' <= c && c <= 'z' {
-		up = c - ('a' - 'A')
-	}
-	hay := s[:len(s)-n+1]
-	nextLo, nextUp := -1, -1
-	for i := 0; i < len(hay); {
-		if nextLo < i {
-			nextLo = indexByteFrom(hay, lo, i)
-		}
-		if nextUp < i {
-			nextUp = indexByteFrom(hay, up, i)
-		}
-		j := min(nextLo, nextUp)
-		if j == notFound {
-			return false
-		}
-		if asciiEqualFold(s[j:j+n], sub) {
-			return true
-		}
-		i = j + 1
-	}
-	return false
-}
-
-func indexByteFrom(s []byte, c byte, from int) int {
-	if k := bytes.IndexByte(s[from:], c); k >= 0 {
-		return from + k
-	}
-	return notFound
-}
-
-// asciiEqualFold compares bytes with an ASCII text, ignoring case.
-func asciiEqualFold(a []byte, b string) bool {
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
+	return containsFold(unsafe.String(unsafe.SliceData(s), len(s)), sub)
 }
