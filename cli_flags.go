@@ -22,9 +22,13 @@ type receiverFlags struct {
 	maxBody   string
 }
 
-func (f *receiverFlags) register(cmd *cobra.Command) {
+// defaultPort is where the receiver listens unless --port says otherwise.
+const defaultPort = 8787
+
+// register adds the flags; port is --port's default.
+func (f *receiverFlags) register(cmd *cobra.Command, port int) {
 	fs := cmd.Flags()
-	fs.IntVar(&f.port, "port", 8787, "port of the receiver on 127.0.0.1 (also served there when the public URL is ngrok's; 0 = any free port)")
+	fs.IntVar(&f.port, "port", port, "port of the receiver on 127.0.0.1 (also served there when the public URL is ngrok's; 0 = any free port)")
 	fs.StringArrayVar(&f.secrets, "secret", nil, "verification secret of a platform, as PLATFORM=SECRET (repeatable): chatbot=TOKEN checks ChatBot.com's token, moveo=TOKEN checks X-Moveo-Signature")
 	fs.StringVar(&f.journal, "journal", "", "journal file to append every exchange to (default: a new file under the user's state directory)")
 	fs.BoolVar(&f.noJournal, "no-journal", false, "keep no journal on disk")

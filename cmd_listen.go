@@ -38,7 +38,7 @@ func newListenCommand(e *env) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per exchange on stdout (logs go to stderr)")
-	rf.register(cmd)
+	rf.register(cmd, defaultPort)
 	tf.register(cmd)
 	pf.register(cmd, false)
 	return cmd

@@ -57,7 +57,7 @@ func newMonitorCommand(e *env) *cobra.Command {
 			})
 		},
 	}
-	rf.register(cmd)
+	rf.register(cmd, defaultPort)
 	tf.register(cmd)
 	pf.register(cmd, true)
 	return cmd
@@ -121,10 +121,9 @@ func newDemoCommand(e *env) *cobra.Command {
 			})
 		},
 	}
-	rf.register(cmd)
+	// Any free port: a demo must start even while a real hark holds 8787.
+	rf.register(cmd, 0)
 	pf.register(cmd, true)
-	cmd.Flags().Lookup("port").DefValue = "0"
-	_ = cmd.Flags().Set("port", "0")
 	cmd.Flags().IntVar(&sessions, "sessions", 6, "conversations playing at once")
 	cmd.Flags().Float64Var(&speed, "speed", 1, "play the conversations this many times faster")
 	return cmd
