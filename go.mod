@@ -1,6 +1,6 @@
-module hark
+module github.com/harkhq/hark
 
-go 1.26.0
+go 1.27.3
 
 require (
 	charm.land/bubbles/v2 v2.2.1
@@ -15,9 +15,9 @@ require (
 	github.com/spf13/cobra v1.10.2
 	github.com/tidwall/gjson v1.20.0
 	github.com/tidwall/pretty v1.2.2
+	go.yaml.in/yaml/v3 v3.0.6
 	golang.ngrok.com/muxado/v2 v2.0.2
 	golang.ngrok.com/ngrok/v2 v2.4.0
-	gopkg.in/yaml.v3 v3.0.1
 )
 
 require (

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"hark/journal"
-	"hark/model"
+	"github.com/harkhq/hark/journal"
+	"github.com/harkhq/hark/model"
 )
 
 // benchExchange is a realistic webhook, as in the journal's benchmarks: a

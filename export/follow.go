@@ -3,7 +3,7 @@ package export
 import (
 	"context"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // Completions picks, out of a stream of changes, each exchange once: when it

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 func ids(exs []model.Exchange) []model.ExchangeID {

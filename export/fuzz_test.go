@@ -8,7 +8,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // FuzzWriteHAR: whatever a request carries, the HAR is JSON and its bodies

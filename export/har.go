@@ -7,7 +7,7 @@ import (
 	"io"
 	"strings"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // HAROptions tune WriteHAR.
@@ -227,7 +227,7 @@ func WriteHAR(w io.Writer, exchanges []*model.Exchange, opts HAROptions) error {
 		}
 		out.raw("\n      ")
 		e := harEntryOf(ex, base)
-		if id, ok := pages[sessionKey(ex)]; ok {
+		if id, ok := pages[ex.Session()]; ok {
 			e.Pageref = id
 		}
 		out.value(&e)
@@ -243,16 +243,6 @@ func WriteHAR(w io.Writer, exchanges []*model.Exchange, opts HAROptions) error {
 		return out.err
 	}
 	return out.w.Flush()
-}
-
-// sessionKey is the session an exchange is filed under, as the store
-// files it: exchanges without a session id go to the "unsorted" one.
-func sessionKey(ex *model.Exchange) model.SessionKey {
-	k := ex.Session()
-	if k.ID == "" {
-		k.ID = model.Unsorted
-	}
-	return k
 }
 
 // harWriter writes the document's frame indented and each page and entry

@@ -10,7 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // harEntryOf describes one exchange as a HAR entry.
@@ -46,7 +46,7 @@ func harEntryOf(ex *model.Exchange, base string) harEntry {
 		ID:       ex.ID,
 		Platform: ex.Platform,
 		Kind:     ex.Kind,
-		Session:  sessionKey(ex).ID,
+		Session:  ex.Session().ID,
 		State:    ex.State,
 		Remote:   req.RemoteAddr,
 		Consumed: ex.Consumed,

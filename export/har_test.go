@@ -15,9 +15,9 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	"hark/model"
-	"hark/receiver"
-	"hark/replay"
+	"github.com/harkhq/hark/model"
+	"github.com/harkhq/hark/receiver"
+	"github.com/harkhq/hark/replay"
 )
 
 // harSchema is the HAR 1.2 schema of testdata, compiled once per test.
@@ -161,7 +161,7 @@ func TestHARRoundTrip(t *testing.T) {
 		if err != nil || !at.Equal(ex.Received.Truncate(time.Millisecond)) {
 			t.Errorf("%v startedDateTime %q, received %v", ex.ID, e.StartedDateTime, ex.Received)
 		}
-		if !pages[e.Pageref] || e.Pageref != sessionKey(ex).String() {
+		if !pages[e.Pageref] || e.Pageref != ex.Session().String() {
 			t.Errorf("%v pageref %q", ex.ID, e.Pageref)
 		}
 		u, err := url.Parse(e.Request.URL)
@@ -246,7 +246,7 @@ func sessionsFor(exs []*model.Exchange) []model.Session {
 	var out []model.Session
 	seen := map[model.SessionKey]bool{}
 	for _, ex := range exs {
-		if k := sessionKey(ex); !seen[k] {
+		if k := ex.Session(); !seen[k] {
 			seen[k] = true
 			out = append(out, model.Session{Key: k, FirstSeen: ex.Received})
 		}

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"time"
 
-	"hark/model"
-	"hark/sanitize"
+	"github.com/harkhq/hark/model"
+	"github.com/harkhq/hark/sanitize"
 )
 
 // LogLine describes a completed exchange in one human line, sanitized for a

@@ -12,8 +12,8 @@ import (
 
 	"github.com/tidwall/pretty"
 
-	"hark/model"
-	"hark/platform"
+	"github.com/harkhq/hark/model"
+	"github.com/harkhq/hark/platform"
 )
 
 // MarkdownOptions tune WriteMarkdown.

@@ -9,7 +9,7 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 var mdT0 = time.Date(2025, 3, 14, 9, 27, 1, 250_000_000, time.UTC)

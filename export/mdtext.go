@@ -3,7 +3,7 @@ package export
 import (
 	"strings"
 
-	"hark/sanitize"
+	"github.com/harkhq/hark/sanitize"
 )
 
 // Markdown files are read in editors and rendered by code hosts, not drawn

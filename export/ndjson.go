@@ -7,17 +7,13 @@ import (
 	"encoding/json"
 	"io"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // WriteNDJSON writes one exchange as one JSON line: its model.Summary.
-// An exchange read from a journal gives the same line as it did live: one
-// without a session id is in the "unsorted" session, as the store files it.
+// An exchange read from a journal gives the same line as it did live.
 func WriteNDJSON(w io.Writer, ex *model.Exchange) error {
 	s := ex.Summarize()
-	if s.Session == "" {
-		s.Session = model.Unsorted
-	}
 	b, err := json.Marshal(s)
 	if err != nil {
 		return err

@@ -8,11 +8,11 @@ import (
 	"path/filepath"
 	"testing"
 
-	"hark/journal"
-	"hark/model"
-	"hark/platform"
-	"hark/receiver"
-	"hark/sim"
+	"github.com/harkhq/hark/journal"
+	"github.com/harkhq/hark/model"
+	"github.com/harkhq/hark/platform"
+	"github.com/harkhq/hark/receiver"
+	"github.com/harkhq/hark/sim"
 )
 
 // testSecrets sign the recorded conversations.

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // benchExchange is a realistic webhook: a JSON body of about 1 KB, the

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // The decoder reads one record line without reflection. It is a strict JSON

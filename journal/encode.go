@@ -8,7 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // The encoder appends records by hand rather than through encoding/json:

@@ -10,7 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // The exact lines of format.go's documented shapes: a change here is a

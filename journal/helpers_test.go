@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // t0 is the tests' clock origin, deliberately not in UTC.

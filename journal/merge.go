@@ -5,7 +5,7 @@ import (
 	"slices"
 	"time"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // entry is an exchange being rebuilt.
@@ -118,8 +118,14 @@ func sortedEntries(m map[model.ExchangeID]*entry) []*entry {
 	return list
 }
 
-// request builds an exchange from a request record.
+// request builds an exchange from a request record. Journals written
+// before classification filed session-less requests under model.Unsorted
+// recorded an empty session: they read back as the receiver files them now.
 func (r *record) request() *model.Exchange {
+	session := r.session
+	if session == "" {
+		session = model.Unsorted
+	}
 	return &model.Exchange{
 		ID:       r.id,
 		Received: r.at,
@@ -137,7 +143,7 @@ func (r *record) request() *model.Exchange {
 		},
 		Platform:  r.platform,
 		Kind:      r.kind,
-		SessionID: r.session,
+		SessionID: session,
 		Turns:     r.turns,
 		Record:    r.isRecord,
 		Consumed:  r.consumed,

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // Notes the reader puts on exchanges it could only partly rebuild.

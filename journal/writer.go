@@ -10,7 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // ErrClosed is returned by writes to a closed Writer.

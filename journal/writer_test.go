@@ -12,7 +12,7 @@ import (
 	"sync"
 	"testing"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 func smallExchange(id model.ExchangeID) *model.Exchange {

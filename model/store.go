@@ -77,9 +77,6 @@ func (s *Store) Add(ex *Exchange) {
 			break
 		}
 	}
-	if ex.SessionID == "" {
-		ex.SessionID = Unsorted
-	}
 	s.exchanges[ex.ID] = ex
 	s.counts.Exchanges++
 	sess := s.session(ex)

@@ -26,7 +26,7 @@ func TestStoreGroupsBySessionAndPlatform(t *testing.T) {
 	s.Add(newEx(s, "navtalk", "a", 0, Turn{Role: RoleUser, Text: "hi"}))
 	s.Add(newEx(s, "navtalk", "a", time.Second, Turn{Role: RoleAI, Text: "hello"}))
 	s.Add(newEx(s, "moveo", "a", 2*time.Second))
-	s.Add(newEx(s, "generic", "", 3*time.Second))
+	s.Add(newEx(s, "generic", Unsorted, 3*time.Second)) // as classification files a request without session id
 
 	c := s.Counts()
 	if c.Sessions != 3 || c.Exchanges != 4 {
@@ -43,7 +43,7 @@ func TestStoreGroupsBySessionAndPlatform(t *testing.T) {
 		t.Errorf("last turn = %q", last.Text)
 	}
 	if _, ok := s.Session(SessionKey{"generic", Unsorted}); !ok {
-		t.Error("an exchange without session id should land in the unsorted session")
+		t.Error("the unsorted session is missing")
 	}
 	list := s.Sessions()
 	if list[0].Key.Platform != "generic" || list[2].Key != (SessionKey{"navtalk", "a"}) {

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"testing"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // BenchmarkClassify measures classification of typical requests of each

@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"time"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // ChatBot.com sends a verification GET when a webhook is saved, then POSTs

@@ -8,7 +8,7 @@ import (
 
 	"github.com/tidwall/gjson"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // panicNote starts the note of a request whose classification panicked; the
@@ -25,7 +25,7 @@ func Classify(req *model.Request, secrets Secrets) (c Classification) {
 		// this keeps a receiver alive if it ever does.
 		if r := recover(); r != nil {
 			k, _ := generic.Kind(kindNonJSON)
-			c = Classification{Platform: generic.Name, Kind: k.Name, Consumed: k.Consumed, Deadline: k.Deadline,
+			c = Classification{Platform: generic.Name, Kind: k.Name, SessionID: model.Unsorted, Consumed: k.Consumed, Deadline: k.Deadline,
 				Notes: []string{panicNote + fmt.Sprint(r)}}
 		}
 	}()
@@ -67,8 +67,14 @@ func (p *Profile) classify(in *input) Classification {
 		c.Deadline = k.Deadline
 	}
 	c.SessionID = in.sessionID(p.session)
-	if c.SessionID == "" && in.shape == shapeJSON {
-		in.note("no session id in the request: filed under " + model.Unsorted)
+	if c.SessionID == "" {
+		// Every session-less request lands in one session; this is the one
+		// place that says so, so the store, the journal and every export
+		// agree on it.
+		c.SessionID = model.Unsorted
+		if in.shape == shapeJSON {
+			in.note("no session id in the request: filed under " + model.Unsorted)
+		}
 	}
 	c.Turns = in.turns(p, k)
 	if p.sign != nil {

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // FuzzClassify feeds arbitrary methods, paths, queries, headers and bodies

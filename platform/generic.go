@@ -4,7 +4,7 @@ import (
 	"net/url"
 	"time"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // The generic profile takes every request no other profile recognizes, and

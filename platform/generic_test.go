@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // nest builds {"a":{"b":{"c":value}}} for the path a.b.c.
@@ -43,9 +43,9 @@ func TestGenericSessionHeuristics(t *testing.T) {
 		{"dialogflow es environment path", `{"session":"projects/p/agent/environments/e/users/u/sessions/s9"}`, "s9"},
 		{"objects are not ids", `{"session":{"x":1},"chatId":"c2"}`, "c2"},
 		{"empty strings are skipped", `{"session_id":"  ","sessionId":"s3"}`, "s3"},
-		{"no id", `{"hello":"world"}`, ""},
-		{"top-level array", `[{"session_id":"s"}]`, ""},
-		{"scalar", `42`, ""},
+		{"no id", `{"hello":"world"}`, model.Unsorted},
+		{"top-level array", `[{"session_id":"s"}]`, model.Unsorted},
+		{"scalar", `42`, model.Unsorted},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -53,7 +53,7 @@ func TestGenericSessionHeuristics(t *testing.T) {
 			if c.SessionID != tt.want {
 				t.Fatalf("session %q, want %q", c.SessionID, tt.want)
 			}
-			if tt.want == "" && !hasNote(c, "no session id") {
+			if tt.want == model.Unsorted && !hasNote(c, "no session id") {
 				t.Errorf("no note saying the request is unsorted: %q", c.Notes)
 			}
 		})
@@ -107,18 +107,18 @@ func TestNonJSONBodies(t *testing.T) {
 		kind, note        string
 		session           string
 	}{
-		{"malformed JSON", "application/json", []byte(`{"session_id": "s", }`), "non-json", "not valid JSON: invalid character '}'", ""},
-		{"malformed JSON offset", "application/json", []byte(`{"a":1,}`), "non-json", "(at byte 8)", ""},
-		{"truncated JSON", "", []byte(`{"a":[1,2`), "non-json", "unexpected end of JSON input", ""},
+		{"malformed JSON", "application/json", []byte(`{"session_id": "s", }`), "non-json", "not valid JSON: invalid character '}'", model.Unsorted},
+		{"malformed JSON offset", "application/json", []byte(`{"a":1,}`), "non-json", "(at byte 8)", model.Unsorted},
+		{"truncated JSON", "", []byte(`{"a":[1,2`), "non-json", "unexpected end of JSON input", model.Unsorted},
 		{"form", "application/x-www-form-urlencoded", []byte("CallSid=CA123&Body=hi"), "non-json", "form data with 2 fields", "CA123"},
 		{"form with charset", "application/x-www-form-urlencoded; charset=utf-8", []byte("conversation_id=c9&status=done"), "non-json", "form data", "c9"},
-		{"text", "text/plain", []byte("hello world"), "non-json", "text/plain text (11 bytes)", ""},
-		{"binary", "application/octet-stream", []byte{0x1f, 0x8b, 0x08, 0x00, 0xff, 0x00}, "non-json", "binary data", ""},
-		{"png", "", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR"), "non-json", "image/png", ""},
-		{"invalid utf-8 in JSON", "application/json", []byte("{\"text\":\"\xff\xfe\"}"), "webhook", "", ""},
-		{"multipart", "multipart/form-data; boundary=x", []byte("--x\r\n"), "non-json", "multipart", ""},
-		{"white space", "application/json", []byte("  \n "), "empty", "only white space", ""},
-		{"empty post", "application/json", nil, "empty", "empty body", ""},
+		{"text", "text/plain", []byte("hello world"), "non-json", "text/plain text (11 bytes)", model.Unsorted},
+		{"binary", "application/octet-stream", []byte{0x1f, 0x8b, 0x08, 0x00, 0xff, 0x00}, "non-json", "binary data", model.Unsorted},
+		{"png", "", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR"), "non-json", "image/png", model.Unsorted},
+		{"invalid utf-8 in JSON", "application/json", []byte("{\"text\":\"\xff\xfe\"}"), "webhook", "", model.Unsorted},
+		{"multipart", "multipart/form-data; boundary=x", []byte("--x\r\n"), "non-json", "multipart", model.Unsorted},
+		{"white space", "application/json", []byte("  \n "), "empty", "only white space", model.Unsorted},
+		{"empty post", "application/json", nil, "empty", "empty body", model.Unsorted},
 		{"byte order mark", "application/json", []byte("\xEF\xBB\xBF{\"session_id\":\"b\"}"), "webhook", "byte order mark", "b"},
 	}
 	for _, tt := range tests {

@@ -13,7 +13,7 @@ import (
 
 	"github.com/tidwall/gjson"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // shape is what a request body is, as far as classification cares.

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // Moveo.ai calls dialog webhooks from dialog nodes, and event webhooks on

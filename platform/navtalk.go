@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // NavTalk POSTs real-time events to <base>/api/webhook/message and the

@@ -8,7 +8,7 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // Secrets maps a profile name (navtalk, chatbot, moveo, generic) to the secret

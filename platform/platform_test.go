@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 func post(path string, body []byte, headers ...string) *model.Request {

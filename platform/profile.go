@@ -1,6 +1,6 @@
 package platform
 
-import "hark/model"
+import "github.com/harkhq/hark/model"
 
 // A profile is mostly data. Besides the exported facts that `hark platforms`
 // and the editor show, each Profile and Kind carries unexported tables that

@@ -4,7 +4,7 @@ import (
 	"net/url"
 	"strings"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // Resign returns a copy of a recorded request signed again with the given

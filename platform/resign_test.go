@@ -3,7 +3,7 @@ package platform
 import (
 	"testing"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 func TestResignMoveo(t *testing.T) {

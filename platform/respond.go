@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"slices"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // DefaultResponse is the pass-through default of a classified request: the

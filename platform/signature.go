@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"strings"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // Moveo signs every call: X-Moveo-Signature is the hex HMAC-SHA256 of the

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 func TestMoveoSignature(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // Conversation returns a realistic conversation of a platform: every kind of

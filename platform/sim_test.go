@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 var simStart = time.Date(2025, 3, 14, 9, 26, 53, 0, time.UTC)
@@ -69,7 +69,7 @@ func TestConversationsClassifyBack(t *testing.T) {
 					if len(c.Notes) > 0 && c.Kind != kindNonJSON { // non-JSON bodies are always noted
 						t.Errorf("%s request %d: notes %q", p.Name, i, c.Notes)
 					}
-					if c.SessionID != "" {
+					if c.SessionID != model.Unsorted {
 						if session == "" {
 							session = c.SessionID
 						} else if c.SessionID != session {
@@ -138,7 +138,7 @@ func TestConversationUsesGivenSession(t *testing.T) {
 		}
 		found := false
 		for _, r := range reqs {
-			if c := Classify(toRequest(r), nil); c.SessionID != "" {
+			if c := Classify(toRequest(r), nil); c.SessionID != model.Unsorted {
 				found = true
 				if c.SessionID != "my-session" {
 					t.Errorf("%s: session %q", name, c.SessionID)

@@ -10,7 +10,7 @@ import (
 
 	"github.com/tidwall/gjson"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // turnRule reads turns from a body: one per element of the array at each,

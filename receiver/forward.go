@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"hark/hop"
-	"hark/model"
+	"github.com/harkhq/hark/hop"
+	"github.com/harkhq/hark/model"
 )
 
 // maxForwardBody bounds what is read of the forward target's answer.

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"hark/model"
-	"hark/platform"
+	"github.com/harkhq/hark/model"
+	"github.com/harkhq/hark/platform"
 )
 
 // FuzzReceiver sends arbitrary methods, paths, headers and bodies through

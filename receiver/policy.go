@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // Policy is the Responder of DESIGN's life of an exchange: the response is

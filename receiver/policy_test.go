@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 const chatbotWebhook = `{"conversationId":"5cc6d3c0b4001336f89de71a","result":{"source":"app","resolvedQuery":"hi","fulfillment":[{"type":"text","message":"Hi John"}]},"sessionId":"125338496333449767","timestamp":"2019-04-29T10:36:54.656Z","status":{"code":200,"type":"success"}}`

@@ -16,8 +16,8 @@ import (
 	"sync"
 	"time"
 
-	"hark/model"
-	"hark/platform"
+	"github.com/harkhq/hark/model"
+	"github.com/harkhq/hark/platform"
 )
 
 // DefaultMaxBody is the request body limit: past it, 413.

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"hark/model"
-	"hark/platform"
+	"github.com/harkhq/hark/model"
+	"github.com/harkhq/hark/platform"
 )
 
 // fakeJournal records what the receiver journals, in order.

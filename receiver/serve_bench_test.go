@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"hark/model"
-	"hark/platform"
-	"hark/receiver"
+	"github.com/harkhq/hark/model"
+	"github.com/harkhq/hark/platform"
+	"github.com/harkhq/hark/receiver"
 )
 
 // BenchmarkServeHTTP is the receiver's own cost per webhook, without the

@@ -6,7 +6,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // BenchmarkReplay replays exchanges as fast as possible (--speed 0) at a

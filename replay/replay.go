@@ -17,9 +17,9 @@ import (
 	"strings"
 	"time"
 
-	"hark/hop"
-	"hark/model"
-	"hark/platform"
+	"github.com/harkhq/hark/hop"
+	"github.com/harkhq/hark/model"
+	"github.com/harkhq/hark/platform"
 )
 
 // Options configure a replay.
@@ -119,9 +119,6 @@ type runner struct {
 // one replays one exchange; an error means ctx ended.
 func (r *runner) one(ctx context.Context, ex *model.Exchange) (Result, error) {
 	res := Result{ID: ex.ID, Method: ex.Request.Method, Path: ex.Request.Path, Query: ex.Request.RawQuery, Platform: ex.Platform, Session: ex.SessionID}
-	if res.Session == "" {
-		res.Session = model.Unsorted // as the store and the exports file it
-	}
 	if resp := ex.Response; resp != nil {
 		res.Recorded, res.RecordedSource = resp.Status, resp.Source
 	}

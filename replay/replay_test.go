@@ -12,11 +12,11 @@ import (
 	"testing"
 	"time"
 
-	"hark/journal"
-	"hark/model"
-	"hark/platform"
-	"hark/receiver"
-	"hark/sim"
+	"github.com/harkhq/hark/journal"
+	"github.com/harkhq/hark/model"
+	"github.com/harkhq/hark/platform"
+	"github.com/harkhq/hark/receiver"
+	"github.com/harkhq/hark/sim"
 )
 
 var recordSecrets = platform.Secrets{"moveo": "recorded-moveo", "chatbot": "recorded-chatbot"}

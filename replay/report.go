@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"hark/model"
-	"hark/sanitize"
+	"github.com/harkhq/hark/model"
+	"github.com/harkhq/hark/sanitize"
 )
 
 // Outcome is how one replayed exchange went.

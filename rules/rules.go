@@ -12,7 +12,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // file is the on-disk shape: versioned, so later fields can be added.

@@ -20,7 +20,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"hark/platform"
+	"github.com/harkhq/hark/platform"
 )
 
 // Options configure a run.

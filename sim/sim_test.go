@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"hark/model"
-	"hark/platform"
+	"github.com/harkhq/hark/model"
+	"github.com/harkhq/hark/platform"
 )
 
 var fixedNow = func() time.Time { return time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC) }
@@ -107,9 +107,10 @@ func TestRunPlaysEachConversationOnce(t *testing.T) {
 		id := ""
 		for _, r := range conv {
 			c := platform.Classify(&model.Request{Method: r.Method, Path: r.Path, Headers: r.Headers, Body: r.Body}, nil)
-			if id = c.SessionID; id != "" {
+			if id = c.SessionID; id != model.Unsorted {
 				break
 			}
+			id = ""
 		}
 		var wantLines, gotLines []string
 		for _, r := range conv {

@@ -6,8 +6,8 @@ import (
 
 	"charm.land/lipgloss/v2"
 
-	"hark/model"
-	"hark/sanitize"
+	"github.com/harkhq/hark/model"
+	"github.com/harkhq/hark/sanitize"
 )
 
 // Drawing one block of the transcript: an exchange's header line, the turns

@@ -5,7 +5,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // Searching bodies. The index keeps no bodies (the store does, and may

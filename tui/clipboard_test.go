@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // hostileBodies are bodies a curl command must carry byte for byte.

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"hark/model"
-	"hark/sanitize"
+	"github.com/harkhq/hark/model"
+	"github.com/harkhq/hark/sanitize"
 )
 
 // Checking what the editor holds, as the user types: the status is an HTTP

@@ -7,7 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // ctrl+e edits the body in the user's own editor ($VISUAL, else $EDITOR,

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // holdAll registers every exchange the builder's store shows held with

@@ -7,7 +7,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"hark/model"
+	"github.com/harkhq/hark/export"
+	"github.com/harkhq/hark/model"
 )
 
 // Exporting the selected session (e): a choice of format, then the
@@ -20,12 +21,12 @@ type exportDoneMsg struct {
 	err     error
 }
 
-// exportFormats are the formats Export takes, in the order offered.
-var exportFormats = []struct{ name, key, title, what string }{
-	{"har", "h", "HAR", "every request and response, for browser dev tools and HTTP tools"},
-	{"md", "m", "Markdown", "the conversation as a readable transcript"},
-	{"ndjson", "n", "NDJSON", "one JSON object per exchange, for scripts"},
-}
+// exportFormats are the formats Export takes, in the order offered; each
+// is chosen with the first letter of its name.
+var exportFormats = export.Formats
+
+// exportKey is the key that picks a format in the export dialog.
+func exportKey(f export.Format) string { return f.Name[:1] }
 
 func (m *Model) openExport() tea.Cmd {
 	if m.opts.Export == nil {
@@ -58,11 +59,11 @@ func (d *exportDialog) update(m *Model, msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, k.Down):
 		d.sel = min(d.sel+1, len(exportFormats)-1)
 	case msg.String() == "enter":
-		return m.export(d.key, exportFormats[d.sel].name), true
+		return m.export(d.key, exportFormats[d.sel].Name), true
 	default:
 		for _, f := range exportFormats {
-			if msg.String() == f.key {
-				return m.export(d.key, f.name), true
+			if msg.String() == exportKey(f) {
+				return m.export(d.key, f.Name), true
 			}
 		}
 	}
@@ -98,12 +99,12 @@ func (d *exportDialog) view(m *Model, w, h int) string {
 	}
 	for i, f := range exportFormats {
 		mark := "  "
-		name := f.title
+		name := f.Title
 		if i == d.sel {
 			mark = st.marker.Render("▸ ")
 			name = st.accentBold.Render(name)
 		}
-		lines = append(lines, mark+st.accentBold.Render(f.key)+" "+fitRight(name, 9)+st.muted.Render(f.what))
+		lines = append(lines, mark+st.accentBold.Render(exportKey(f))+" "+fitRight(name, 9)+st.muted.Render(f.What))
 	}
 	for i := range lines {
 		lines[i] = fit(lines[i], iw)

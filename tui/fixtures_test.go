@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // Fixtures: realistic exchanges of each platform, built from the shapes in

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"hark/model"
-	"hark/receiver"
+	"github.com/harkhq/hark/model"
+	"github.com/harkhq/hark/receiver"
 )
 
 // Intercept flows through a running program and a real receiver: a

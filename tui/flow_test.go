@@ -15,7 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // Whole flows through a running program (teatest). The screen is read

@@ -7,7 +7,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"hark/sanitize"
+	"github.com/harkhq/hark/sanitize"
 )
 
 // Text helpers. Every function here takes text that is already safe to draw

@@ -3,7 +3,7 @@ package tui
 import (
 	"testing"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // Whatever arrives from the network, every view stays exactly the

@@ -9,7 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // Golden views: each case at 80×24 and 160×48, on dark and light

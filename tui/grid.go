@@ -7,7 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"hark/sanitize"
+	"github.com/harkhq/hark/sanitize"
 )
 
 // The grid shows several live sessions side by side, newest activity

@@ -10,7 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // e exports the selected session: a choice of format, then the injected

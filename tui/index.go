@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // The index is the monitor's own view of the store, kept up to date from the

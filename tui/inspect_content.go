@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"hark/model"
-	"hark/sanitize"
+	"github.com/harkhq/hark/model"
+	"github.com/harkhq/hark/sanitize"
 )
 
 // The content of the inspector's tabs. Every string from the request, the

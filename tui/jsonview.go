@@ -8,7 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/tidwall/pretty"
 
-	"hark/sanitize"
+	"github.com/harkhq/hark/sanitize"
 )
 
 // maxBodyView bounds how much of a body the inspector formats: beyond it the

@@ -6,7 +6,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"hark/sanitize"
+	"github.com/harkhq/hark/sanitize"
 )
 
 // The log view (key L) shows the tunnel's status and ngrok's own log lines

@@ -10,7 +10,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 type focusArea int

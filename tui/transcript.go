@@ -6,7 +6,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // The transcript of the selected session: each hook exchange is a block, a

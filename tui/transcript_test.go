@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // bigSession adds n exchanges to one session.

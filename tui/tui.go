@@ -25,7 +25,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // Endpoint states, as the header shows them.

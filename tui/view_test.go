@@ -10,7 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"hark/model"
+	"github.com/harkhq/hark/model"
 )
 
 // Every state at every size from the smallest supported to very large

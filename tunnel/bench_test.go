@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"testing"
 
-	"hark/tunnel/fakeedge"
+	"github.com/harkhq/hark/tunnel/fakeedge"
 )
 
 // benchRoundTrip measures one small request through tun, served by a

@@ -6,7 +6,7 @@ import (
 	"regexp"
 	"strings"
 
-	"hark/sanitize"
+	"github.com/harkhq/hark/sanitize"
 )
 
 // UsageError is a bad flag or configuration value, found before any

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"unicode"
 
-	"hark/tunnel/fakeedge"
+	"github.com/harkhq/hark/tunnel/fakeedge"
 )
 
 // codedErr mimics ngrok-go's internal error: Msg without the code line,

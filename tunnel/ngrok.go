@@ -9,7 +9,7 @@ import (
 
 	"golang.ngrok.com/ngrok/v2"
 
-	"hark/sanitize"
+	"github.com/harkhq/hark/sanitize"
 )
 
 // defaultConnectAddr is where ngrok-go connects when no connect_url is set.

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"hark/tunnel/fakeedge"
+	"github.com/harkhq/hark/tunnel/fakeedge"
 )
 
 // home is a fake user environment: a home folder and a variable map.

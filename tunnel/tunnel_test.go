@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"hark/tunnel/fakeedge"
+	"github.com/harkhq/hark/tunnel/fakeedge"
 )
 
 // These tests run the real ngrok-go agent against tunnel/fakeedge on

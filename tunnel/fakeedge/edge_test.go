@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"go.yaml.in/yaml/v3"
 	"golang.ngrok.com/ngrok/v2"
-	"gopkg.in/yaml.v3"
 )
 
 // TestAgentRoundTrip drives the real ngrok-go agent against the edge:

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"strings"
@@ -6,9 +6,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"hark/model"
-	"hark/platform"
-	"hark/receiver"
+	"github.com/harkhq/hark/model"
+	"github.com/harkhq/hark/platform"
+	"github.com/harkhq/hark/receiver"
 )
 
 // policyFlags choose how responses are decided: forwarding, deadlines,

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"errors"
@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"hark/sim"
+	"github.com/harkhq/hark/sim"
 )
 
 func newSendCommand(e *env) *cobra.Command {

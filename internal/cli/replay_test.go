@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"hark/model"
-	"hark/receiver"
+	"github.com/harkhq/hark/model"
+	"github.com/harkhq/hark/receiver"
 )
 
 // TestReplayCommand replays a recorded journal at a new receiver (the

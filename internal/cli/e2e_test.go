@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -17,11 +17,11 @@ import (
 	"testing"
 	"time"
 
-	"hark/journal"
-	"hark/model"
-	"hark/platform"
-	"hark/sim"
-	"hark/tunnel/fakeedge"
+	"github.com/harkhq/hark/journal"
+	"github.com/harkhq/hark/model"
+	"github.com/harkhq/hark/platform"
+	"github.com/harkhq/hark/sim"
+	"github.com/harkhq/hark/tunnel/fakeedge"
 )
 
 // TestSendReceiveJournalRoundTrip plays every platform's conversations

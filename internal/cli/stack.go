@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -9,11 +9,11 @@ import (
 	"net/http"
 	"time"
 
-	"hark/journal"
-	"hark/model"
-	"hark/platform"
-	"hark/receiver"
-	"hark/rules"
+	"github.com/harkhq/hark/journal"
+	"github.com/harkhq/hark/model"
+	"github.com/harkhq/hark/platform"
+	"github.com/harkhq/hark/receiver"
+	"github.com/harkhq/hark/rules"
 )
 
 // stackConfig is what the receiving side needs, from flags.
@@ -125,13 +125,6 @@ func (st *stack) closeJournal() error {
 	return st.journal.Close()
 }
 
-func versionString() string {
-	if version != "" {
-		return version
-	}
-	return "dev"
-}
-
 // serveErr reports a server that stopped on its own.
 func serveErr(err error) error {
 	if err == nil || errors.Is(err, http.ErrServerClosed) {
@@ -139,3 +132,6 @@ func serveErr(err error) error {
 	}
 	return fmt.Errorf("the receiver stopped: %w", err)
 }
+
+// shutdownGrace bounds how long exiting waits for exchanges in flight.
+const shutdownGrace = 10 * time.Second

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -13,11 +13,12 @@ import (
 	"testing"
 	"time"
 
-	"hark/journal"
-	"hark/model"
-	"hark/platform"
-	"hark/receiver"
-	"hark/sim"
+	"github.com/harkhq/hark/export"
+	"github.com/harkhq/hark/journal"
+	"github.com/harkhq/hark/model"
+	"github.com/harkhq/hark/platform"
+	"github.com/harkhq/hark/receiver"
+	"github.com/harkhq/hark/sim"
 )
 
 // historySecrets sign the conversations of recorded journals.
@@ -153,7 +154,7 @@ func TestExportErrors(t *testing.T) {
 		code int
 		want []string
 	}{
-		{[]string{"export", path}, exitUsage, []string{"--format", "har, ndjson, md"}},
+		{[]string{"export", path}, exitUsage, []string{"--format", "har, md, ndjson"}},
 		{[]string{"export", path, "--format", "xml"}, exitUsage, []string{`--format "xml"`}},
 		{[]string{"export", "--format", "har"}, exitUsage, []string{"give one journal file"}},
 		{[]string{"export", path, "--format", "md"}, exitUsage, []string{"give --session", "sessions are in it", "navtalk/"}},
@@ -220,7 +221,7 @@ func TestSessionExporter(t *testing.T) {
 	dir := t.TempDir()
 	now := func() time.Time { return time.Date(2025, 3, 14, 9, 27, 1, 0, time.Local) }
 	exportKey := sessionExporter(store, dir, now)
-	for _, format := range exportFormats {
+	for _, format := range export.FormatNames() {
 		file, err := exportKey(key, format)
 		if err != nil {
 			t.Fatalf("%s: %v", format, err)

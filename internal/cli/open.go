@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"errors"
@@ -10,10 +10,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"hark/journal"
-	"hark/model"
-	"hark/sanitize"
-	"hark/tui"
+	"github.com/harkhq/hark/journal"
+	"github.com/harkhq/hark/model"
+	"github.com/harkhq/hark/sanitize"
+	"github.com/harkhq/hark/tui"
 )
 
 func newOpenCommand(e *env) *cobra.Command {

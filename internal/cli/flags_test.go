@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"strings"
@@ -24,6 +24,7 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		{[]string{"send"}, "give one platform"},
 		{[]string{"platforms", "extra"}, "takes no arguments"},
 		{[]string{"nosuchcommand"}, "unknown command"},
+		{[]string{"lisen"}, "Did you mean this?\n\tlisten"},
 	}
 	for _, c := range cases {
 		code, _, stderr := runCLI(t, nil, c.args...)

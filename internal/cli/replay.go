@@ -1,18 +1,16 @@
-package main
+package cli
 
 import (
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"hark/model"
-	"hark/replay"
+	"github.com/harkhq/hark/replay"
 )
 
 // replayFailed is a replay that ran but found answers that differ or
@@ -73,14 +71,11 @@ func newReplayCommand(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			exs := loaded.Exchanges
-			if session != "" {
-				keys, err := matchSessions(sessionsOf(exs), session, loaded.Path)
-				if err != nil {
-					return err
-				}
-				exs = exchangesOf(exs, func(k model.SessionKey) bool { return slices.Contains(keys, k) })
+			sel, err := selectSessions(loaded, session)
+			if err != nil {
+				return err
 			}
+			exs := sel.Exchanges
 			var werr error
 			enc := json.NewEncoder(e.stdout)
 			enc.SetEscapeHTML(false)

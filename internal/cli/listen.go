@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -10,13 +10,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"hark/export"
-	"hark/model"
-	"hark/tunnel"
+	"github.com/harkhq/hark/export"
+	"github.com/harkhq/hark/model"
+	"github.com/harkhq/hark/tunnel"
 )
-
-// shutdownGrace bounds how long exiting waits for exchanges in flight.
-const shutdownGrace = 10 * time.Second
 
 func newListenCommand(e *env) *cobra.Command {
 	var (
@@ -128,30 +125,4 @@ func runListen(ctx context.Context, e *env, rf receiverFlags, tf tunnelFlags, pf
 		return runErr
 	}
 	return closeErr
-}
-
-// logStatus reports the tunnel's state changes on the log. A local
-// listener has no states worth telling.
-func logStatus(logger *slog.Logger, plan tunnel.Plan, s tunnel.Status) {
-	if plan.Mode == tunnel.ModeLocal {
-		return
-	}
-	switch s.State {
-	case tunnel.Online:
-		logger.Info("tunnel online", "url", s.URL)
-	case tunnel.Reconnecting:
-		logger.Warn("tunnel reconnecting (the URL stays the same)", "reason", s.Reason)
-	case tunnel.Failed:
-		if s.Err != nil {
-			logger.Error("tunnel failed: " + s.Err.Summary())
-		} else {
-			logger.Error("tunnel failed", "reason", s.Reason)
-		}
-	case tunnel.Connecting:
-		if s.Reason != "" {
-			logger.Info("connecting to ngrok", "last attempt", s.Reason)
-		} else {
-			logger.Info("connecting to ngrok")
-		}
-	}
 }

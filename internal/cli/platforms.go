@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"hark/platform"
+	"github.com/harkhq/hark/platform"
 )
 
 func newPlatformsCommand(e *env) *cobra.Command {

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"strings"
 	"sync"
 
-	"hark/sanitize"
+	"github.com/harkhq/hark/sanitize"
 )
 
 // lineHandler is a slog.Handler for people: "hark: message key=value", one
@@ -63,3 +63,12 @@ func (h *lineHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
 
 // WithGroup is flattened: hark's lines have no nesting worth showing.
 func (h *lineHandler) WithGroup(string) slog.Handler { return h }
+
+// logWriter turns start-up notices into log records (the monitor owns the
+// terminal, so nothing may be printed on it).
+type logWriter struct{ logger *slog.Logger }
+
+func (w logWriter) Write(p []byte) (int, error) {
+	w.logger.Info(strings.TrimPrefix(strings.TrimRight(string(p), "\n"), "hark: "))
+	return len(p), nil
+}

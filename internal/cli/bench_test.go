@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -16,8 +16,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"hark/platform"
-	"hark/tui"
+	"github.com/harkhq/hark/platform"
+	"github.com/harkhq/hark/tui"
 )
 
 // BenchmarkIngest measures webhooks per second and latency over loopback

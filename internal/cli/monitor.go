@@ -1,19 +1,17 @@
-package main
+package cli
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"hark/rules"
-	"hark/sim"
-	"hark/tui"
-	"hark/tunnel"
+	"github.com/harkhq/hark/rules"
+	"github.com/harkhq/hark/tui"
+	"github.com/harkhq/hark/tunnel"
 )
 
 func newMonitorCommand(e *env) *cobra.Command {
@@ -30,12 +28,7 @@ func newMonitorCommand(e *env) *cobra.Command {
 			"Paste the URL it shows into NavTalk, ChatBot.com or Moveo.ai (`hark platforms` lists the paths). " +
 			"No account? Try `hark demo`.",
 		Example: "  hark\n  hark --local --port 9000\n  hark --url example.ngrok.app --basic-auth user:longpassword\n  hark demo",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				return usagef("unknown command %q for hark (see hark --help)", args[0])
-			}
-			return nil
-		},
+		Args:    unknownCommand,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			secrets, maxBody, err := rf.validate()
 			if err != nil {
@@ -60,72 +53,6 @@ func newMonitorCommand(e *env) *cobra.Command {
 	rf.register(cmd, defaultPort)
 	tf.register(cmd)
 	pf.register(cmd, true)
-	return cmd
-}
-
-func newDemoCommand(e *env) *cobra.Command {
-	var (
-		rf       receiverFlags
-		pf       policyFlags
-		sessions int
-		speed    float64
-	)
-	cmd := &cobra.Command{
-		Use:   "demo",
-		Short: "The monitor on a local receiver fed with simulated conversations of every platform",
-		Long: "Starts the monitor on a local receiver and plays simulated NavTalk, ChatBot.com, Moveo.ai and generic " +
-			"conversations into it at a real conversation's pace, so everything hark shows can be seen without any " +
-			"account. The receiver is a real one: `hark send` or curl can reach it too.",
-		Example: "  hark demo\n  hark demo --sessions 12 --speed 3",
-		Args:    noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !cmd.Flags().Changed("no-journal") && rf.journal == "" {
-				rf.noJournal = true // a demo's traffic does not belong in the user's history
-			}
-			secrets, maxBody, err := rf.validate()
-			if err != nil {
-				return err
-			}
-			policy, err := pf.validate()
-			if err != nil {
-				return err
-			}
-			if sessions < 1 {
-				return usagef("--sessions %d: give at least 1", sessions)
-			}
-			if speed <= 0 {
-				return usagef("--speed %g: give a positive factor", speed)
-			}
-			// The simulator signs as the platforms would, with these
-			// tokens, so the monitor shows verified signatures.
-			for _, p := range []string{"moveo", "chatbot"} {
-				if _, set := secrets[p]; !set {
-					secrets[p] = "hark-demo-token"
-				}
-			}
-			logs := tui.NewLogSink(500)
-			logger := slog.New(logs.Handler())
-			plan, err := (&tunnelFlags{local: true}).plan(e, rf.port, logger)
-			if err != nil {
-				return err
-			}
-			feed := func(ctx context.Context, url string) {
-				_, err := sim.Run(ctx, sim.Options{To: url, Sessions: sessions, Paced: true, Speed: speed, Loop: true, Secrets: secrets, Seed: uint64(time.Now().UnixNano())})
-				if err != nil && ctx.Err() == nil {
-					logger.Error("the demo's simulator stopped", "err", err)
-				}
-			}
-			return runMonitor(cmd.Context(), e, monitorConfig{
-				stack: stackConfig{flags: rf, secrets: secrets, maxBody: maxBody, now: time.Now, logger: logger, policy: policy},
-				plan:  plan, logs: logs, title: "demo", feed: feed,
-			})
-		},
-	}
-	// Any free port: a demo must start even while a real hark holds 8787.
-	rf.register(cmd, 0)
-	pf.register(cmd, true)
-	cmd.Flags().IntVar(&sessions, "sessions", 6, "conversations playing at once")
-	cmd.Flags().Float64Var(&speed, "speed", 1, "play the conversations this many times faster")
 	return cmd
 }
 
@@ -217,45 +144,4 @@ func runMonitor(ctx context.Context, e *env, cfg monitorConfig) error {
 		return runErr
 	}
 	return closeErr
-}
-
-// endpointView turns a tunnel status into what the monitor's header shows.
-func endpointView(s tunnel.Status, plan tunnel.Plan) tui.Endpoint {
-	ev := tui.Endpoint{URL: s.URL, Reason: s.Reason}
-	switch s.State {
-	case tunnel.Connecting:
-		ev.State = tui.EndpointConnecting
-	case tunnel.Online:
-		ev.State = tui.EndpointOnline
-		if plan.Mode == tunnel.ModeLocal {
-			ev.State = tui.EndpointLocal
-			ev.Reason = plan.Notice
-		}
-	case tunnel.Reconnecting:
-		ev.State = tui.EndpointReconnecting
-	case tunnel.Failed:
-		ev.State = tui.EndpointFailed
-		if s.Err != nil {
-			ev.Reason = s.Err.Summary()
-			if s.Err.Hint != "" {
-				ev.Reason += " — " + s.Err.Hint
-			}
-		}
-		ev.Reason += " (hark --local runs without ngrok)"
-	}
-	if s.URL != "" {
-		for _, p := range pasteURLs(s.URL) {
-			ev.Paste = append(ev.Paste, tui.PasteURL{Platform: p.Platform, URL: p.URL})
-		}
-	}
-	return ev
-}
-
-// logWriter turns start-up notices into log records (the monitor owns the
-// terminal, so nothing may be printed on it).
-type logWriter struct{ logger *slog.Logger }
-
-func (w logWriter) Write(p []byte) (int, error) {
-	w.logger.Info(strings.TrimPrefix(strings.TrimRight(string(p), "\n"), "hark: "))
-	return len(p), nil
 }
