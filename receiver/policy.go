@@ -7,7 +7,7 @@ import (
 	"github.com/harkhq/hark/model"
 )
 
-// Policy is the Responder of DESIGN's life of an exchange: the response is
+// Policy is the Responder of the life of an exchange (ARCHITECTURE.md): the response is
 // the first of a held decision from the user, a rule, the forward target's
 // answer, and the profile's pass-through default. A held exchange whose
 // deadline passes gets the fallback (its current proposal), marked so.

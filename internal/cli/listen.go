@@ -110,6 +110,9 @@ func runListen(ctx context.Context, e *env, rf receiverFlags, tf tunnelFlags, pf
 		runErr = serveErr(err)
 	case err := <-followed:
 		runErr = fmt.Errorf("writing exchanges: %w", err) // stdout closed, e.g. a pipe's reader quit
+		// The follower has ended and its error is taken; the shutdown
+		// below waits on followed once more, so give it a value to read
+		// (the channel's one slot is free again).
 		followed <- nil
 	}
 	logger.Info("stopping: finishing exchanges in flight")
