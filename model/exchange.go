@@ -5,8 +5,10 @@
 package model
 
 import (
+	"net/textproto"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -95,7 +97,8 @@ type Request struct {
 }
 
 // Header returns the first value of a header, matching the name the way
-// net/http canonicalizes it.
+// net/http canonicalizes it (net/textproto's form, which model may use:
+// it is not net/http), or else ignoring case.
 func (r *Request) Header(name string) string {
 	return headerValue(r.Headers, name)
 }
@@ -200,48 +203,13 @@ func (e *Exchange) Failed() bool {
 }
 
 func headerValue(h map[string][]string, name string) string {
-	if v := h[canonicalHeaderKey(name)]; len(v) > 0 {
+	if v := h[textproto.CanonicalMIMEHeaderKey(name)]; len(v) > 0 {
 		return v[0]
 	}
 	for k, v := range h { // keys stored without canonicalization
-		if len(v) > 0 && equalFold(k, name) {
+		if len(v) > 0 && strings.EqualFold(k, name) {
 			return v[0]
 		}
 	}
 	return ""
-}
-
-// canonicalHeaderKey mirrors net/http's canonical form ("x-moveo-signature"
-// → "X-Moveo-Signature") without importing net/http.
-func canonicalHeaderKey(s string) string {
-	b := []byte(s)
-	upper := true
-	for i, c := range b {
-		if upper && 'a' <= c && c <= 'z' {
-			b[i] = c - 'a' + 'A'
-		} else if !upper && 'A' <= c && c <= 'Z' {
-			b[i] = c - 'A' + 'a'
-		}
-		upper = c == '-'
-	}
-	return string(b)
-}
-
-func equalFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		ca, cb := a[i], b[i]
-		if 'A' <= ca && ca <= 'Z' {
-			ca += 'a' - 'A'
-		}
-		if 'A' <= cb && cb <= 'Z' {
-			cb += 'a' - 'A'
-		}
-		if ca != cb {
-			return false
-		}
-	}
-	return true
 }

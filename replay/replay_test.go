@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -284,22 +285,10 @@ func TestReplayTiming(t *testing.T) {
 		if err != nil || rep.Same != 5 || rep.Skipped != 1 {
 			t.Fatalf("speed %v: %v %s", c.speed, err, rep.Summary())
 		}
-		if !equalDurations(clock.sleeps, c.want) {
+		if !slices.Equal(clock.sleeps, c.want) {
 			t.Errorf("speed %v max gap %v: slept %v, want %v", c.speed, c.maxGap, clock.sleeps, c.want)
 		}
 	}
-}
-
-func equalDurations(a, b []time.Duration) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestReplayStopsWithContext: a replay interrupted while waiting returns

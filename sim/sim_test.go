@@ -240,10 +240,10 @@ func TestRunGroupsStatusesAndErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Errors["connection refused"] != 3 || rep.Failed != 3 {
+	if rep.Errors["target down: connection refused"] != 3 || rep.Failed != 3 {
 		t.Errorf("refused: %+v", rep.Errors)
 	}
-	if !strings.Contains(rep.String(), "connection refused ×3") {
+	if !strings.Contains(rep.String(), "target down: connection refused ×3") {
 		t.Errorf("report text:\n%s", rep)
 	}
 }
@@ -342,20 +342,22 @@ func TestRunOptionErrors(t *testing.T) {
 	}
 }
 
-func TestTarget(t *testing.T) {
-	for _, tt := range []struct{ base, path, query, want string }{
-		{"http://h", "/chatbot", "", "http://h/chatbot"},
-		{"http://h/", "/chatbot", "a=1", "http://h/chatbot?a=1"},
-		{"http://h/base/", "/api/webhook/message", "", "http://h/base/api/webhook/message"},
-		{"https://h/b?k=v", "/x", "challenge=c&token=t", "https://h/b/x?k=v&challenge=c&token=t"},
-	} {
-		r, err := newRunner(Options{To: tt.base})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := r.target(platform.SimRequest{Path: tt.path, RawQuery: tt.query}); got != tt.want {
-			t.Errorf("%s + %s: %s, want %s", tt.base, tt.path, got, tt.want)
-		}
+// TestRequestsGoUnderTheBase: each request's path goes under the --to
+// URL's path, its escapes kept, and its query after the --to URL's query.
+func TestRequestsGoUnderTheBase(t *testing.T) {
+	var mu sync.Mutex
+	var got []string
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.URL.EscapedPath()+"?"+r.URL.RawQuery)
+		mu.Unlock()
+	}))
+	rep, err := Run(context.Background(), Options{Platforms: []string{"generic"}, To: srv.URL + "/team%2Fa/?k=v", Count: 1, Now: fixedNow})
+	if err != nil || rep.Sent != 1 {
+		t.Fatalf("Run: %v, %+v", err, rep)
+	}
+	if len(got) != 1 || !strings.HasPrefix(got[0], "/team%2Fa/") || strings.Contains(got[0], "//") || !strings.Contains(got[0], "?k=v") {
+		t.Errorf("requests went to %q, want /team%%2Fa/…?k=v…", got)
 	}
 }
 

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +24,7 @@ func TestParseQuery(t *testing.T) {
 	for _, w := range q.words {
 		words = append(words, w.value)
 	}
-	if want := []string{"book a table", "refund", "foo:bar"}; !equalStrings(words, want) {
+	if want := []string{"book a table", "refund", "foo:bar"}; !slices.Equal(words, want) {
 		t.Errorf("words %q, want %q", words, want)
 	}
 	if len(q.negs) != 1 || q.negs[0].field != "state" || q.negs[0].value != "held" {
@@ -38,18 +39,6 @@ func TestParseQuery(t *testing.T) {
 	if parseQuery("kind:").empty() {
 		t.Error(`"kind:" with no value should match as a word`)
 	}
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestFilterMatch(t *testing.T) {
