@@ -22,7 +22,7 @@ func toRequest(r SimRequest) *model.Request {
 
 // simulatedKinds are the kinds a conversation must use: all but "other"
 // (requests hark cannot place) and the verification GET, which
-// VerifyRequest makes.
+// HandshakeRequest makes.
 func simulatedKinds(p *Profile) []string {
 	var kinds []string
 	for _, k := range p.Kinds {
@@ -182,9 +182,12 @@ func TestNavTalkRecordMatchesLive(t *testing.T) {
 	}
 }
 
-func TestVerifyRequest(t *testing.T) {
+func TestHandshakeRequest(t *testing.T) {
 	for _, secrets := range []Secrets{nil, {"chatbot": "cb"}} {
-		r := VerifyRequest(seeded(3), secrets)
+		r, ok := chatbot.HandshakeRequest(seeded(3), secrets)
+		if !ok {
+			t.Fatal("no handshake")
+		}
 		req := toRequest(r)
 		d, sig, ok := Challenge(req, secrets)
 		if !ok || d.Status != 200 || len(d.Body) != 32 {
@@ -199,7 +202,13 @@ func TestVerifyRequest(t *testing.T) {
 		}
 	}
 	// A receiver with a secret rejects the demo token.
-	if d, _, _ := Challenge(toRequest(VerifyRequest(seeded(3), nil)), Secrets{"chatbot": "cb"}); d.Status != 403 {
+	demo, _ := chatbot.HandshakeRequest(seeded(3), nil)
+	if d, _, _ := Challenge(toRequest(demo), Secrets{"chatbot": "cb"}); d.Status != 403 {
 		t.Errorf("demo token accepted: %d", d.Status)
+	}
+	for _, p := range []*Profile{navtalk, moveo, generic} {
+		if _, ok := p.HandshakeRequest(seeded(3), nil); ok {
+			t.Errorf("%s has a handshake request", p.Name)
+		}
 	}
 }
