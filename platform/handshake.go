@@ -2,6 +2,7 @@ package platform
 
 import (
 	"math/rand/v2"
+	"strings"
 
 	"github.com/harkhq/hark/model"
 )
@@ -48,9 +49,16 @@ func Challenge(req *model.Request, secrets Secrets) (d model.Decision, sig model
 // mayHandshake is the cheap test before Challenge classifies a request: does
 // any profile's handshake condition hold, read without the body?
 func mayHandshake(req *model.Request) bool {
-	bodiless := &input{req: req}
+	var bodiless *input // made only when a method matches: webhooks pay nothing
 	for _, p := range registry {
-		if p.handshake != nil && p.handshake.when.match(bodiless) {
+		h := p.handshake
+		if h == nil || (h.when.method != "" && !strings.EqualFold(req.Method, h.when.method)) {
+			continue
+		}
+		if bodiless == nil {
+			bodiless = &input{req: req}
+		}
+		if h.when.match(bodiless) {
 			return true
 		}
 	}

@@ -152,3 +152,15 @@ func TestMayHandshake(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkChallengeWebhook is what every webhook pays to learn it is no
+// handshake: nothing to allocate.
+func BenchmarkChallengeWebhook(b *testing.B) {
+	req := post("/moveo/pre-message", []byte(`{"session_id":"s"}`))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, ok := Challenge(req, nil); ok {
+			b.Fatal("a webhook taken for a handshake")
+		}
+	}
+}
