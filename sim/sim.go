@@ -53,8 +53,8 @@ type Options struct {
 	// Concurrency caps requests in flight over all sessions; 0 means
 	// Sessions.
 	Concurrency int
-	// Secrets sign the requests as the platforms would (Moveo's signature,
-	// ChatBot.com's verification token).
+	// Secrets sign the requests as the platforms would (each profile's
+	// Secret says what its secret is).
 	Secrets platform.Secrets
 	// Client sends the requests; nil uses one tuned to keep Concurrency
 	// connections alive, with Timeout per request (0 means 30 s), which
@@ -74,7 +74,7 @@ type Options struct {
 type Result struct {
 	Platform string
 	Kind     string
-	Session  int // the run's number for the conversation (0, 1, ...); -1 for ChatBot.com's verification GET
+	Session  int // the run's number for the conversation (0, 1, ...); -1 for a platform's handshake
 	// SessionID is the conversation's id as the platform sends it ("" for
 	// the verification GET).
 	SessionID string
@@ -218,12 +218,15 @@ func (r *runner) take() bool {
 }
 
 func (r *runner) run(ctx context.Context) {
-	// Session i plays platforms[i % len]: ChatBot.com plays if its index
-	// is below the number of sessions.
-	if i := slices.Index(r.platforms, "chatbot"); i >= 0 && i < r.opts.Sessions && r.take() {
-		// ChatBot.com verifies a webhook once, when it is saved.
-		rng := rand.New(rand.NewPCG(r.opts.Seed, 0))
-		r.send(ctx, -1, "chatbot", platform.VerifyRequest(rng, r.opts.Secrets))
+	// A platform with a handshake (ChatBot.com's verification GET) sends
+	// it once, when its webhook is saved: before its conversations, if it
+	// plays at all (session i plays platforms[i % len]).
+	rng := rand.New(rand.NewPCG(r.opts.Seed, 0))
+	for _, name := range r.platforms[:min(len(r.platforms), r.opts.Sessions)] {
+		p, _ := platform.Lookup(name) // resolvePlatforms checked the names
+		if req, ok := p.HandshakeRequest(rng, r.opts.Secrets); ok && r.take() {
+			r.send(ctx, -1, name, req)
+		}
 	}
 	var wg sync.WaitGroup
 	for i := range r.opts.Sessions {
