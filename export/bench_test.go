@@ -48,7 +48,7 @@ func benchExchange(id model.ExchangeID) *model.Exchange {
 		},
 		Platform: "chatbot", Kind: "message", SessionID: session,
 		Turns:     []model.Turn{{Role: model.RoleUser, Text: fmt.Sprintf("Hello, I would like to check the status of order #%d", 100000+id), Time: at}},
-		Consumed:  true,
+		Use:       model.UseConsumed,
 		Deadline:  10 * time.Second,
 		Signature: model.Signature{Scheme: "ChatBot.com verification token", State: model.SigValid},
 		State:     model.StateResponded,

@@ -62,6 +62,8 @@ type (
 		State     model.State      `json:"_state"`
 		Remote    string           `json:"_remoteAddress,omitempty"`
 		Consumed  bool             `json:"_consumed,omitempty"`
+		Use       string           `json:"_responseUse,omitempty"` // consumed, ignored or unknown
+		Also      []model.Alias    `json:"_also,omitempty"`
 		Deadline  float64          `json:"_deadlineMs,omitempty"`
 		Turns     []model.Turn     `json:"_turns,omitempty"`
 		Record    bool             `json:"_record,omitempty"`

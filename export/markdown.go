@@ -201,11 +201,14 @@ func (m *mdWriter) exchange(ex *model.Exchange) {
 	m.printf("\n### %s · %s · %s %s → %s\n\n", ex.ID, m.clock(ex.Received), mdLine(req.Method), mdLine(path), m.outcome(ex))
 
 	kind := "- **Kind:** " + mdLine(ex.Kind)
-	if ex.Consumed {
+	switch ex.Use {
+	case model.UseConsumed:
 		kind += "; the platform acts on the response"
 		if ex.Deadline > 0 {
 			kind += " (deadline " + ex.Deadline.String() + ")"
 		}
+	case model.UseUnknown:
+		kind += "; whether the platform acts on the response is unknown"
 	}
 	m.b.WriteString(kind + "\n")
 	if s := ex.Signature; s.State != model.SigNone || s.Scheme != "" {

@@ -50,7 +50,7 @@ func sessionOf(t *testing.T, exs []*model.Exchange) (model.Session, []*model.Exc
 func navtalkExchanges() []*model.Exchange {
 	const id = "session_`42`_x"
 	msg := func(n model.ExchangeID, sec float64, role model.Role, text, body string) *model.Exchange {
-		return &model.Exchange{ID: n, Received: at(sec), Platform: "navtalk", Kind: "conversation.output", SessionID: id,
+		return &model.Exchange{ID: n, Received: at(sec), Platform: "navtalk", Kind: "conversation.output", SessionID: id, Use: model.UseIgnored,
 			Request: model.Request{Method: "POST", Path: "/api/webhook/message", Host: "brave-otter.ngrok-free.app", Headers: jsonHeaders(), Body: []byte(body)},
 			Turns:   []model.Turn{{Role: role, Text: text, Time: at(sec)}},
 			State:   model.StateResponded, Response: &model.Response{Status: 200, Headers: jsonHeaders(), Body: []byte(`{"received":true}`), Source: model.SourceDefault},
@@ -75,7 +75,7 @@ func navtalkExchanges() []*model.Exchange {
 func moveoExchanges() []*model.Exchange {
 	const id = "4c7c8e6f-6bd6-44fe-bdc2-f96555849d9f"
 	sig := model.Signature{Scheme: "X-Moveo-Signature HMAC-SHA256", State: model.SigValid, Detail: "HMAC-SHA256 of the body matches the moveo token"}
-	pre := &model.Exchange{ID: 11, Received: at(0), Platform: "moveo", Kind: "pre_message", SessionID: id, Consumed: true, Deadline: 10 * time.Second,
+	pre := &model.Exchange{ID: 11, Received: at(0), Platform: "moveo", Kind: "pre_message", SessionID: id, Use: model.UseConsumed, Deadline: 10 * time.Second,
 		Request:   model.Request{Method: "POST", Path: "/moveo", Headers: jsonHeaders(), Body: []byte(`{"session_id":"` + id + `","input":{"text":"Where is my order?"}}`)},
 		Turns:     []model.Turn{{Role: model.RoleUser, Text: "Where is my order?", Time: at(0)}},
 		Signature: sig, State: model.StateResponded,
@@ -83,20 +83,20 @@ func moveoExchanges() []*model.Exchange {
 			Body: []byte(`{"context":{"order_status":"shipped <b>today</b>"},"output":{"text":"` + "```" + `"}}`)},
 		Timings: model.Timings{Read: 30 * time.Microsecond, Hold: 4200 * time.Millisecond, Total: 4201 * time.Millisecond},
 		Notes:   []string{"held 4.2s; edited by the user"}}
-	post := &model.Exchange{ID: 12, Received: at(4.5), Platform: "moveo", Kind: "post_message", SessionID: id, Consumed: true, Deadline: 10 * time.Second,
+	post := &model.Exchange{ID: 12, Received: at(4.5), Platform: "moveo", Kind: "post_message", SessionID: id, Use: model.UseConsumed, Deadline: 10 * time.Second,
 		Request:   model.Request{Method: "POST", Path: "/moveo", Headers: jsonHeaders(), Body: []byte(`{"session_id":"` + id + `","responses":[{"type":"text","texts":["Your order shipped today."]}]}`)},
 		Turns:     []model.Turn{{Role: model.RoleAI, Text: "Your order shipped today.", Time: at(4.5)}},
 		Signature: sig, State: model.StateResponded,
 		Response: &model.Response{Status: 200, Headers: jsonHeaders(), Source: model.SourceRule, Rule: "greet `x`", Body: []byte(`{}`)},
 		Timings:  model.Timings{Read: 25 * time.Microsecond, Total: 900 * time.Microsecond}}
-	fallback := &model.Exchange{ID: 13, Received: at(7), Platform: "moveo", Kind: "dialog", SessionID: id, Consumed: true, Deadline: 10 * time.Second,
+	fallback := &model.Exchange{ID: 13, Received: at(7), Platform: "moveo", Kind: "dialog", SessionID: id, Use: model.UseConsumed, Deadline: 10 * time.Second,
 		Request:   model.Request{Method: "POST", Path: "/moveo/dialog", Headers: map[string][]string{"Content-Type": {"application/octet-stream"}}, Body: []byte{0xff, 0x00, 0x01}},
 		Signature: model.Signature{Scheme: "X-Moveo-Signature HMAC-SHA256", State: model.SigInvalid, Detail: "HMAC-SHA256 of the body does not match"},
 		State:     model.StateFallback,
 		Response:  &model.Response{Status: 200, Headers: map[string][]string{"Content-Type": {"text/plain"}}, Source: model.SourceFallback, Body: []byte("plain text fallback")},
 		Forward:   &model.Forward{URL: "http://localhost:3000/hook", Error: "no answer within 8.5s (the platform's deadline)", Latency: 8500 * time.Millisecond},
 		Timings:   model.Timings{Read: 20 * time.Microsecond, Hold: 8500 * time.Millisecond, Total: 8501 * time.Millisecond}}
-	closed := &model.Exchange{ID: 14, Received: at(9), Platform: "moveo", Kind: "session_closed", SessionID: id,
+	closed := &model.Exchange{ID: 14, Received: at(9), Platform: "moveo", Kind: "session_closed", SessionID: id, Use: model.UseIgnored,
 		Request: model.Request{Method: "POST", Path: "/moveo", Headers: jsonHeaders(), Body: []byte(`{}`)},
 		Turns:   []model.Turn{{Role: model.RoleSystem, Time: at(9), Marker: model.MarkerClosed}},
 		State:   model.StateFailed, Response: &model.Response{Status: 500, Headers: jsonHeaders(), Source: model.SourceForward, Body: []byte(`{"error":"boom"}`)},

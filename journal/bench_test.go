@@ -46,7 +46,7 @@ func benchExchange(id model.ExchangeID) *model.Exchange {
 		},
 		Platform: "chatbot", Kind: "message", SessionID: session,
 		Turns:     []model.Turn{{Role: model.RoleUser, Text: fmt.Sprintf("Hello, I would like to check the status of order #%d", 100000+id), Time: at}},
-		Consumed:  true,
+		Use:       model.UseConsumed,
 		Deadline:  10 * time.Second,
 		Signature: model.Signature{Scheme: "token", State: model.SigValid},
 		State:     model.StateResponded,
@@ -230,6 +230,7 @@ type stdRequest struct {
 	Turns     []model.Turn        `json:"turns,omitempty"`
 	Record    bool                `json:"record,omitempty"`
 	Consumed  bool                `json:"consumed,omitempty"`
+	Use       string              `json:"use"`
 	Deadline  int64               `json:"deadline_ns,omitempty"`
 	Sig       *model.Signature    `json:"sig,omitempty"`
 	Notes     []string            `json:"notes,omitempty"`
@@ -241,7 +242,7 @@ func toStd(ex *model.Exchange) *stdRequest {
 		T: "req", ID: uint64(ex.ID), At: ex.Received.UTC(), Method: r.Method, Path: r.Path, Query: r.RawQuery,
 		Proto: r.Proto, Host: r.Host, Remote: r.RemoteAddr, Headers: r.Headers, Body: string(r.Body), Size: r.Size,
 		Truncated: r.Truncated, Platform: ex.Platform, Kind: ex.Kind, Session: ex.SessionID, Turns: ex.Turns,
-		Record: ex.Record, Consumed: ex.Consumed, Deadline: int64(ex.Deadline), Sig: &ex.Signature, Notes: ex.Notes,
+		Record: ex.Record, Consumed: ex.Consumed(), Use: ex.Use.String(), Deadline: int64(ex.Deadline), Sig: &ex.Signature, Notes: ex.Notes,
 	}
 }
 

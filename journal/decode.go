@@ -45,6 +45,8 @@ type record struct {
 	platform, kind, session                  string
 	turns                                    []model.Turn
 	isRecord, consumed                       bool
+	use                                      string // consumed, ignored or unknown; "" in journals older than it
+	also                                     []string
 	deadline                                 int64
 	sig                                      model.Signature
 
@@ -161,6 +163,10 @@ func (d *decoder) field(r *record, key []byte) (err error) {
 		r.isRecord, err = d.bool()
 	case "consumed":
 		r.consumed, err = d.bool()
+	case "use":
+		r.use, err = d.name()
+	case "also":
+		r.also, err = d.stringList()
 	case "deadline_ns":
 		r.deadline, err = d.int()
 	case "sig":

@@ -72,7 +72,19 @@ func (e *encoder) request(ex *model.Exchange) {
 	b = appendStringField(b, "session", ex.SessionID)
 	b = appendTurns(b, ex.Turns)
 	b = appendBoolField(b, "record", ex.Record)
-	b = appendBoolField(b, "consumed", ex.Consumed)
+	// consumed is what harks before "use" read; "use" says the rest
+	// (ignored, unknown), since older journals without it meant ignored.
+	b = appendBoolField(b, "consumed", ex.Consumed())
+	if !ex.Consumed() {
+		b = appendStringField(b, "use", ex.Use.String())
+	}
+	if len(ex.Also) > 0 {
+		flat := make([]string, 0, 2*len(ex.Also))
+		for _, a := range ex.Also {
+			flat = append(flat, a.Name, a.Value)
+		}
+		b = appendStrings(b, "also", flat)
+	}
 	b = appendIntField(b, "deadline_ns", int64(ex.Deadline))
 	b = appendSignature(b, ex.Signature)
 	b = appendStrings(b, "notes", ex.Notes)

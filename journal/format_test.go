@@ -54,7 +54,7 @@ func TestRecordLines(t *testing.T) {
 
 	// A bare exchange leaves out everything empty.
 	bare := &model.Exchange{ID: 3, Received: t0, Request: model.Request{Method: "GET", Path: "/"}}
-	if got, want := string(encodeRequest(bare)), `{"t":"req","id":3,"at":"2025-03-14T08:27:01.25Z","method":"GET","path":"/","size":0}`+"\n"; got != want {
+	if got, want := string(encodeRequest(bare)), `{"t":"req","id":3,"at":"2025-03-14T08:27:01.25Z","method":"GET","path":"/","size":0,"use":"unknown"}`+"\n"; got != want {
 		t.Errorf("bare request:\n got %s\nwant %s", got, want)
 	}
 	bare.State = model.StateFailed

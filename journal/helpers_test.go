@@ -48,7 +48,7 @@ func fullExchange(id model.ExchangeID) *model.Exchange {
 			{Role: model.RoleAI, Text: "hello"}, // no time
 		},
 		Record:    true,
-		Consumed:  true,
+		Use:       model.UseConsumed,
 		Deadline:  10 * time.Second,
 		Signature: model.Signature{Scheme: "X-Moveo-Signature HMAC-SHA256", State: model.SigValid, Detail: "matches"},
 		Notes:     []string{"first note"},

@@ -146,7 +146,8 @@ func (r *record) request() *model.Exchange {
 		SessionID: session,
 		Turns:     r.turns,
 		Record:    r.isRecord,
-		Consumed:  r.consumed,
+		Use:       r.responseUse(),
+		Also:      aliases(r.also),
 		Deadline:  time.Duration(r.deadline),
 		Signature: r.sig,
 		Notes:     r.notes,
@@ -197,4 +198,27 @@ func (rs *response) apply(ex *model.Exchange) {
 	if rs.notes != nil { // notes only grow: the response's are all of them
 		ex.Notes = rs.notes
 	}
+}
+
+// responseUse reads what the platform does with the response: the use
+// field, or in a journal older than it the consumed flag (older harks knew
+// consumed or ignored only).
+func (r *record) responseUse() model.ResponseUse {
+	if u, ok := model.ParseResponseUse(r.use); ok {
+		return u
+	}
+	if r.consumed {
+		return model.UseConsumed
+	}
+	return model.UseIgnored
+}
+
+// aliases reads the conversation's other ids, journaled as name, value
+// pairs.
+func aliases(flat []string) []model.Alias {
+	var out []model.Alias
+	for i := 0; i+1 < len(flat); i += 2 {
+		out = append(out, model.Alias{Name: flat[i], Value: flat[i+1]})
+	}
+	return out
 }

@@ -243,9 +243,9 @@ func TestLongLines(t *testing.T) {
 	maxLine = 2 << 20
 	rep, exs = readAll(t, data)
 	// The requests are skipped, so their responses stand alone.
-	want := `1: a line of 8800261 bytes, longer than a record may be; skipped
+	want := `1: a line of 8800277 bytes, longer than a record may be; skipped
 2: a response record for #1 without its request record
-3: a line of 3145989 bytes, longer than a record may be; skipped
+3: a line of 3146005 bytes, longer than a record may be; skipped
 4: a response record for #2 without its request record
 `
 	if reasons(rep.Problems) != want {
@@ -327,11 +327,11 @@ func TestFillRebuildsSessions(t *testing.T) {
 	}
 	incoming := []*model.Exchange{
 		{Platform: "navtalk", Kind: "message", SessionID: "A", Turns: []model.Turn{{Role: model.RoleSystem, Marker: model.MarkerCreated, Time: at(0)}, turn(model.RoleUser, "hi", 1)}},
-		{Platform: "chatbot", Kind: "message", SessionID: "B", Turns: []model.Turn{turn(model.RoleUser, "order status?", 2)}, Consumed: true, Deadline: 10 * time.Second},
+		{Platform: "chatbot", Kind: "message", SessionID: "B", Turns: []model.Turn{turn(model.RoleUser, "order status?", 2)}, Use: model.UseConsumed, Deadline: 10 * time.Second},
 		{Platform: "navtalk", Kind: "message", SessionID: "A", Turns: []model.Turn{turn(model.RoleAI, "hello", 3)}},
 		{Platform: "navtalk", Kind: "session", SessionID: "A", Record: true, Turns: []model.Turn{turn(model.RoleUser, "hi", 1), turn(model.RoleAI, "hello there", 3)}},
 		{Platform: "generic", SessionID: model.Unsorted, Notes: []string{"not JSON"}},
-		{Platform: "chatbot", Kind: "message", SessionID: "B", Turns: []model.Turn{turn(model.RoleUser, "hurry", 6)}, Consumed: true}, // hark stops before answering
+		{Platform: "chatbot", Kind: "message", SessionID: "B", Turns: []model.Turn{turn(model.RoleUser, "hurry", 6)}, Use: model.UseConsumed}, // hark stops before answering
 	}
 	for i, ex := range incoming {
 		ex.ID = live.NextID()

@@ -165,9 +165,13 @@ type Exchange struct {
 	Turns     []Turn
 	// Record is set when Turns are a complete record of the session (a
 	// NavTalk session delivery) rather than new turns.
-	Record    bool
-	Consumed  bool          // the platform acts on the response body
-	Deadline  time.Duration // how long the platform waits, when Consumed
+	Record bool
+	// Use says whether the platform acts on the response body; Deadline is
+	// how long it waits, known only when it does.
+	Use      ResponseUse
+	Deadline time.Duration
+	// Also are the conversation's other ids, shown beside SessionID.
+	Also      []Alias
 	Signature Signature
 	Notes     []string // what was odd about the request, in plain words
 
@@ -181,6 +185,9 @@ type Exchange struct {
 	// memory; the journal still has them.
 	Evicted bool
 }
+
+// Consumed reports whether the platform acts on the response body.
+func (e *Exchange) Consumed() bool { return e.Use == UseConsumed }
 
 // Session returns the key of the session the exchange belongs to.
 func (e *Exchange) Session() SessionKey {

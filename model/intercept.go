@@ -142,7 +142,8 @@ func (in *Intercept) Version() uint64 {
 }
 
 // Holds reports whether an exchange is to be held: every webhook in mode
-// all, consumed ones in mode consumed, and any webhook of a session or kind
+// all, consumed ones in mode consumed (not those whose use is unknown: hark
+// would hold a platform it knows nothing of for a deadline it made up), and any webhook of a session or kind
 // with a breakpoint. Requests that are not webhooks (a GET that is not a
 // handshake, a rejection) are never held; the receiver decides that.
 func (in *Intercept) Holds(ex *Exchange) bool {
@@ -151,7 +152,7 @@ func (in *Intercept) Holds(ex *Exchange) bool {
 	switch {
 	case in.mode == InterceptAll:
 		return true
-	case in.mode == InterceptConsumed && ex.Consumed:
+	case in.mode == InterceptConsumed && ex.Consumed():
 		return true
 	case in.sessions[ex.Session()]:
 		return true

@@ -6,18 +6,19 @@ import (
 )
 
 func TestInterceptHolds(t *testing.T) {
-	consumed := &Exchange{Platform: "chatbot", Kind: "webhook", SessionID: "c", Consumed: true}
-	ignored := &Exchange{Platform: "navtalk", Kind: "conversation.output", SessionID: "n"}
+	consumed := &Exchange{Platform: "chatbot", Kind: "webhook", SessionID: "c", Use: UseConsumed}
+	ignored := &Exchange{Platform: "navtalk", Kind: "conversation.output", SessionID: "n", Use: UseIgnored}
+	unknown := &Exchange{Platform: "generic", Kind: "webhook", SessionID: "g"}
 	in := NewIntercept(InterceptOff)
 	if in.Holds(consumed) || in.Holds(ignored) {
 		t.Fatal("mode off holds")
 	}
 	in.SetMode(InterceptConsumed)
-	if !in.Holds(consumed) || in.Holds(ignored) {
+	if !in.Holds(consumed) || in.Holds(ignored) || in.Holds(unknown) {
 		t.Fatal("mode consumed")
 	}
 	in.SetMode(InterceptAll)
-	if !in.Holds(ignored) {
+	if !in.Holds(ignored) || !in.Holds(unknown) {
 		t.Fatal("mode all")
 	}
 	in.SetMode(InterceptOff)

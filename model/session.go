@@ -34,6 +34,9 @@ type Session struct {
 	// Record compares a delivered session record with the turns seen live,
 	// once a record has arrived.
 	Record *RecordDiff
+	// Also are the conversation's other ids, from its latest exchange that
+	// carries any (ChatBot.com's conversationId beside the sessionId).
+	Also []Alias
 	// Version increases with every change, so views can cache renders.
 	Version uint64
 	// pendingEdit is the exchange whose edited response went back last and

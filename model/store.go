@@ -186,6 +186,9 @@ func (s *Store) session(ex *Exchange) *Session {
 	if ex.Received.After(sess.LastSeen) {
 		sess.LastSeen = ex.Received
 	}
+	if len(ex.Also) > 0 {
+		sess.Also = ex.Also // replaced, never written into: snapshots share it
+	}
 	return sess
 }
 

@@ -15,7 +15,8 @@ type Summary struct {
 	Platform  string         `json:"platform"`
 	Kind      string         `json:"kind"`
 	Session   string         `json:"session"`
-	Consumed  bool           `json:"consumed"`
+	Consumed  *bool          `json:"consumed"` // null when the platform's use of the response is unknown
+	Also      []Alias        `json:"also,omitempty"`
 	Turns     []SummaryTurn  `json:"turns"`
 	State     State          `json:"state"`
 	Status    int            `json:"status"`
@@ -68,7 +69,7 @@ func (e *Exchange) Summarize() Summary {
 		Platform: e.Platform,
 		Kind:     e.Kind,
 		Session:  e.SessionID,
-		Consumed: e.Consumed,
+		Also:     e.Also,
 		Turns:    make([]SummaryTurn, 0, len(e.Turns)),
 		State:    e.State,
 		Size:     e.Request.Size,
@@ -80,6 +81,10 @@ func (e *Exchange) Summarize() Summary {
 			ForwardMS: ms(e.Timings.Forward),
 			TotalMS:   ms(e.Timings.Total),
 		},
+	}
+	if e.Use != UseUnknown {
+		consumed := e.Use == UseConsumed
+		s.Consumed = &consumed
 	}
 	for _, t := range e.Turns {
 		s.Turns = append(s.Turns, SummaryTurn{Role: t.Role, Text: t.Text, Time: t.Time, Marker: t.Marker})

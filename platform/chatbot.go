@@ -1,168 +1,21 @@
 package platform
 
 import (
-	"net/http"
 	"time"
-
-	"github.com/harkhq/hark/model"
 )
 
-// ChatBot.com sends a verification GET when a webhook is saved, then POSTs
-// to the webhook whenever the bot reaches it: the old builder sends the
-// matched interaction, the current builder the webhook block's chat state.
-// The response's bot messages are added to the bot's own, within 10 s.
-const (
-	kindVerify = "verify"
-	chatbotOld = "webhook"
-	chatbotNew = "webhook.v2"
+// ChatBot.com's profile is profiles/chatbot.yaml; this is what its file
+// cannot say: the bodies of its two builders' webhooks, for the simulator.
+var chatbotCode = code{
+	simulate: simulateChatBot,
+	about:    []string{"simulate: the old builder's matched interactions and the current builder's webhook blocks, in one chat"},
+}
 
+const (
+	chatbotOld  = "webhook"
+	chatbotNew  = "webhook.v2"
 	chatbotPath = "/chatbot"
 )
-
-var chatbotVerify = cond{method: http.MethodGet, query: []string{"challenge", "token"}}
-
-var (
-	chatbotPass = unverified(jsonTemplate("pass", "Add nothing to the bot's answer", `{"responses":[]}`))
-
-	chatbotText = jsonTemplate("text", "Text (one of the elements, at random)", `{
-  "responses": [
-    {
-      "type": "text",
-      "elements": ["Hi", "Hello!"]
-    }
-  ]
-}`)
-	chatbotImage = jsonTemplate("image", "Image", `{
-  "responses": [
-    {
-      "type": "image",
-      "imageUrl": "https://example.com/picture.png"
-    }
-  ]
-}`)
-	chatbotQuickReplies = jsonTemplate("quickReplies", "Quick replies", `{
-  "responses": [
-    {
-      "type": "quickReplies",
-      "title": "What would you like to do?",
-      "buttons": [
-        {"type": "postback", "title": "Track my order", "value": "track my order"},
-        {"type": "goto", "title": "Talk to a human", "value": "INTERACTION_ID"}
-      ]
-    }
-  ]
-}`)
-	chatbotCard = jsonTemplate("card", "Card", `{
-  "responses": [
-    {
-      "type": "card",
-      "title": "Trail running shoes",
-      "subtitle": "In stock, ships tomorrow",
-      "imageUrl": "https://example.com/shoes.png",
-      "buttons": [
-        {"type": "postback", "title": "Add to cart", "value": "add shoes to cart"}
-      ]
-    }
-  ]
-}`)
-	chatbotV2Text = jsonTemplate("text", "Text after a delay, and set attributes", `{
-  "responses": [
-    {
-      "type": "text",
-      "delay": 1000,
-      "message": "Your order is on its way."
-    }
-  ],
-  "attributes": {
-    "order_status": "shipped"
-  }
-}`)
-	chatbotV2Attributes = jsonTemplate("attributes", "Set attributes only", `{
-  "responses": [],
-  "attributes": {
-    "order_status": "shipped"
-  }
-}`)
-)
-
-var chatbot = &Profile{
-	Name:  "chatbot",
-	Title: "ChatBot.com",
-	Badge: "CBT",
-	Secret: &Secret{
-		Value: "TOKEN", Checks: "ChatBot.com's verification token",
-		Demo: demoToken,
-	},
-	Docs: "https://www.chatbot.com/docs/webhooks/",
-	Paths: []PathHint{
-		{Path: chatbotPath, What: "any path: the webhook URL set in ChatBot.com (hark answers its verification GET)"},
-	},
-	Kinds: []Kind{
-		{
-			Name: kindVerify, Title: "verification GET when a webhook is saved",
-			// hark answers it itself (chatbotHandshake): echoing the
-			// challenge is the only answer that lets the user save the
-			// webhook.
-			Default: Template{Name: "challenge", Title: "Echo the challenge", Status: http.StatusOK,
-				Headers: map[string][]string{"Content-Type": {"text/plain; charset=utf-8"}}},
-		},
-		{
-			Name: chatbotOld, Title: "webhook of the old builder (matched interaction)",
-			Consumed: true, Deadline: 10 * time.Second,
-			Default:   chatbotPass,
-			Templates: []Template{chatbotPass, chatbotText, chatbotImage, chatbotQuickReplies, chatbotCard},
-			kindRules: kindRules{turns: []turnRule{
-				{text: []string{"result.resolvedQuery"}, role: model.RoleUser},
-				{each: "result.fulfillment", where: "type", is: "text", text: []string{"message"}, role: model.RoleAI},
-			}},
-		},
-		{
-			// The current builder sends no user text: its turns are unknown.
-			Name: chatbotNew, Title: "webhook block of the current builder",
-			Consumed: true, Deadline: 10 * time.Second,
-			Default:   chatbotPass,
-			Templates: []Template{chatbotPass, chatbotV2Text, chatbotV2Attributes},
-		},
-	},
-	MaxResponse:  100_000,
-	Verification: "the verification GET carries the token set in ChatBot.com; hark compares it with --secret chatbot=TOKEN (ChatBot.com signs nothing)",
-	Unverified: []string{
-		"whether webhook POSTs also carry ?token= (hark checks it when present)",
-		`whether {"responses":[]} is accepted as "add nothing" (hark's pass-through default)`,
-		"the documented 100kb response limit, which hark reads as 100 000 bytes",
-	},
-	profileRules: profileRules{
-		detect: []detector{
-			{byShape, chatbotVerify},
-			{byShape, cond{has: []string{"conversationId", "result"}}},
-			{byShape, cond{has: []string{"chatId", "node"}}},
-		},
-		kinds: []kindRule{
-			{chatbotVerify, kindVerify},
-			{cond{has: []string{"chatId", "node"}}, chatbotNew},
-		},
-		fallback: chatbotOld,
-		session:  atBodies("sessionId", "conversationId", "chatId"),
-		time:     []string{"timestamp"},
-		sign: func(in *input, kind string) model.Signature {
-			return chatbotTokenCheck(in, kind == kindVerify)
-		},
-		resign:    resignChatBot,
-		handshake: chatbotHandshake,
-		check:     chatbotCheck,
-		simulate:  simulateChatBot,
-	},
-}
-
-func chatbotCheck(in *input, c *Classification) {
-	if c.Kind == kindVerify {
-		c.challenge = in.query().Get("challenge")
-		return
-	}
-	if code := in.get("status.code"); code.Exists() && code.Int() != 200 {
-		in.note("ChatBot.com reports status " + quoteShort(in.get("status").Raw))
-	}
-}
 
 // simulateChatBot plays an order-tracking chat: old-builder webhooks for
 // each user message (the interaction's own bot replies in fulfillment),

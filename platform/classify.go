@@ -2,9 +2,9 @@ package platform
 
 import (
 	"fmt"
-	"net/url"
-	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tidwall/gjson"
 
@@ -15,33 +15,49 @@ import (
 // fuzz test looks for it.
 const panicNote = "hark could not classify this request (internal error): "
 
-// Classify recognizes the platform, kind, session and turns of a request,
-// and checks its signature or token with the configured secrets. It never
-// panics and never fails: whatever it cannot read is said in Notes, and a
-// request no profile recognizes goes to the generic profile.
-func Classify(req *model.Request, secrets Secrets) (c Classification) {
+// Classify recognizes the platform, kind, session and turns of a request
+// with the profiles of the active registry, and checks its signature or
+// token with the configured secrets. It never panics and never fails:
+// whatever it cannot read is said in Notes, and a request no profile
+// recognizes goes to the fallback profile.
+func Classify(req *model.Request, secrets Secrets) Classification {
+	return active().Classify(req, secrets)
+}
+
+// Classify is the package's Classify with this registry's profiles.
+func (r *Registry) Classify(req *model.Request, secrets Secrets) (c Classification) {
 	defer func() {
 		// The code below is meant never to panic (FuzzClassify checks it);
 		// this keeps a receiver alive if it ever does.
-		if r := recover(); r != nil {
-			k, _ := generic.Kind(kindNonJSON)
-			c = Classification{Platform: generic.Name, Kind: k.Name, SessionID: model.Unsorted, Consumed: k.Consumed, Deadline: k.Deadline,
-				Notes: []string{panicNote + fmt.Sprint(r)}}
+		if e := recover(); e != nil {
+			fb := r.Fallback()
+			k, ok := fb.Kind(fb.fallback)
+			if !ok {
+				k = &fb.Kinds[len(fb.Kinds)-1]
+			}
+			c = Classification{Platform: fb.Name, Kind: k.Name, SessionID: model.Unsorted, Use: k.Use, Deadline: k.deadline(),
+				Notes: []string{panicNote + fmt.Sprint(e)}}
 		}
 	}()
 	if req == nil {
 		req = &model.Request{}
 	}
 	in := newInput(req, secrets)
-	return detect(in).classify(in)
+	return r.detect(in).classify(in)
 }
 
-// detect returns the profile whose strongest detection rule matches.
-func detect(in *input) *Profile {
-	best, strength := generic, 0
-	for _, p := range registry {
-		for _, d := range p.detect {
-			if d.strength > strength && d.when.match(in) {
+// detect returns the profile whose strongest detection rule matches. A
+// profile that reads batches tests its rules on a batch's first element.
+func (r *Registry) detect(in *input) *Profile {
+	best, strength := r.fallback, 0
+	for _, p := range r.profiles {
+		target := in
+		if p.batch && in.array > 0 {
+			target = in.element(0)
+		}
+		for i := range p.detect {
+			d := &p.detect[i]
+			if d.strength > strength && d.when.match(target) {
 				best, strength = p, d.strength
 			}
 		}
@@ -52,22 +68,21 @@ func detect(in *input) *Profile {
 // classify reads a request known to be the profile's.
 func (p *Profile) classify(in *input) Classification {
 	in.secret = in.secrets[p.Name]
-	kind := p.fallback
-	for _, r := range p.kinds {
-		if r.when.match(in) {
-			kind = r.kind
-			break
-		}
+	in.quietTimes = p.guessed
+	if in.isArray && !(p.batch && in.array > 0) {
+		in.note(fmt.Sprintf("body is a JSON array of %d items (a batch?): %s reads objects, so hark shows the array as is", in.array, p.Title))
 	}
-	k, ok := p.Kind(kind)
-	if !ok { // a profile table names a kind it does not list; tests catch it
-		k = &p.Kinds[len(p.Kinds)-1]
+	target := in
+	if p.batch && in.array > 0 {
+		target = in.element(0)
 	}
-	c := Classification{Platform: p.Name, Kind: k.Name, Consumed: k.Consumed, Record: k.record}
-	if k.Consumed {
-		c.Deadline = k.Deadline
+	k := p.kindOf(target)
+	c := Classification{Platform: p.Name, Kind: k.Name, Use: k.Use, Record: k.record, Deadline: k.deadline()}
+	if h := p.handshake; h != nil && k.Name == h.kind {
+		c.Handshake = true
+		c.echo = in.value(h.echo, in.root())
 	}
-	c.SessionID = in.sessionID(p.session)
+	c.SessionID = target.sessionID(p.session)
 	if c.SessionID == "" {
 		// Every session-less request lands in one session; this is the one
 		// place that says so, so the store, the journal and every export
@@ -77,202 +92,147 @@ func (p *Profile) classify(in *input) Classification {
 			in.note("no session id in the request: filed under " + model.Unsorted)
 		}
 	}
-	c.Turns = in.turns(p, k)
-	if p.sign != nil {
-		c.Signature = p.sign(in, c.Kind)
+	c.Also = target.aliases(p.also, c.SessionID)
+	c.Turns = target.turns(p, k)
+	if p.batch && in.array > 0 {
+		p.readBatch(in, &c)
 	}
-	if p.check != nil {
-		p.check(in, &c)
+	target.kindNotes(p, k)
+	c.Signature = p.checkSignature(in, k)
+	if p.code != nil && p.code.check != nil {
+		p.code.check(in, &c)
+	}
+	if target != in {
+		in.notes = append(in.notes, target.notes...)
 	}
 	c.Notes = in.notes
 	return c
 }
 
-// cond is a test on a request; every field set must hold, and the zero
-// value matches any request.
-type cond struct {
-	method string   // the request method, e.g. GET
-	suffix []string // the URL path ends with one of these (a trailing / aside)
-	word   string   // the URL path has this word between / - _ . separators
-	header string   // a header's name starts with this, case-insensitively
-	query  []string // query parameters that must all be present
-	body   shape    // the body is of this shape (any when 0)
-	has    []string // body paths that must all exist (implies JSON)
-	any    []string // body paths of which at least one exists (implies JSON)
-	field  string   // a body path whose string value must be one of values
-	values []string
-}
-
-func (c *cond) match(in *input) bool {
-	if c.method != "" && !strings.EqualFold(in.req.Method, c.method) {
-		return false
+// kindOf decides a request's kind: the handshake's, else the one a body
+// value names, else the first kind whose condition holds, else the
+// fallback.
+func (p *Profile) kindOf(in *input) *Kind {
+	name := ""
+	if p.handshake != nil && p.handshake.when.match(in) {
+		name = p.handshake.kind
 	}
-	if c.body != 0 && in.shape != c.body {
-		return false
-	}
-	if len(c.suffix) > 0 && !in.pathEndsWith(c.suffix) {
-		return false
-	}
-	if c.word != "" && !in.pathHasWord(c.word) {
-		return false
-	}
-	if c.header != "" && !in.hasHeaderPrefix(c.header) {
-		return false
-	}
-	for _, q := range c.query {
-		if !in.query().Has(q) {
-			return false
-		}
-	}
-	if len(c.has) > 0 || len(c.any) > 0 || c.field != "" {
-		if in.shape != shapeJSON {
-			return false
-		}
-	}
-	for _, p := range c.has {
-		if !in.get(p).Exists() {
-			return false
-		}
-	}
-	if len(c.any) > 0 {
-		found := false
-		for _, p := range c.any {
-			if in.get(p).Exists() {
-				found = true
-				break
+	var unknown *source // a value that names no kind, worth a note if nothing decides
+	uv := ""
+	for i := 0; name == "" && i < len(p.choose); i++ {
+		st := &p.choose[i]
+		if st.src == nil {
+			if st.when.match(in) {
+				name = st.kind
 			}
+			continue
 		}
-		if !found {
-			return false
-		}
-	}
-	if c.field != "" {
-		v := in.get(c.field)
-		if v.Type != gjson.String || !slices.Contains(c.values, v.Str) {
-			return false
-		}
-	}
-	return true
-}
-
-// field says where a value is: a body path or a header.
-type field struct {
-	path   string
-	header string
-}
-
-func atBody(path string) field   { return field{path: path} }
-func atHeader(name string) field { return field{header: name} }
-func atBodies(paths ...string) []field {
-	fs := make([]field, len(paths))
-	for i, p := range paths {
-		fs[i] = atBody(p)
-	}
-	return fs
-}
-
-// value returns the field's text: a string, or a number's literal text.
-func (in *input) value(f field) string {
-	switch {
-	case f.header != "":
-		return in.req.Header(f.header)
-	case in.shape == shapeJSON:
-		return scalar(in.get(f.path))
-	case in.form != nil: // form bodies use the flat names of the same fields
-		return in.form.Get(f.path)
-	}
-	return ""
-}
-
-// scalar is the text of a string or number, "" for anything else.
-func scalar(r gjson.Result) string {
-	switch r.Type {
-	case gjson.String:
-		return r.Str
-	case gjson.Number:
-		return r.Raw // keeps big integer ids exact
-	}
-	return ""
-}
-
-// maxSessionID bounds a session id taken from the network; longer ones are
-// cut, so a hostile body cannot make every view carry megabytes.
-const maxSessionID = 200
-
-// sessionID returns the first non-empty value among fields, cleaned.
-func (in *input) sessionID(fields []field) string {
-	for _, f := range fields {
-		v := strings.TrimSpace(in.value(f))
+		v := strings.TrimSpace(in.value(*st.src, in.root()))
 		if v == "" {
 			continue
 		}
-		v, cut := keep(lastSessionSegment(v), maxSessionID)
-		if cut {
-			in.note(fmt.Sprintf("session id cut to its first %d bytes", maxSessionID))
-		}
-		return v
-	}
-	return ""
-}
-
-// lastSessionSegment reduces a Dialogflow session path
-// (projects/<p>/agent/sessions/<sid>, or the CX form with locations and
-// agents) to the session's own id.
-func lastSessionSegment(v string) string {
-	if !strings.HasPrefix(v, "projects/") {
-		return v
-	}
-	i := strings.LastIndex(v, "/sessions/")
-	if i < 0 {
-		return v
-	}
-	sid := v[i+len("/sessions/"):]
-	if j := strings.IndexByte(sid, '/'); j >= 0 {
-		sid = sid[:j]
-	}
-	if sid == "" {
-		return v
-	}
-	return sid
-}
-
-// query parses the query string once; a malformed one yields what parsed.
-func (in *input) query() url.Values {
-	if in.queryVals == nil {
-		in.queryVals, _ = url.ParseQuery(in.req.RawQuery)
-		if in.queryVals == nil {
-			in.queryVals = url.Values{}
+		if k, ok := p.byValue[v]; ok {
+			name = k
+		} else if unknown == nil {
+			unknown, uv = st.src, v
 		}
 	}
-	return in.queryVals
+	if name == "" {
+		name = p.fallback
+		if unknown != nil {
+			in.note(fmt.Sprintf("%s %s is not a kind of webhook %s documents", unknown.key, quoteShort(strconv.Quote(uv)), p.Title))
+		}
+	}
+	k, ok := p.Kind(name)
+	if !ok { // compile checks every name; this keeps a bad table harmless
+		k = &p.Kinds[len(p.Kinds)-1]
+	}
+	return k
 }
 
-func (in *input) pathEndsWith(suffixes []string) bool {
-	p := strings.TrimRight(in.req.Path, "/")
-	for _, s := range suffixes {
-		if strings.HasSuffix(p, s) {
+// deadline is how long the platform waits for the response: known only
+// when it consumes it.
+func (k *Kind) deadline() time.Duration {
+	if k.Use == model.UseConsumed {
+		return k.Deadline
+	}
+	return 0
+}
+
+// aliases reads the conversation's other ids, leaving out those equal to
+// the session id.
+func (in *input) aliases(srcs []source, session string) []model.Alias {
+	var out []model.Alias
+	for _, s := range srcs {
+		v := strings.TrimSpace(in.value(s, in.root()))
+		if v == "" {
+			continue
+		}
+		if v = in.cleanID(v); v != session {
+			out = append(out, model.Alias{Name: s.key, Value: v})
+		}
+	}
+	return out
+}
+
+// kindNotes adds the notes a kind asks for: its conditional notes, and a
+// note for each field it expects that is missing.
+func (in *input) kindNotes(p *Profile, k *Kind) {
+	for i := range k.notes {
+		n := &k.notes[i]
+		if n.when.match(in) {
+			in.note(n.text.expandRequest(in))
+		}
+	}
+	if in.shape != shapeJSON && in.form == nil {
+		return
+	}
+	for _, s := range k.expect {
+		if in.value(s, in.root()) == "" && !in.get(s.key).Exists() {
+			in.note(fmt.Sprintf("%s without %s", k.Name, s.key))
+		}
+	}
+}
+
+// readBatch adds the turns of a batch's other elements, each read as a
+// request of its own kind.
+func (p *Profile) readBatch(in *input, c *Classification) {
+	kinds, sessions := map[string]bool{c.Kind: true}, map[string]bool{c.SessionID: true}
+	for i := 1; i < in.array; i++ {
+		el := in.element(i)
+		k := p.kindOf(el)
+		kinds[k.Name] = true
+		if s := el.sessionID(p.session); s != "" {
+			sessions[s] = true
+		}
+		c.Turns = append(c.Turns, el.turns(p, k)...)
+		in.notes = append(in.notes, el.notes...)
+	}
+	// A batch is how the platform delivers: worth a note only when its
+	// events disagree on what the exchange is filed as.
+	if len(kinds) > 1 {
+		in.note(fmt.Sprintf("a batch of %d events of %d kinds: the exchange is shown as the first's (%s)", in.array, len(kinds), c.Kind))
+	}
+	if len(sessions) > 1 {
+		in.note(fmt.Sprintf("a batch of %d events of %d sessions: filed under the first's", in.array, len(sessions)))
+	}
+}
+
+// element is the i-th element of a JSON array body, read as a body of its
+// own (same method, path and headers).
+func (in *input) element(i int) *input {
+	if in.elems == nil {
+		in.elems = make([]*input, 0, in.array)
+		gjson.Parse(in.json).ForEach(func(_, v gjson.Result) bool {
+			in.elems = append(in.elems, &input{req: in.req, secrets: in.secrets, secret: in.secret, shape: shapeJSON,
+				json: v.Raw, quietTimes: in.quietTimes, queryVals: in.queryVals})
 			return true
-		}
+		})
 	}
-	return false
-}
-
-func (in *input) pathHasWord(word string) bool {
-	for _, w := range strings.FieldsFunc(in.req.Path, func(r rune) bool {
-		return r == '/' || r == '-' || r == '_' || r == '.'
-	}) {
-		if strings.EqualFold(w, word) {
-			return true
-		}
+	if i >= len(in.elems) { // readBody counted what gjson reads: never
+		return &input{req: in.req, secrets: in.secrets, shape: shapeEmpty}
 	}
-	return false
-}
-
-func (in *input) hasHeaderPrefix(prefix string) bool {
-	for k := range in.req.Headers {
-		if len(k) >= len(prefix) && strings.EqualFold(k[:len(prefix)], prefix) {
-			return true
-		}
-	}
-	return false
+	el := in.elems[i]
+	el.secret, el.quietTimes = in.secret, in.quietTimes
+	return el
 }

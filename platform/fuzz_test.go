@@ -87,8 +87,8 @@ func checkClassification(t *testing.T, c Classification) {
 	if !ok {
 		t.Fatalf("%s has no kind %q", c.Platform, c.Kind)
 	}
-	if c.Consumed != k.Consumed || (c.Consumed && c.Deadline <= 0) || (!c.Consumed && c.Deadline != 0) {
-		t.Fatalf("consumed %v deadline %v", c.Consumed, c.Deadline)
+	if c.Use != k.Use || (c.Consumed() && c.Deadline <= 0) || (!c.Consumed() && c.Deadline != 0) {
+		t.Fatalf("use %v deadline %v", c.Use, c.Deadline)
 	}
 	if !utf8.ValidString(c.SessionID) || len(c.SessionID) > maxSessionID {
 		t.Fatalf("session id %q", c.SessionID)

@@ -7,8 +7,13 @@ import (
 	"github.com/harkhq/hark/model"
 )
 
-// The generic profile takes every request no other profile recognizes, and
-// still groups it into a conversation when it carries a common id field.
+// The generic profile is profiles/generic.yaml; this is what its file
+// cannot say: a bot in one of three body shapes, for the simulator.
+var genericCode = code{
+	simulate: simulateGeneric,
+	about:    []string{"simulate: a reachability GET, messages in one of three common body shapes, a form-encoded status callback"},
+}
+
 const (
 	kindWebhook = "webhook"
 	kindNonJSON = "non-json"
@@ -16,92 +21,6 @@ const (
 
 	genericPath = "/webhook"
 )
-
-// genericSessionPaths are where platforms hark has no profile for keep a
-// conversation's id, tried in this order; a Dialogflow session path
-// (projects/…/sessions/<sid>) counts as its last segment. Form-encoded
-// bodies are searched for the names without dots.
-var genericSessionPaths = []string{
-	"session_id", "sessionId", "sessionID", "session", "session.id",
-	"conversation_id", "conversationId", "conversationID", "conversation.id",
-	"chat_id", "chatId", "chat.id",
-	"call_id", "callId", "call.id", "call.call_id", // voice agents (Retell: call.call_id)
-	"message.call.id",        // Vapi
-	"message.chat.id",        // Telegram
-	"data.sessionID",         // Voiceflow
-	"data.session_id",        //
-	"sessionInfo.session",    // Dialogflow CX
-	"sender_id", "sender.id", // Rasa, Messenger
-	"thread_id", "threadId", "room_id", "roomId",
-	"CallSid", "ConversationSid", // Twilio forms
-	"contact_id", "contactId",
-	"user_id", "userId", // last: a user's requests are better together than unsorted
-}
-
-// genericTextPaths hold a turn's text, first string found wins.
-var genericTextPaths = []string{
-	"text", "message", "message.text", "message.content", "content",
-	"input.text", "input", "query", "queryText", "queryResult.queryText",
-	"transcript", "message.transcript", "utterance", "data.text", "payload.text", "event.text",
-	"tracker.latest_message.text", // Rasa
-}
-
-// genericRolePaths hold who spoke; values are normalized (assistant → ai, ...).
-var genericRolePaths = []string{"role", "message.role", "sender", "sender_type", "speaker", "from", "author.role"}
-
-// genericTimePaths hold the request's or the message's time.
-var genericTimePaths = []string{
-	"timestamp", "time", "created_at", "createdAt", "sent_at", "sentAt", "date", "ts",
-	"message.timestamp", "message.created_at", "message.createdAt",
-}
-
-var (
-	genericPass  = jsonTemplate("pass", "Empty JSON object", `{}`)
-	genericEmpty = emptyTemplate("empty", "Empty 200")
-)
-
-var generic = &Profile{
-	Name:  "generic",
-	Title: "Generic JSON",
-	Badge: "GEN",
-	Paths: []PathHint{
-		{Path: genericPath, What: "any path: requests no profile recognizes are grouped by common id fields (session_id, conversationId, call.id, ...)"},
-	},
-	Kinds: []Kind{
-		{
-			Name: kindWebhook, Title: "JSON request of an unknown platform",
-			Consumed: true, Deadline: 10 * time.Second,
-			Default: genericPass, Templates: []Template{genericPass},
-			kindRules: kindRules{turns: []turnRule{
-				{text: genericTextPaths, roleAt: genericRolePaths, role: model.RoleUser, time: genericTimePaths},
-			}},
-		},
-		{
-			Name: kindNonJSON, Title: "body that is not JSON: form, text, binary or malformed JSON",
-			Consumed: true, Deadline: 10 * time.Second,
-			Default: genericEmpty, Templates: []Template{genericEmpty, genericPass},
-		},
-		{
-			Name: kindEmpty, Title: "request without a body, such as a reachability check",
-			Default: genericEmpty, Templates: []Template{genericEmpty},
-		},
-	},
-	Verification: "none",
-	Unverified: []string{
-		"whether the sender acts on the response, and how long it waits: hark assumes it does, within 10 s (--deadline generic=DURATION changes it)",
-	},
-	profileRules: profileRules{
-		kinds: []kindRule{
-			{cond{body: shapeJSON}, kindWebhook},
-			{cond{body: shapeEmpty}, kindEmpty},
-		},
-		fallback: kindNonJSON,
-		session:  atBodies(genericSessionPaths...),
-		time:     genericTimePaths,
-		guessed:  true,
-		simulate: simulateGeneric,
-	},
-}
 
 // simulateGeneric plays a bot hark has no profile for: a reachability GET,
 // message webhooks in one of three shapes, and a form-encoded status

@@ -2,63 +2,92 @@ package platform
 
 import (
 	"math/rand/v2"
+	"net/http"
 	"strings"
 
 	"github.com/harkhq/hark/model"
 )
 
 // handshake is a request a platform sends to check an endpoint before it
-// delivers webhooks there, such as ChatBot.com's verification GET. hark
-// answers it itself: the platform saves no webhook whose handshake fails,
-// so there is nothing to hold, edit or forward.
+// delivers webhooks there (ChatBot.com's and WhatsApp's verification GET,
+// Slack's url_verification POST). hark answers it itself: the platform
+// saves no webhook whose handshake fails, so there is nothing to hold, edit
+// or forward.
 type handshake struct {
-	kind string // the kind Classify gives the request
-	// when holds for every handshake request, and reads no body (method,
-	// path, query, headers), so that Challenge does not classify every
-	// webhook twice to find the rare handshake.
-	when    cond
-	answer  func(c Classification) model.Decision // the answer to a classified handshake
-	request func(g *gen) SimRequest               // what the platform sends, for the simulator
+	kind    string   // the kind Classify gives the request
+	when    cond     // what makes a request the handshake
+	echo    source   // the value the answer must echo
+	token   *source  // a token to compare with the secret; nil = the profile's signature checks it
+	secret  string   // the key of that secret in Secrets: the profile's name, or NAME.PART
+	answer  Template // the answer when the check passes; {echo} in its body is the echoed value
+	jsonAns bool     // the answer is JSON: the echoed value is escaped as a JSON string's content
+	request *simStep // what the platform sends, for the simulator
 }
 
-// handshakes reports whether a classification of the profile's is its
-// handshake.
-func (p *Profile) handshakes(c Classification) bool {
-	return p.handshake != nil && c.Platform == p.Name && c.Kind == p.handshake.kind
+// checkToken compares the handshake's token with its secret.
+func (h *handshake) checkToken(in *input, p *Profile) model.Signature {
+	got := in.value(*h.token, in.root())
+	state, detail := compareToken(got, in.secrets[h.secret], h.secret)
+	return model.Signature{Scheme: p.Title + " verification token", State: state, Detail: detail}
+}
+
+// answerFor answers a classified handshake: the echo when the check passed
+// or could not be made, else 403.
+func (h *handshake) answerFor(c Classification) model.Decision {
+	if c.Signature.State == model.SigInvalid || c.Signature.State == model.SigMissing {
+		return model.Decision{
+			Status:  http.StatusForbidden,
+			Headers: map[string][]string{"Content-Type": {"text/plain; charset=utf-8"}},
+			Body:    []byte("verification token does not match\n"),
+			Source:  model.SourceDefault,
+		}
+	}
+	d := h.answer.Decision(model.SourceDefault)
+	echo := c.echo
+	if h.jsonAns {
+		echo = jsonStringContent(echo)
+	}
+	d.Body = []byte(strings.ReplaceAll(string(d.Body), "{echo}", echo))
+	return d
 }
 
 // Challenge answers a platform's handshake: the request a platform sends to
 // check an endpoint before it saves a webhook (ChatBot.com's verification
-// GET). The answer depends on the platform: ChatBot.com's is 200 with the
-// raw challenge as a text/plain body when the token matches its secret, or
-// when no secret is set (the signature is then "unchecked", so the user sees
-// the token was not checked), and 403 when a secret is set and the token is
-// wrong or missing. For any other request ok is false.
+// GET). The answer is the echoed challenge as the profile's handshake
+// answer says, when the token matches the secret or when no secret is set
+// (the signature is then "unchecked", so the user sees the token was not
+// checked), and 403 when a secret is set and the token is wrong or missing.
+// For any other request ok is false. A receiver that has classified the
+// request already reads Classification.Handshake instead.
 func Challenge(req *model.Request, secrets Secrets) (d model.Decision, sig model.Signature, ok bool) {
-	if req == nil || !mayHandshake(req) {
+	r := active()
+	if req == nil || !r.mayHandshake(req) {
 		return model.Decision{}, model.Signature{}, false
 	}
-	c := Classify(req, secrets)
-	p, found := Lookup(c.Platform)
-	if !found || !p.handshakes(c) {
+	c := r.Classify(req, secrets)
+	if !c.Handshake {
 		return model.Decision{}, model.Signature{}, false
 	}
-	return p.handshake.answer(c), c.Signature, true
+	p, _ := r.Lookup(c.Platform)
+	return p.handshake.answerFor(c), c.Signature, true
 }
 
-// mayHandshake is the cheap test before Challenge classifies a request: does
-// any profile's handshake condition hold, read without the body?
-func mayHandshake(req *model.Request) bool {
+// mayHandshake is the cheap test before Challenge classifies a request:
+// does any profile's handshake condition hold, as far as it can be read
+// without the body?
+func (r *Registry) mayHandshake(req *model.Request) bool {
 	var bodiless *input // made only when a method matches: webhooks pay nothing
-	for _, p := range registry {
-		h := p.handshake
-		if h == nil || (h.when.method != "" && !strings.EqualFold(req.Method, h.when.method)) {
+	for _, p := range r.handshakers {
+		w := &p.handshake.when
+		if len(w.method) > 0 && !equalFoldAny(req.Method, w.method) {
 			continue
 		}
 		if bodiless == nil {
 			bodiless = &input{req: req}
 		}
-		if h.when.match(bodiless) {
+		c := *w
+		c.body, c.json, c.form = bodyAny, nil, nil
+		if c.match(bodiless) {
 			return true
 		}
 	}
@@ -71,19 +100,31 @@ func mayHandshake(req *model.Request) bool {
 // (which a receiver without a secret answers unchecked). ok is false when
 // the platform has no handshake.
 func (p *Profile) HandshakeRequest(rng *rand.Rand, secrets Secrets) (r SimRequest, ok bool) {
-	if p.handshake == nil {
+	h := p.handshake
+	if h == nil || h.request == nil {
 		return SimRequest{}, false
 	}
-	g := &gen{rng: rng, secret: p.secretOrDemo(secrets)}
-	r = p.handshake.request(g)
-	r.Kind = p.handshake.kind
-	return r, true
+	g := &gen{rng: rng, secret: p.secretFor(h.secret, secrets)}
+	g.values = g.makeValues()
+	g.session = "handshake"
+	sc := &simRun{g: g, p: p}
+	r = sc.request(h.request, h.kind)
+	if p.sign != nil && !p.sign.optional && h.token == nil {
+		g.secret = p.secretOrDemo(secrets)
+		p.sign.signSim(&r, g, "")
+	}
+	r.Kind = h.kind
+	r.SessionID = ""
+	return r, g.err == nil
 }
 
 // secretOrDemo is the secret the simulator signs the profile's requests
 // with: the one given, else the profile's demo secret.
-func (p *Profile) secretOrDemo(secrets Secrets) string {
-	if s := secrets[p.Name]; s != "" {
+func (p *Profile) secretOrDemo(secrets Secrets) string { return p.secretFor(p.Name, secrets) }
+
+// secretFor is the secret of a key (NAME or NAME.PART), else the demo one.
+func (p *Profile) secretFor(key string, secrets Secrets) string {
+	if s := secrets[key]; s != "" {
 		return s
 	}
 	if p.Secret != nil {

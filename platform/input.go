@@ -37,6 +37,10 @@ type input struct {
 
 	quietTimes bool // unreadable times are not worth a note (the generic profile's guesses)
 
+	isArray bool     // the body is a JSON array
+	array   int      // how many elements it has
+	elems   []*input // its elements, read as bodies of their own on first use (batches)
+
 	queryVals url.Values // parsed on first use
 	top       []member   // the top-level members of a JSON object body, read on first use
 	topRead   bool
@@ -135,7 +139,7 @@ func (in *input) readBody() {
 		in.shape = shapeJSON
 		in.json = string(body)
 		if trimmed[0] == '[' {
-			in.note(fmt.Sprintf("body is a JSON array of %d items (a batch?): hark reads objects, so it shows the array as is", gjson.Get(in.json, "#").Int()))
+			in.isArray, in.array = true, int(gjson.Get(in.json, "#").Int())
 		}
 		return
 	}

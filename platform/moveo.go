@@ -4,163 +4,50 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/harkhq/hark/model"
+	"github.com/tidwall/gjson"
 )
 
-// Moveo.ai calls dialog webhooks from dialog nodes, and event webhooks on
-// a session's first message, before each user message and after each
-// reply. Every call is signed (X-Moveo-Signature) and its response is
-// acted on.
+// Moveo.ai's profile is profiles/moveo.yaml; this is what its file cannot
+// say: a support chat's calls for the simulator, and the comparison of the
+// session id in the header with the body's.
+var moveoCode = code{
+	simulate: simulateMoveo,
+	check:    moveoCheck,
+	about: []string{
+		"simulate: a support chat's first, pre and post message calls and a dialog webhook",
+		"check: a note when X-Moveo-Session-Id differs from the body's session_id",
+	},
+}
+
 const (
-	moveoFirst  = "first_message"
-	moveoPre    = "pre_message"
-	moveoPost   = "post_message"
-	moveoDialog = "dialog"
-	moveoOther  = "other"
+	moveoFirst    = "first_message"
+	moveoPre      = "pre_message"
+	moveoPost     = "post_message"
+	moveoDialog   = "dialog"
+	moveoDelivery = "delivery"
 )
-
-// What the transcript shows of Moveo's calls, so that each utterance
-// appears once:
-//   - first_message: a "created" marker, and the user's message;
-//   - pre_message: the user's message;
-//   - post_message: the agent's replies only (its input repeats the user
-//     message the pre or first message call already showed; a user who
-//     subscribes to post message alone sees only the agent's side);
-//   - dialog: nothing (its input repeats the user message too, and what the
-//     agent says next is the webhook's own response, which the exchange
-//     shows).
-var (
-	moveoUserTurn = turnRule{text: []string{"input.text"}, role: model.RoleUser}
-	moveoTurns    = map[string][]turnRule{
-		moveoFirst: {{marker: model.MarkerCreated}, moveoUserTurn},
-		moveoPre:   {moveoUserTurn},
-		moveoPost:  {{each: "output.responses", where: "type", is: "text", text: []string{"text"}, role: model.RoleAI}},
-	}
-)
-
-var (
-	moveoPass    = jsonTemplate("pass", "Change nothing", `{}`)
-	moveoContext = jsonTemplate("context", "Set context variables (live instructions)", `{
-  "context": {
-    "user_crm_level": "platinum",
-    "live_instructions": "The user's name is George. He is a VIP customer."
-  }
-}`)
-	moveoInput = unverified(jsonTemplate("input", "Change the user's input", `{
-  "input": {
-    "text": "I lost my card"
-  }
-}`))
-	moveoOutput = unverified(jsonTemplate("output", "Change the agent's reply", `{
-  "output": {
-    "responses": [
-      {"type": "text", "text": "Sorry for the wait. Here is what I found."}
-    ]
-  }
-}`))
-	moveoDialogPass  = unverified(jsonTemplate("pass", "Say nothing", `{"responses":[]}`))
-	moveoDialogReply = jsonTemplate("responses", "Reply with options, and set context variables", `{
-  "responses": [
-    {
-      "action_id": "3f1c2a0e-5b7d-4c8e-9a6f-2d4b8e1c7a90",
-      "type": "text",
-      "texts": ["Your card is blocked. Do you want a replacement?"],
-      "options": [
-        {"label": "Yes", "text": "Yes, send a new card"},
-        {"label": "No", "text": "No, thanks"}
-      ]
-    }
-  ],
-  "output": {
-    "card_blocked": true
-  }
-}`)
-)
-
-func moveoKind(name, title string, deflt Template, templates ...Template) Kind {
-	return Kind{
-		Name: name, Title: title, Consumed: true, Deadline: 10 * time.Second,
-		Default: deflt, Templates: append([]Template{deflt}, templates...),
-		kindRules: kindRules{turns: moveoTurns[name]},
-	}
-}
-
-var moveo = &Profile{
-	Name:  "moveo",
-	Title: "Moveo.ai",
-	Badge: "MOV",
-	Secret: &Secret{
-		Value: "TOKEN", Checks: "Moveo's X-Moveo-Signature", Signs: true,
-		Demo: demoToken,
-	},
-	Docs: "https://docs.moveo.ai/docs/ai-agents/ai-agents-webhooks",
-	Paths: []PathHint{
-		{Path: "/moveo/first-message", What: "first message webhook (same body as pre message: hark tells them apart by this path's word)"},
-		{Path: "/moveo/pre-message", What: "pre message webhook"},
-		{Path: "/moveo/post-message", What: "post message webhook"},
-		{Path: "/moveo/dialog", What: "dialog webhook, called from a dialog node"},
-	},
-	Kinds: []Kind{
-		moveoKind(moveoFirst, "first message of a session (event webhook)", moveoPass, moveoContext, moveoInput),
-		moveoKind(moveoPre, "before each user message (event webhook)", moveoPass, moveoContext, moveoInput),
-		moveoKind(moveoPost, "after the agent's reply (event webhook)", moveoPass, moveoContext, moveoOutput),
-		moveoKind(moveoDialog, "dialog webhook, from a dialog node", moveoDialogPass, moveoDialogReply),
-		moveoKind(moveoOther, "Moveo call hark cannot place", moveoPass, moveoContext),
-	},
-	Verification: "X-Moveo-Signature: hex HMAC-SHA256 of the body keyed with the webhook's verification token (--secret moveo=TOKEN)",
-	Unverified: []string{
-		"the deadline: the documentation says respond quickly; hark assumes 10 s (--deadline moveo=DURATION changes it)",
-		`how a pre or first message response changes the user's input (hark offers {"input":{"text":...}})`,
-		`how a post message response changes the agent's reply (hark offers {"output":{"responses":[...]}})`,
-		`whether an empty {"responses":[]} is a valid dialog webhook answer (hark's pass-through default)`,
-		"the response size limit (none documented)",
-	},
-	profileRules: profileRules{
-		detect: []detector{
-			{byHeader, cond{header: "X-Moveo-"}},
-			{byShape, cond{has: []string{"session_id", "brain_id"}, any: []string{"input", "event_type"}}},
-		},
-		kinds: []kindRule{
-			{cond{field: "event_type", values: []string{moveoFirst}}, moveoFirst},
-			{cond{field: "event_type", values: []string{moveoPre}}, moveoPre},
-			{cond{field: "event_type", values: []string{moveoPost}}, moveoPost},
-			{cond{word: "first"}, moveoFirst},
-			{cond{word: "pre"}, moveoPre},
-			{cond{word: "post"}, moveoPost},
-			{cond{word: "dialog"}, moveoDialog},
-			{cond{has: []string{"output"}}, moveoPost},
-			{cond{any: []string{"intents", "entities"}}, moveoDialog},
-			{cond{has: []string{"input"}}, moveoPre},
-		},
-		fallback: moveoOther,
-		session:  []field{atBody("session_id"), atHeader("X-Moveo-Session-Id"), atBody("context.sys-session")},
-		time:     []string{"timestamp"},
-		sign:     signMoveo,
-		resign:   resignMoveo,
-		check:    moveoCheck,
-		simulate: simulateMoveo,
-	},
-}
 
 func moveoCheck(in *input, c *Classification) {
-	if c.Kind == moveoOther && in.shape == shapeJSON {
-		in.note("hark cannot tell which Moveo webhook this is: no event_type, no first/pre/post/dialog word in the path, no input")
+	if in.shape != shapeJSON {
+		return
 	}
-	if h := in.req.Header("X-Moveo-Session-Id"); h != "" && in.shape == shapeJSON {
-		if body := in.get("session_id").Str; body != "" && body != h {
-			in.note(fmt.Sprintf("X-Moveo-Session-Id %s differs from the body's session_id", quoteShort(h)))
-		}
+	h, _ := in.header("X-Moveo-Session-Id")
+	body := in.get("session_id").Str
+	if in.isArray && in.array > 0 {
+		body = gjson.Get(in.json, "0.session_id").Str
+	}
+	if h != "" && body != "" && body != h {
+		in.note(fmt.Sprintf("X-Moveo-Session-Id %s differs from the body's session_id", quoteShort(h)))
 	}
 }
 
 // simulateMoveo plays a support chat: the first message, then for each
 // later user message a pre message call, for one of them a dialog webhook,
-// and after each reply a post message call. Every call is signed with
-// --secret moveo, or with a demo token when none is set.
+// and after each reply a post message call. Conversation signs every call
+// with --secret moveo, or with the demo token when none is set.
 func simulateMoveo(g *gen) []SimRequest {
 	sid := g.sessionID(g.uuid)
 	brainID, deskID, integrationID, accountID := g.uuid(), g.uuid(), g.uuid(), g.uuid()
-	token := g.secret
 	chat := moveoChats[g.rng.IntN(len(moveoChats))]
 	userID := "web-" + g.hex(20)
 	visitor := fmt.Sprintf("Visitor %d", 1000+g.rng.IntN(9000))
@@ -242,7 +129,6 @@ func simulateMoveo(g *gen) []SimRequest {
 		b := g.json(body)
 		g.add(SimRequest{Kind: kind, Method: "POST", Path: path, Body: b, Headers: map[string][]string{
 			"Content-Type":         {"application/json"},
-			"X-Moveo-Signature":    {MoveoSignature(b, token)},
 			"X-Moveo-Request-Id":   {g.uuid()},
 			"X-Moveo-Session-Id":   {sid},
 			"X-Moveo-Account-Id":   {accountID},
@@ -257,15 +143,17 @@ func simulateMoveo(g *gen) []SimRequest {
 		}
 	}
 	dialogAt := 1 + g.rng.IntN(len(chat)-1) // the later user message that reaches a dialog node
+	// The session starts: the first message webhook, before the user has
+	// said anything.
+	send(moveoFirst, "/moveo/first-message", messageBody{
+		Channel: "web", SessionID: sid, DeskID: deskID, BrainID: brainID, IntegrationID: integrationID, Lang: "en",
+		Context: ctx(0), Timestamp: g.now().UnixMilli(), Input: userInput{Attachments: []any{}},
+	})
 	for i, ex := range chat {
 		counter := i + 1
 		userText, reply := g.values.Replace(ex.user), g.values.Replace(ex.reply)
 		g.wait(1200*time.Millisecond, 4*time.Second)
-		kind, path := moveoPre, "/moveo/pre-message"
-		if counter == 1 {
-			kind, path = moveoFirst, "/moveo/first-message"
-		}
-		send(kind, path, messageBody{
+		send(moveoPre, "/moveo/pre-message", messageBody{
 			Channel: "web", SessionID: sid, DeskID: deskID, BrainID: brainID, IntegrationID: integrationID, Lang: "en",
 			Context: ctx(counter), Timestamp: g.now().UnixMilli(), Input: userInput{Text: userText, Attachments: []any{}},
 		})
@@ -287,6 +175,27 @@ func simulateMoveo(g *gen) []SimRequest {
 			Context: c,
 		})
 	}
+	// The goodbye goes through a custom integration: one call with a
+	// batch of two events, whose response Moveo ignores.
+	type message struct {
+		Text      string     `json:"text,omitempty"`
+		Responses []response `json:"responses,omitempty"`
+	}
+	type delivery struct {
+		EventType string  `json:"event_type"`
+		SessionID string  `json:"session_id"`
+		BrainID   string  `json:"brain_id"`
+		Channel   string  `json:"channel"`
+		Timestamp int64   `json:"timestamp"`
+		Message   message `json:"message"`
+	}
+	g.wait(2*time.Second, 5*time.Second)
+	bye := delivery{EventType: "message:received", SessionID: sid, BrainID: brainID, Channel: "web", Timestamp: g.now().UnixMilli(),
+		Message: message{Text: "bye 👋"}}
+	g.wait(300*time.Millisecond, 900*time.Millisecond)
+	reply := delivery{EventType: "message:brain_send", SessionID: sid, BrainID: brainID, Channel: "web", Timestamp: g.now().UnixMilli(),
+		Message: message{Responses: []response{{Type: "text", Text: g.values.Replace("Goodbye, {name}! Have a nice day.")}}}}
+	send(moveoDelivery, "/moveo/integration", []delivery{bye, reply})
 	return g.reqs
 }
 

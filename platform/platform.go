@@ -20,17 +20,22 @@ type Classification struct {
 	Platform  string // profile name
 	Kind      string // one of the profile's Kinds
 	SessionID string // "" when the request carries none
+	Also      []model.Alias
 	Turns     []model.Turn
-	Record    bool // Turns are a complete session record (NavTalk session delivery)
-	Consumed  bool // the platform acts on the response body
-	Deadline  time.Duration
+	Record    bool              // Turns are a complete session record (NavTalk session delivery)
+	Use       model.ResponseUse // what the platform does with the response body
+	Deadline  time.Duration     // how long it waits, when it consumes the response
+	Handshake bool              // the request checks the endpoint: hark answers it itself (DefaultResponse)
 	Signature model.Signature
 	Notes     []string // what was odd: malformed JSON, not JSON, missing fields...
 
-	// challenge is what a handshake request asks to have echoed, so that
-	// DefaultResponse can answer the handshake like Challenge does.
-	challenge string
+	// echo is what a handshake request asks to have echoed, so that
+	// DefaultResponse can answer it.
+	echo string
 }
+
+// Consumed reports whether the platform acts on the response body.
+func (c *Classification) Consumed() bool { return c.Use == model.UseConsumed }
 
 // Profile describes one platform. It is the only place a fact about a
 // platform is written: the rest of hark reaches every platform through the
@@ -46,6 +51,9 @@ type Profile struct {
 	MaxResponse  int    // response size limit in bytes; 0 = none known
 	Verification string // how requests are verified, in one sentence
 	Unverified   []string
+	// Common profiles are listed in the start-up "paste these URLs" list;
+	// the others are folded behind `hark platforms`.
+	Common bool
 
 	profileRules // how to recognize and read requests (profile.go)
 }
@@ -57,6 +65,16 @@ type Secret struct {
 	Checks string // what hark checks with it, in a few words: "Moveo's X-Moveo-Signature"
 	Signs  bool   // the platform signs every request with it, not only a handshake
 	Demo   string // what `hark demo` checks and the simulator signs with when no secret is given
+	// Parts are the platform's other secrets, given as --secret NAME.PART=VALUE
+	// (WhatsApp's verify token beside its app secret).
+	Parts []SecretPart
+}
+
+// SecretPart is a platform's second secret.
+type SecretPart struct {
+	Name   string // verify: --secret NAME.verify=VALUE
+	Value  string // TOKEN
+	Checks string // what hark checks with it
 }
 
 // PathHint is a URL path to paste into the platform's console.
@@ -67,12 +85,13 @@ type PathHint struct {
 
 // Kind is one kind of webhook a platform sends.
 type Kind struct {
-	Name      string
-	Title     string
-	Consumed  bool
-	Deadline  time.Duration // how long the platform waits for the response, when Consumed
-	Default   Template      // the pass-through default response
-	Templates []Template    // responses the user can insert in the editor
+	Name        string
+	Title       string
+	Use         model.ResponseUse
+	Deadline    time.Duration // how long the platform waits for the response, when consumed
+	MaxResponse int           // the kind's own response size limit; 0 = the profile's
+	Default     Template      // the pass-through default response
+	Templates   []Template    // responses the user can insert in the editor
 
 	kindRules // how to read the kind's turns (profile.go)
 }
@@ -92,6 +111,7 @@ type SimRequest struct {
 	Kind      string        // the kind of the profile this request is an example of
 	SessionID string        // the conversation's session id, as the platform sends it
 	After     time.Duration // wait since the previous request of the conversation
+	At        time.Time     // when the conversation's clock sends it (its bodies' timestamps)
 	Method    string
 	Path      string
 	RawQuery  string

@@ -142,25 +142,25 @@ func TestSeedPayloads(t *testing.T) {
 		},
 		{
 			name: "dialogflow es goes generic", req: post("/df", testdata(t, "generic_dialogflow_es.json")),
-			platform: "generic", kind: "webhook", session: "a1b2c3d4e5", consumed: true, deadline: 10 * time.Second,
+			platform: "generic", kind: "webhook", session: "a1b2c3d4e5",
 			turns: []model.Turn{{Role: model.RoleUser, Text: "book a room for tomorrow"}},
 		},
 		{
 			name: "vapi goes generic", req: post("/vapi", testdata(t, "generic_vapi.json")),
-			platform: "generic", kind: "webhook", session: "call_7f3e2b9d", consumed: true, deadline: 10 * time.Second,
+			platform: "generic", kind: "webhook", session: "call_7f3e2b9d",
 		},
 		{
 			name: "retell goes generic", req: post("/retell", testdata(t, "generic_retell.json")),
-			platform: "generic", kind: "webhook", session: "Jabr9TXYYJHfvl6Syypi88rdAHYHmcq6", consumed: true, deadline: 10 * time.Second,
+			platform: "generic", kind: "webhook", session: "Jabr9TXYYJHfvl6Syypi88rdAHYHmcq6",
 		},
 		{
 			name: "voiceflow goes generic", req: post("/vf", testdata(t, "generic_voiceflow.json")),
-			platform: "generic", kind: "webhook", session: "vf-session-42", consumed: true, deadline: 10 * time.Second,
+			platform: "generic", kind: "webhook", session: "vf-session-42",
 			turns: []model.Turn{{Role: model.RoleUser, Text: "Hi there"}},
 		},
 		{
 			name: "rasa goes generic", req: post("/rasa", testdata(t, "generic_rasa.json")),
-			platform: "generic", kind: "webhook", session: "rasa-user-9", consumed: true, deadline: 10 * time.Second,
+			platform: "generic", kind: "webhook", session: "rasa-user-9",
 			turns: []model.Turn{{Role: model.RoleUser, Text: "where is my parcel?"}},
 		},
 	}
@@ -170,8 +170,12 @@ func TestSeedPayloads(t *testing.T) {
 			if c.Platform != tt.platform || c.Kind != tt.kind || c.SessionID != tt.session {
 				t.Fatalf("got %s/%s session %q, want %s/%s session %q (notes %q)", c.Platform, c.Kind, c.SessionID, tt.platform, tt.kind, tt.session, c.Notes)
 			}
-			if c.Consumed != tt.consumed || c.Deadline != tt.deadline || c.Record != tt.record {
-				t.Errorf("consumed %v deadline %v record %v, want %v %v %v", c.Consumed, c.Deadline, c.Record, tt.consumed, tt.deadline, tt.record)
+			if c.Consumed() != tt.consumed || c.Deadline != tt.deadline || c.Record != tt.record {
+				t.Errorf("consumed %v deadline %v record %v, want %v %v %v", c.Consumed(), c.Deadline, c.Record, tt.consumed, tt.deadline, tt.record)
+			}
+			// hark claims nothing it does not know of a platform it has no profile for.
+			if (tt.platform == "generic") != (c.Use == model.UseUnknown) {
+				t.Errorf("response use %s", c.Use)
 			}
 			turnsEqual(t, c.Turns, tt.turns)
 			for _, n := range c.Notes {
@@ -190,8 +194,8 @@ func TestDefaults(t *testing.T) {
 		body     string
 		jsonBody bool
 	}{
-		{post("/api/webhook/message", testdata(t, "navtalk_message.json")), 200, `{"received":true}`, true},
-		{post("/api/webhook/session", testdata(t, "navtalk_session.json")), 200, `{"received":true}`, true},
+		{post("/api/webhook/message", testdata(t, "navtalk_message.json")), 200, `Webhook received successfully`, false},
+		{post("/api/webhook/session", testdata(t, "navtalk_session.json")), 200, `Session record received successfully`, false},
 		{post("/chatbot", testdata(t, "chatbot_old.json")), 200, `{"responses":[]}`, true},
 		{post("/chatbot", testdata(t, "chatbot_v2.json")), 200, `{"responses":[]}`, true},
 		{post("/moveo/pre", testdata(t, "moveo_pre.json")), 200, `{}`, true},
@@ -254,18 +258,18 @@ func TestProfileTables(t *testing.T) {
 					t.Errorf("kind %s listed twice", k.Name)
 				}
 				names[k.Name] = true
-				if k.Name != strings.ToLower(k.Name) || strings.ContainsAny(k.Name, " \t") || k.Title == "" {
-					t.Errorf("kind %q: names are short lowercase words with a title", k.Name)
+				if !validKindName(k.Name) || k.Title == "" {
+					t.Errorf("kind %q: names are words without spaces, with a title", k.Name)
 				}
-				if k.Consumed != (k.Deadline > 0) {
-					t.Errorf("kind %s: consumed %v with deadline %v", k.Name, k.Consumed, k.Deadline)
+				if k.Consumed() != (k.Deadline > 0) {
+					t.Errorf("kind %s: consumed %v with deadline %v", k.Name, k.Consumed(), k.Deadline)
 				}
 				for _, tpl := range append([]Template{k.Default}, k.Templates...) {
 					checkTemplate(t, p, k.Name, tpl)
 				}
 			}
-			for _, r := range p.kinds {
-				if !names[r.kind] {
+			for _, r := range p.choose {
+				if r.src == nil && !names[r.kind] {
 					t.Errorf("kind rule names unknown kind %q", r.kind)
 				}
 			}
@@ -298,7 +302,7 @@ func TestUnverifiedListed(t *testing.T) {
 	for name, want := range map[string][]string{
 		"chatbot": {"?token=", `{"responses":[]}`},
 		"moveo":   {"10 s", "input", "output", "dialog"},
-		"generic": {"10 s"},
+		"generic": {"unknown", "--deadline"},
 	} {
 		p, _ := Lookup(name)
 		all := strings.Join(p.Unverified, "\n")
@@ -313,7 +317,7 @@ func TestUnverifiedListed(t *testing.T) {
 func TestKindLookup(t *testing.T) {
 	p, _ := Lookup("moveo")
 	k, ok := p.Kind("dialog")
-	if !ok || k.Name != "dialog" || !k.Consumed {
+	if !ok || k.Name != "dialog" || !k.Consumed() {
 		t.Fatalf("Kind(dialog) = %+v, %v", k, ok)
 	}
 	if _, ok := p.Kind("nope"); ok {
@@ -332,15 +336,13 @@ func TestKindLookup(t *testing.T) {
 // that says so.
 func TestClassifyRecovers(t *testing.T) {
 	boom := &Profile{Name: "boom", Kinds: []Kind{{Name: "x"}}, profileRules: profileRules{
-		detect:   []detector{{byHeader, cond{header: "X-Boom"}}},
+		detect:   []detector{{byHeader, cond{header: []keyMatch{{key: "X-Boom", m: matcher{alts: []pattern{{op: opAny}}}}}}}},
 		fallback: "x",
-		check:    func(*input, *Classification) { panic("kaboom") },
+		code:     &code{check: func(*input, *Classification) { panic("kaboom") }},
 	}}
-	saved := registry
-	registry = append([]*Profile{boom}, registry...)
-	defer func() { registry = saved }()
-	c := Classify(post("/", []byte(`{}`), "X-Boom", "1"), nil)
-	if c.Platform != "generic" || c.Kind != kindNonJSON || !c.Consumed || len(c.Notes) != 1 || c.Notes[0] != panicNote+"kaboom" {
+	r := newRegistry(append([]*Profile{boom}, Builtin().profiles[:len(Builtin().profiles)-1]...), Fallback())
+	c := r.Classify(post("/", []byte(`{}`), "X-Boom", "1"), nil)
+	if c.Platform != "generic" || c.Kind != kindNonJSON || c.Use != model.UseUnknown || len(c.Notes) != 1 || c.Notes[0] != panicNote+"kaboom" {
 		t.Fatalf("%+v", c)
 	}
 }

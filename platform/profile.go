@@ -1,34 +1,37 @@
 package platform
 
 import (
-	"strings"
-
 	"github.com/harkhq/hark/model"
 )
 
-// A profile is mostly data. Besides the exported facts that `hark platforms`
-// and the editor show, each Profile and Kind carries unexported tables that
-// say how to recognize its requests and read them:
+// A profile is data. Each one is a YAML file in the declarative format
+// (docs/platform-format.md): the built-in ones are embedded from
+// profiles/*.yaml, users' ones are read from their configuration directory.
+// Compiling a file (compile.go) fills the exported facts that `hark
+// platforms` and the editor show, and the unexported tables below, which
+// say how to recognize the platform's requests and read them:
 //
 //   - detect: conditions that make a request this platform's, each with a
 //     strength, so that a strong sign (a vendor header) beats a weak one (a
 //     path) when two profiles claim the same request;
-//   - kinds: ordered conditions choosing the kind, first match wins, else
-//     the profile's fallback kind;
-//   - session: where the session id is (body paths, headers), first found wins;
+//   - kinds: the kind named by a body value, else ordered conditions, first
+//     match wins, else the profile's fallback kind;
+//   - session: where the session id is (body paths, form fields, headers),
+//     first found wins;
 //   - each Kind's turns: which paths hold the speaker, text, time and
-//     lifecycle markers.
+//     lifecycle markers;
+//   - the handshake, the signature scheme and the simulated conversation.
 //
-// Code hooks (sign, resign, check, simulate, the handshake's answer and
-// request) cover what a table cannot say. A profile is one file: its data,
-// its tables and its hooks; adding a platform is that file plus its line in
-// the registry below.
+// What the format cannot say is Go code attached to a built-in profile by
+// name (code.go): a simulator that builds bodies a template cannot, or a
+// check that compares two fields. Adding a platform is one YAML file, and
+// a line in codeParts when it needs such code.
 
 // Detection strengths: a request goes to the profile with the strongest
 // matching rule; ties go to the earlier profile in the registry.
 const (
 	byPath   = 1 // a URL path the platform's console is told to use
-	byShape  = 2 // body fields only this platform sends together
+	byShape  = 2 // body fields (or query parameters) only this platform sends together
 	byHeader = 3 // a header only this platform sends
 )
 
@@ -38,124 +41,54 @@ type detector struct {
 	when     cond
 }
 
-// kindRule picks a kind when its condition holds.
-type kindRule struct {
+// kindStep is one step of deciding a request's kind: a body value that
+// names the kind (when src is set), or a condition that picks one.
+type kindStep struct {
+	src  *source
 	when cond
 	kind string
 }
 
 // profileRules are the unexported tables and hooks of a Profile.
 type profileRules struct {
-	detect    []detector
-	kinds     []kindRule
-	fallback  string     // kind when no kind rule matches
-	session   []field    // where the session id is, first non-empty wins
-	time      []string   // body paths of the request's timestamp, for turns that carry none
-	guessed   bool       // the paths are heuristics: a value that does not fit is not odd
-	sign      signer     // verifies the request's signature or token (with in.secret); nil = none
-	resign    resigner   // signs a recorded request again with another secret; nil = nothing to re-sign
-	handshake *handshake // a request that checks the endpoint, answered by hark itself; nil = none
-	check     checker    // extra notes a table cannot express; nil = none
-	simulate  simulator  // builds a realistic conversation
-}
+	detect   []detector
+	batch    bool              // a JSON array body is a batch of requests, each read on its own
+	choose   []kindStep        // in order, the first step that names a kind decides
+	byValue  map[string]string // a body value → the kind it names
+	fallback string            // kind when no step decides
+	session  []source          // where the session id is, first non-empty wins
+	also     []source          // the conversation's other ids, shown beside the session
+	groups   map[string][]source
+	time     []source // the request's timestamp, for turns that carry none
+	guessed  bool     // the paths are heuristics: a value that does not fit is not odd
 
-type (
-	signer    func(in *input, kind string) model.Signature
-	resigner  func(req model.Request, secret string) (model.Request, string)
-	checker   func(in *input, c *Classification)
-	simulator func(g *gen) []SimRequest
-)
+	sign      *signature // how requests are signed; nil = not at all
+	handshake *handshake // a request that checks the endpoint, answered by hark itself; nil = none
+	sim       *simSpec   // the declarative simulated conversation; nil = none (or code's)
+	code      *code      // what the format cannot say, for a built-in profile; nil = none
+
+	source    []byte // the YAML the profile was compiled from, for `hark platforms show`
+	file      string // where it was read: "built-in" or a user's file
+	builtin   bool
+	override  bool   // a user's profile meant to replace the built-in one of its name
+	groupedBy string // the --group key the registry groups this profile's sessions by
+	nameLine  int    // the line of its name, for errors about it
+}
 
 // kindRules are the unexported parts of a Kind.
 type kindRules struct {
 	turns  []turnRule
-	record bool // the turns are a complete session record
+	record bool       // the turns are a complete session record
+	notes  []kindNote // what to say about a request of this kind
+	expect []source   // fields a request of this kind should carry
+
+	whens []cond // the conditions that choose the kind (any), for its file's readers
 }
 
-// registry lists the profiles in the order `hark platforms` shows them and
-// ties are broken; generic is last and takes whatever no other recognizes.
-var registry = []*Profile{navtalk, chatbot, moveo, generic}
-
-// Profiles returns every profile, generic last. The profiles are shared:
-// callers must not modify them.
-func Profiles() []*Profile { return registry }
-
-// Lookup returns the profile with the given short name.
-func Lookup(name string) (*Profile, bool) {
-	for _, p := range registry {
-		if p.Name == name {
-			return p, true
-		}
-	}
-	return nil, false
-}
-
-// Find returns the profile whose short name or title is s, ignoring case:
-// what a person types (platform:moveo.ai) or what a list shows (a title).
-func Find(s string) (*Profile, bool) {
-	for _, p := range registry {
-		if strings.EqualFold(p.Name, s) || strings.EqualFold(p.Title, s) {
-			return p, true
-		}
-	}
-	return nil, false
-}
-
-// TitleOf names a platform for people: the title of the profile whose name
-// or title is s, or s itself when no profile has it (a journal may hold
-// platforms that this hark does not know).
-func TitleOf(s string) string {
-	if p, ok := Find(s); ok {
-		return p.Title
-	}
-	return s
-}
-
-// Fallback is the profile of requests no other profile recognizes.
-func Fallback() *Profile { return generic }
-
-// ColorIndex is the profile's place among the profiles that have a colour
-// of their own, in registry order: a UI draws it in palette[i % len], so
-// that a new profile gets a colour without anyone choosing one. The
-// fallback profile has none (ok is false): it stands for every platform
-// hark does not know, and is drawn like them.
-func (p *Profile) ColorIndex() (i int, ok bool) {
-	for _, q := range registry {
-		if q == generic {
-			continue
-		}
-		if q == p {
-			return i, true
-		}
-		i++
-	}
-	return 0, false
-}
-
-// DemoSecrets are the secrets `hark demo` runs with: each profile that takes
-// a secret gets its demo secret, which its simulated requests are signed
-// with, so the demo's monitor shows verified signatures.
-func DemoSecrets() Secrets {
-	s := Secrets{}
-	for _, p := range registry {
-		if p.Secret != nil && p.Secret.Demo != "" {
-			s[p.Name] = p.Secret.Demo
-		}
-	}
-	return s
-}
-
-// Resigns reports whether Resign can sign the profile's recorded requests
-// again with another secret.
-func (p *Profile) Resigns() bool { return p.resign != nil }
-
-// Names returns the profiles' short names in registry order.
-func Names() []string {
-	names := make([]string, len(registry))
-	for i, p := range registry {
-		names[i] = p.Name
-	}
-	return names
+// kindNote is a note added to requests of a kind when its condition holds.
+type kindNote struct {
+	when cond
+	text tmpl // may read the request: {json:event}
 }
 
 // Kind returns the profile's kind with the given name.
@@ -168,16 +101,56 @@ func (p *Profile) Kind(name string) (*Kind, bool) {
 	return nil, false
 }
 
+// Consumed reports whether the platform acts on the response body of a
+// request of this kind.
+func (k *Kind) Consumed() bool { return k.Use == model.UseConsumed }
+
 // Consumed reports whether any of the profile's kinds has its response
 // acted on by the platform.
 func (p *Profile) Consumed() bool {
 	for i := range p.Kinds {
-		if p.Kinds[i].Consumed {
+		if p.Kinds[i].Consumed() {
 			return true
 		}
 	}
 	return false
 }
 
+// Limit is the response size limit of a kind: its own, else its profile's;
+// 0 when none is known.
+func (p *Profile) Limit(k *Kind) int {
+	if k != nil && k.MaxResponse > 0 {
+		return k.MaxResponse
+	}
+	return p.MaxResponse
+}
+
 // Simulated reports whether the profile can produce simulated conversations.
-func (p *Profile) Simulated() bool { return p.simulate != nil }
+func (p *Profile) Simulated() bool {
+	return p.sim != nil || (p.code != nil && p.code.simulate != nil)
+}
+
+// Resigns reports whether Resign can sign the profile's recorded requests
+// again with another secret.
+func (p *Profile) Resigns() bool {
+	return p.sign != nil || p.handshake != nil && p.handshake.token != nil
+}
+
+// Builtin reports whether the profile ships with hark (false for a user's
+// profile, also one that replaces a built-in).
+func (p *Profile) Builtin() bool { return p.builtin }
+
+// File is where the profile was read: "built-in", or the path of a user's
+// file.
+func (p *Profile) File() string { return p.file }
+
+// Groups are the names of the other ways the profile can group requests
+// into sessions (--group NAME=KEY), sorted; "default" is the profile's own.
+func (p *Profile) Groups() []string {
+	out := make([]string, 0, len(p.groups))
+	for g := range p.groups {
+		out = append(out, g)
+	}
+	sortStrings(out)
+	return out
+}

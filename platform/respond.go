@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"encoding/json"
 	"maps"
 	"net/http"
 	"slices"
@@ -12,17 +13,21 @@ import (
 // response of its kind that changes nothing in the bot's behaviour. A
 // handshake (ChatBot.com's verification GET) gets the same answer as
 // Challenge gives.
-func DefaultResponse(c Classification) model.Decision {
-	p, ok := Lookup(c.Platform)
+func DefaultResponse(c Classification) model.Decision { return active().Answer(c) }
+
+// Answer is DefaultResponse with this registry's profiles.
+func (r *Registry) Answer(c Classification) model.Decision {
+	p, ok := r.Lookup(c.Platform)
 	if !ok {
-		p = generic
+		p = r.Fallback()
 	}
-	if p.handshakes(c) {
-		return p.handshake.answer(c)
+	if c.Handshake && p.handshake != nil && c.Kind == p.handshake.kind {
+		return p.handshake.answerFor(c)
 	}
 	k, ok := p.Kind(c.Kind)
 	if !ok {
-		k, _ = generic.Kind(kindWebhook)
+		fb := r.Fallback()
+		k = &fb.Kinds[0]
 	}
 	return k.Default.Decision(model.SourceDefault)
 }
@@ -58,4 +63,10 @@ func unverified(t Template) Template {
 // nothing in particular.
 func emptyTemplate(name, title string) Template {
 	return Template{Name: name, Title: title, Status: http.StatusOK}
+}
+
+// jsonStringContent is s escaped as the inside of a JSON string.
+func jsonStringContent(s string) string {
+	b, _ := json.Marshal(s) // a string always marshals
+	return string(b[1 : len(b)-1])
 }

@@ -1,6 +1,9 @@
 package platform
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 	"testing"
 
@@ -95,8 +98,8 @@ func TestChatBotHandshake(t *testing.T) {
 				t.Errorf("content type %v", d.Headers)
 			}
 			c := Classify(req, Secrets{"chatbot": tt.secret})
-			if c.Platform != "chatbot" || c.Kind != "verify" || c.Consumed {
-				t.Fatalf("classified %s/%s consumed=%v", c.Platform, c.Kind, c.Consumed)
+			if c.Platform != "chatbot" || c.Kind != "verify" || c.Consumed() || !c.Handshake {
+				t.Fatalf("classified %s/%s consumed=%v", c.Platform, c.Kind, c.Consumed())
 			}
 			// The default answer of the kind is the same decision.
 			if dd := DefaultResponse(c); dd.Status != d.Status || string(dd.Body) != string(d.Body) {
@@ -140,4 +143,22 @@ func TestChatBotPostToken(t *testing.T) {
 			t.Errorf("detail %q does not say the POST token is unverified", c.Signature.Detail)
 		}
 	}
+}
+
+// MoveoSignature is the X-Moveo-Signature of a body signed with a token:
+// hex HMAC-SHA256, as Moveo's documentation says, computed here without
+// the engine so that the tests check the engine against it.
+func MoveoSignature(body []byte, token string) string {
+	m := hmac.New(sha256.New, []byte(token))
+	m.Write(body)
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// VerifyMoveo checks a signature with the engine, as Classify does.
+func VerifyMoveo(body []byte, signature, token string) bool {
+	p, _ := Lookup("moveo")
+	req := post("/moveo", body, "X-Moveo-Signature", signature)
+	in := newInput(req, Secrets{"moveo": token})
+	in.secret = token
+	return p.sign.check(in, "moveo").State == model.SigValid
 }

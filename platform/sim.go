@@ -23,11 +23,12 @@ import (
 // saved: see HandshakeRequest. Requests are signed with the platform's
 // secret from secrets, or with its demo secret when none is given.
 func Conversation(platform string, rng *rand.Rand, sessionID string, start time.Time, secrets Secrets) ([]SimRequest, error) {
-	p, ok := Lookup(platform)
+	r := active()
+	p, ok := r.Lookup(platform)
 	if !ok {
-		return nil, fmt.Errorf("unknown platform %q (known: %s)", platform, strings.Join(Names(), ", "))
+		return nil, fmt.Errorf("unknown platform %q (known: %s)", platform, strings.Join(r.Names(), ", "))
 	}
-	if p.simulate == nil {
+	if !p.Simulated() {
 		return nil, fmt.Errorf("platform %s has no simulated conversations", platform)
 	}
 	if rng == nil {
@@ -35,12 +36,24 @@ func Conversation(platform string, rng *rand.Rand, sessionID string, start time.
 	}
 	g := &gen{rng: rng, session: sessionID, t: start, secret: p.secretOrDemo(secrets)}
 	g.values = g.makeValues()
-	reqs := p.simulate(g)
+	var reqs []SimRequest
+	if p.sim != nil {
+		reqs = p.simulateDeclared(g)
+	} else {
+		reqs = p.code.simulate(g)
+	}
 	if g.err != nil {
 		return nil, g.err
 	}
 	for i := range reqs {
 		reqs[i].SessionID = g.session
+		if reqs[i].Headers == nil {
+			reqs[i].Headers = map[string][]string{}
+		}
+		if p.sign != nil {
+			g.t = reqs[i].At
+			p.sign.signSim(&reqs[i], g, "")
+		}
 	}
 	return reqs, nil
 }
@@ -82,7 +95,7 @@ func (g *gen) now() time.Time { return g.t }
 
 // add appends a request sent after the delays waited since the last one.
 func (g *gen) add(r SimRequest) {
-	r.After = g.pending
+	r.After, r.At = g.pending, g.t
 	g.pending = 0
 	g.reqs = append(g.reqs, r)
 }
@@ -171,6 +184,10 @@ func (g *gen) makeValues() *strings.Replacer {
 		"{people}", fmt.Sprint(2+g.rng.IntN(5)),
 	)
 }
+
+// scriptValues are the placeholders makeValues fills, which scripts and
+// simulated bodies may use.
+var scriptValues = map[string]bool{"name": true, "hotel": true, "hour": true, "day": true, "order": true, "last4": true, "people": true}
 
 func jsonRequestHeaders() map[string][]string {
 	return map[string][]string{"Content-Type": {"application/json"}}

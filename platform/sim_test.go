@@ -186,6 +186,7 @@ func TestNavTalkRecordMatchesLive(t *testing.T) {
 }
 
 func TestHandshakeRequest(t *testing.T) {
+	chatbot, _ := Lookup("chatbot")
 	for _, secrets := range []Secrets{nil, {"chatbot": "cb"}} {
 		r, ok := chatbot.HandshakeRequest(seeded(3), secrets)
 		if !ok {
@@ -200,7 +201,7 @@ func TestHandshakeRequest(t *testing.T) {
 		if secrets != nil {
 			want = model.SigValid
 		}
-		if sig.State != want || r.Kind != kindVerify {
+		if sig.State != want || r.Kind != "verify" {
 			t.Errorf("state %q kind %q", sig.State, r.Kind)
 		}
 	}
@@ -209,7 +210,8 @@ func TestHandshakeRequest(t *testing.T) {
 	if d, _, _ := Challenge(toRequest(demo), Secrets{"chatbot": "cb"}); d.Status != 403 {
 		t.Errorf("demo token accepted: %d", d.Status)
 	}
-	for _, p := range []*Profile{navtalk, moveo, generic} {
+	for _, name := range []string{"navtalk", "moveo", "generic"} {
+		p, _ := Lookup(name)
 		if _, ok := p.HandshakeRequest(seeded(3), nil); ok {
 			t.Errorf("%s has a handshake request", p.Name)
 		}

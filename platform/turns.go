@@ -13,20 +13,27 @@ import (
 	"github.com/harkhq/hark/model"
 )
 
-// turnRule reads turns from a body: one per element of the array at each,
-// or one from the body itself. A turn is made when the rule finds text or a
-// lifecycle marker; marker turns are spoken by the system.
+// turnRule reads turns from a body: one per element of the array at each
+// (arrays of arrays are flattened), or one from the body itself. A turn is
+// made when the rule finds text or a lifecycle marker; marker turns are
+// spoken by the system.
 type turnRule struct {
 	each     string            // path of an array; the rule reads each element ("" = the body)
-	where    string            // element path that must hold the string is, when set
-	is       string            //
-	text     []string          // paths of the text; the first string found wins
-	role     model.Role        // the speaker, when roleAt finds none hark knows
-	roleAt   []string          // paths of the speaker's name: ai, assistant, bot, user, customer...
-	time     []string          // paths of the turn's time, else the profile's request time
+	where    []keyMatch        // element paths that must match, when set
+	text     []source          // where the text is; the first string found wins
+	roleAt   []source          // where the speaker's name is
+	roles    []roleMatch       // speaker names → roles, first match wins; else common names (assistant, customer...)
+	role     model.Role        // the speaker when none of the above tells
+	time     []source          // where the turn's time is, else the request's
 	marker   string            // a lifecycle marker every turn of the rule carries
-	markerAt string            // path of a value that markers maps to a lifecycle marker
+	markerAt source            // where a value that markers maps to a lifecycle marker is
 	markers  map[string]string //
+}
+
+// roleMatch maps speaker names that match to a role.
+type roleMatch struct {
+	m    matcher
+	role model.Role
 }
 
 // Timestamps: a turn whose body carries no readable time gets the zero
@@ -36,10 +43,9 @@ type turnRule struct {
 
 // turns applies the kind's rules in order.
 func (in *input) turns(p *Profile, k *Kind) []model.Turn {
-	if in.shape != shapeJSON || len(k.turns) == 0 {
+	if len(k.turns) == 0 || (in.shape != shapeJSON && in.form == nil) {
 		return nil
 	}
-	in.quietTimes = p.guessed
 	reqTime := in.firstTime(in.root(), p.time)
 	var out []model.Turn
 	for i := range k.turns {
@@ -48,8 +54,10 @@ func (in *input) turns(p *Profile, k *Kind) []model.Turn {
 			out = in.applyTurn(r, in.root(), reqTime, out)
 			continue
 		}
-		in.get(r.each).ForEach(func(_, el gjson.Result) bool {
-			out = in.applyTurn(r, node{r: el}, reqTime, out)
+		eachLeaf(in.get(r.each), func(el gjson.Result) bool {
+			if el.Exists() {
+				out = in.applyTurn(r, node{r: el}, reqTime, out)
+			}
 			return true
 		})
 	}
@@ -57,31 +65,26 @@ func (in *input) turns(p *Profile, k *Kind) []model.Turn {
 }
 
 func (in *input) applyTurn(r *turnRule, el node, reqTime time.Time, out []model.Turn) []model.Turn {
-	if r.where != "" {
-		if v := el.get(r.where); v.Type != gjson.String || v.Str != r.is {
-			return out
-		}
+	if len(r.where) > 0 && (el.in != nil && in.shape != shapeJSON || !matchJSON(el, r.where)) {
+		return out
 	}
 	t := model.Turn{Role: r.role, Marker: r.marker}
-	if r.markerAt != "" {
-		if m, ok := r.markers[el.get(r.markerAt).Str]; ok {
+	if r.markers != nil {
+		if m, ok := r.markers[in.value(r.markerAt, el)]; ok {
 			t.Marker = m
 		}
 	}
-	for _, p := range r.text {
-		if v := el.get(p); v.Type == gjson.String && strings.TrimSpace(v.Str) != "" {
-			t.Text = in.turnText(v.Str)
+	for _, s := range r.text {
+		if v := in.value(s, el); strings.TrimSpace(v) != "" {
+			t.Text = in.turnText(v)
 			break
 		}
 	}
 	if t.Text == "" && t.Marker == "" {
 		return out
 	}
-	for _, p := range r.roleAt {
-		if role, ok := normalizeRole(el.get(p).Str); ok {
-			t.Role = role
-			break
-		}
+	if role, ok := r.speaker(in, el); ok {
+		t.Role = role
 	}
 	if t.Role == "" {
 		t.Role = model.RoleUser
@@ -96,12 +99,46 @@ func (in *input) applyTurn(r *turnRule, el node, reqTime time.Time, out []model.
 	return append(out, t)
 }
 
+// speaker reads who spoke: the first name found that the rule's roles map,
+// else that hark knows.
+func (r *turnRule) speaker(in *input, el node) (model.Role, bool) {
+	for _, s := range r.roleAt {
+		name := in.value(s, el)
+		if name == "" {
+			if v := el.get(s.key); s.readsJSON() && (v.Type == gjson.True || v.Type == gjson.False) {
+				name = v.Raw // is_bot: true
+			} else {
+				continue
+			}
+		}
+		for i := range r.roles {
+			if r.roles[i].m.test(name, true) {
+				return r.roles[i].role, true
+			}
+		}
+		if role, ok := normalizeRole(name); ok {
+			return role, true
+		}
+	}
+	return "", false
+}
+
 // firstTime reads the first of paths that holds a time; a value that is
 // there but not a time hark reads gets a note, unless the paths are the
 // generic profile's guesses.
-func (in *input) firstTime(el node, paths []string) time.Time {
-	for _, p := range paths {
-		v := el.get(p)
+func (in *input) firstTime(el node, srcs []source) time.Time {
+	for _, s := range srcs {
+		var v gjson.Result
+		switch {
+		case s.readsJSON() && (el.in == nil || in.shape == shapeJSON):
+			v = el.get(s.key)
+		default: // a form field, header or query parameter: read as a JSON string
+			text := in.value(s, el)
+			if text == "" {
+				continue
+			}
+			v = gjson.Result{Type: gjson.String, Str: text, Raw: fmt.Sprintf("%q", text)}
+		}
 		if !v.Exists() || v.Type == gjson.Null {
 			continue
 		}
@@ -109,7 +146,7 @@ func (in *input) firstTime(el node, paths []string) time.Time {
 			return t
 		}
 		if !in.quietTimes {
-			in.noteOnce(fmt.Sprintf("%s %s is not a time hark reads (ISO 8601 or epoch)", p, quoteShort(v.Raw)))
+			in.noteOnce(fmt.Sprintf("%s %s is not a time hark reads (ISO 8601 or epoch)", s.key, quoteShort(v.Raw)))
 		}
 	}
 	return time.Time{}

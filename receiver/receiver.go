@@ -40,9 +40,14 @@ type Responder interface {
 
 // Config wires a Receiver.
 type Config struct {
-	Store     *model.Store
-	Journal   Journal // nil: no journal
-	Secrets   platform.Secrets
+	Store   *model.Store
+	Journal Journal // nil: no journal
+	Secrets platform.Secrets
+	// Deadlines are the --deadline overrides, by platform name: a
+	// platform whose use of the response is unknown is taken to consume
+	// it within that deadline, and the exchange shows the deadline that
+	// applies.
+	Deadlines map[string]time.Duration
 	MaxBody   int64 // 0: DefaultMaxBody
 	Responder Responder
 	Now       func() time.Time
@@ -143,8 +148,11 @@ func (rc *Receiver) classify(ex *model.Exchange, readErr error) (model.Decision,
 	req := &ex.Request
 	c := platform.Classify(req, rc.cfg.Secrets)
 	ex.Platform, ex.Kind, ex.SessionID = c.Platform, c.Kind, c.SessionID
-	ex.Turns, ex.Record, ex.Consumed, ex.Deadline = c.Turns, c.Record, c.Consumed, c.Deadline
+	ex.Turns, ex.Record, ex.Use, ex.Deadline, ex.Also = c.Turns, c.Record, c.Use, c.Deadline, c.Also
 	ex.Signature, ex.Notes = c.Signature, c.Notes
+	if d, ok := rc.cfg.Deadlines[c.Platform]; ok && !c.Handshake && c.Use != model.UseIgnored {
+		ex.Use, ex.Deadline = model.UseConsumed, d // the user said it: --deadline
+	}
 	for i := range ex.Turns {
 		if ex.Turns[i].Time.IsZero() {
 			ex.Turns[i].Time = ex.Received // the platform gave no time: when it arrived
@@ -159,9 +167,8 @@ func (rc *Receiver) classify(ex *model.Exchange, readErr error) (model.Decision,
 		ex.Notes = ex.WithNote("body larger than the " + strconv.FormatInt(rc.cfg.MaxBody, 10) + "-byte limit (--max-body): answered 413")
 		return plain(http.StatusRequestEntityTooLarge, "hark: request body larger than "+strconv.FormatInt(rc.cfg.MaxBody, 10)+" bytes\n"), model.StateRejected
 	}
-	if d, sig, ok := platform.Challenge(req, rc.cfg.Secrets); ok {
-		ex.Signature = sig
-		return d, model.StateResponded
+	if c.Handshake {
+		return platform.DefaultResponse(c), model.StateResponded
 	}
 	switch ex.Request.Method {
 	case http.MethodPost, http.MethodPut, http.MethodPatch:

@@ -2,6 +2,9 @@ package replay
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
@@ -198,7 +201,7 @@ func TestReplayResigns(t *testing.T) {
 			mu.Lock()
 			checked["moveo"]++
 			mu.Unlock()
-			if !platform.VerifyMoveo(body, sig, newSecrets["moveo"]) {
+			if !validHMAC(body, sig, newSecrets["moveo"]) {
 				http.Error(w, "bad signature", http.StatusUnauthorized)
 				return
 			}
@@ -361,4 +364,13 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+// validHMAC checks a hex HMAC-SHA256 signature of a body, as Moveo signs
+// (its documentation's scheme, computed here apart from hark's engine).
+func validHMAC(body []byte, signature, secret string) bool {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write(body)
+	got, err := hex.DecodeString(signature)
+	return err == nil && hmac.Equal(got, m.Sum(nil))
 }

@@ -282,6 +282,9 @@ func (r *runner) send(ctx context.Context, session int, name string, sr platform
 		return
 	}
 	u := hop.Join(r.base, sr.Path, sr.RawQuery)
+	if p, ok := platform.Lookup(name); ok {
+		sr = p.SignFor(sr, u, r.opts.Secrets) // for platforms that sign the URL too
+	}
 	req, err := http.NewRequestWithContext(ctx, sr.Method, u, bytes.NewReader(sr.Body))
 	res := Result{Platform: name, Kind: sr.Kind, Session: session, SessionID: sr.SessionID, Method: sr.Method, URL: u}
 	if err != nil {

@@ -2,6 +2,9 @@ package sim
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -182,7 +185,7 @@ func TestRunSignsRequests(t *testing.T) {
 		case "moveo":
 			moveo++
 			sig := r.req.Header("X-Moveo-Signature")
-			if !platform.VerifyMoveo(r.req.Body, sig, "mv") || r.c.Signature.State != model.SigValid {
+			if !validHMAC(r.req.Body, sig, "mv") || r.c.Signature.State != model.SigValid {
 				t.Errorf("moveo %s: signature %q state %q", r.c.Kind, sig, r.c.Signature.State)
 			}
 		case "chatbot":
@@ -390,4 +393,13 @@ by kind    chatbot/verify               1
 	if got := rep.String(); got != want {
 		t.Errorf("report:\n%s\nwant:\n%s", got, want)
 	}
+}
+
+// validHMAC checks a hex HMAC-SHA256 signature of a body, as Moveo signs
+// (its documentation's scheme, computed here apart from hark's engine).
+func validHMAC(body []byte, signature, secret string) bool {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write(body)
+	got, err := hex.DecodeString(signature)
+	return err == nil && hmac.Equal(got, m.Sum(nil))
 }

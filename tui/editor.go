@@ -170,7 +170,7 @@ func (ed *responseEditor) insert(m *Model, d model.Decision) {
 func (ed *responseEditor) rules() bodyRules {
 	r := bodyRules{platform: platformTitle(ed.ex.Platform)}
 	if ed.profile != nil {
-		r.limit = ed.profile.MaxResponse
+		r.limit = ed.profile.Limit(ed.kind)
 		r.platform = ed.profile.Title
 	}
 	if ed.kind != nil {

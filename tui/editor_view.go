@@ -9,6 +9,8 @@ import (
 	"charm.land/bubbles/v2/textarea"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+
+	"github.com/harkhq/hark/model"
 )
 
 // Drawing the response editor: a title with the countdown, the proposal's
@@ -142,8 +144,11 @@ func (ed *responseEditor) fields(m *Model, w, h int) []string {
 		return st.muted.Render(name)
 	}
 	proposal := st.muted.Render("proposal: ") + m.proposalSource(ed)
-	if !ed.ex.Consumed {
+	switch ed.ex.Use {
+	case model.UseIgnored:
 		proposal = st.warn.Render(platformTitle(ed.ex.Platform)+" ignores this response's body") + st.muted.Render(" · ") + proposal
+	case model.UseUnknown:
+		proposal = st.warn.Render("whether the sender reads this response is unknown") + st.muted.Render(" · ") + proposal
 	}
 	said := ed.requestSummary(m)
 	var msg string

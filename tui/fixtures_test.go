@@ -156,7 +156,7 @@ func (b *builder) chatbot(start time.Time) *model.Exchange {
 		func(ex *model.Exchange) {
 			ex.Request.Headers = headers("Content-Type", "application/json", "User-Agent", "ChatBot.com Webhooks",
 				"X-Forwarded-For", "52.29.33.101", "Content-Length", fmt.Sprint(len(body)))
-			ex.Consumed, ex.Deadline = true, 10*time.Second
+			ex.Use, ex.Deadline = model.UseConsumed, 10*time.Second
 			ex.Signature = model.Signature{Scheme: "verification token", State: model.SigValid}
 			resp := `{"responses":[{"type":"text","elements":["We're open every day from 9am to 10pm.","Kitchen closes at 9:30pm."]}]}`
 			ex.Response = &model.Response{Status: 200, Headers: headers("Content-Type", "application/json"), Body: []byte(resp), Source: model.SourceForward}
@@ -173,7 +173,7 @@ func moveoHeaders(sig string) exOpt {
 		ex.Request.Headers = headers("Content-Type", "application/json", "User-Agent", "Moveo-Webhooks/1.0",
 			"X-Moveo-Signature", sig, "X-Moveo-Request-Id", "req_7Hk2Qp", "X-Moveo-Session-Id", moveoSID,
 			"X-Moveo-Account-Id", "acc_51f2", "X-Moveo-Account-Slug", "bistro-verde", "X-Forwarded-For", "18.192.167.150")
-		ex.Consumed, ex.Deadline = true, 10*time.Second
+		ex.Use, ex.Deadline = model.UseConsumed, 10*time.Second
 		ex.Signature = model.Signature{Scheme: "X-Moveo-Signature HMAC-SHA256", State: model.SigValid}
 	}
 }

@@ -197,7 +197,7 @@ func (ix *index) put(ex *model.Exchange) *exRow {
 	r.failed = ex.Failed()
 	r.total = ex.Timings.Total
 	r.held = ex.HeldUntil
-	r.consumed = ex.Consumed
+	r.consumed = ex.Consumed()
 	r.sig = ex.Signature.State
 	r.record = ex.Record
 	r.evicted = ex.Evicted

@@ -46,15 +46,16 @@ func (m *Model) requestLines(ex *model.Exchange, w int) []string {
 	addWrapped(st.muted.Render("host ") + oneLine(req.Host) + st.muted.Render(from))
 	addWrapped(st.muted.Render("received ") + ex.Received.In(m.loc).Format("2006-01-02 15:04:05.000 MST") +
 		st.muted.Render("  exchange ") + ex.ID.String())
-	consumed := "response ignored by the platform"
-	if ex.Consumed {
-		consumed = "response consumed by the platform"
-		if ex.Deadline > 0 {
-			consumed += " within " + latency(ex.Deadline)
-		}
+	consumed := ex.Use.Describe()
+	if ex.Consumed() && ex.Deadline > 0 {
+		consumed += " within " + latency(ex.Deadline)
+	}
+	also := ""
+	for _, a := range ex.Also {
+		also += st.muted.Render("  "+oneLine(a.Name)+" ") + oneLine(a.Value)
 	}
 	addWrapped(st.muted.Render("platform ") + platformTitle(ex.Platform) + st.muted.Render("  kind ") + oneLine(ex.Kind) +
-		st.muted.Render("  session ") + oneLine(ex.SessionID))
+		st.muted.Render("  session ") + oneLine(ex.SessionID) + also)
 	addWrapped(st.muted.Render(consumed))
 	if line := m.signatureLine(ex.Signature); line != "" {
 		addWrapped(line)
@@ -382,7 +383,7 @@ func (m *Model) timingLines(ex *model.Exchange, w int) []string {
 		out = append(out, fitRight(st.muted.Render(p.name), 9)+fitLeft(latency(p.d), 8)+"  "+bar)
 	}
 	out = append(out, "")
-	if ex.Consumed && ex.Deadline > 0 {
+	if ex.Consumed() && ex.Deadline > 0 {
 		line := "the platform waits " + latency(ex.Deadline)
 		if total > 0 {
 			pct := float64(total) / float64(ex.Deadline) * 100
@@ -391,6 +392,8 @@ func (m *Model) timingLines(ex *model.Exchange, w int) []string {
 		for _, l := range wrap(line, w) {
 			out = append(out, l)
 		}
+	} else if ex.Use == model.UseUnknown {
+		out = append(out, st.muted.Render("whether the platform waits for this response is unknown"))
 	} else {
 		out = append(out, st.muted.Render("the platform does not wait for this response's body"))
 	}

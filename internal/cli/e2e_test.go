@@ -219,7 +219,7 @@ func TestListenJSONPrintsEachExchange(t *testing.T) {
 	if nav.Platform != "navtalk" || nav.Session != "s-1" || len(nav.Turns) != 1 || nav.Turns[0].Text != "hello \x1b[31m" || nav.Status != 200 {
 		t.Errorf("navtalk line = %+v", nav)
 	}
-	if mov.Platform != "moveo" || mov.Kind != "pre_message" || mov.Session != "m-1" || !mov.Consumed {
+	if mov.Platform != "moveo" || mov.Kind != "pre_message" || mov.Session != "m-1" || mov.Consumed == nil || !*mov.Consumed {
 		t.Errorf("moveo line = %+v", mov)
 	}
 	// The human log on stderr shows the escape sequence made visible.

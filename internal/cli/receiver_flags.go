@@ -53,6 +53,13 @@ func (f *receiverFlags) validate() (platform.Secrets, int64, error) {
 
 // parseSecrets reads repeated PLATFORM=SECRET values.
 func parseSecrets(values []string) (platform.Secrets, error) {
+	return parseSecretsIn(platform.Active(), values)
+}
+
+// parseSecretsIn reads PLATFORM=SECRET values for the profiles of a
+// registry; PLATFORM.PART=SECRET gives a platform's second secret (a
+// verify token beside a signing secret).
+func parseSecretsIn(r *platform.Registry, values []string) (platform.Secrets, error) {
 	secrets := platform.Secrets{}
 	for _, v := range values {
 		name, secret, ok := strings.Cut(v, "=")
@@ -60,12 +67,41 @@ func parseSecrets(values []string) (platform.Secrets, error) {
 		if !ok || name == "" || secret == "" {
 			return nil, usagef("--secret %q: expected PLATFORM=SECRET, e.g. --secret %s", redactSecret(v), secretExample("my-token"))
 		}
-		if _, known := platform.Lookup(name); !known {
-			return nil, usagef("--secret %s=…: unknown platform %q (known: %s)", name, name, strings.Join(platformNames(), ", "))
+		base, part, hasPart := strings.Cut(name, ".")
+		p, known := r.Lookup(base)
+		if !known {
+			return nil, usagef("--secret %s=…: unknown platform %q (known: %s)", name, base, strings.Join(r.Names(), ", "))
+		}
+		if hasPart && !hasSecretPart(p, part) {
+			return nil, usagef("--secret %s=…: %s has no secret %q (%s)", name, p.Title, part, secretForms(p))
 		}
 		secrets[name] = secret
 	}
 	return secrets, nil
+}
+
+func hasSecretPart(p *platform.Profile, part string) bool {
+	if p.Secret == nil {
+		return false
+	}
+	for _, sp := range p.Secret.Parts {
+		if sp.Name == part {
+			return true
+		}
+	}
+	return false
+}
+
+// secretForms says which --secret forms a platform takes.
+func secretForms(p *platform.Profile) string {
+	if p.Secret == nil {
+		return "it takes no secret"
+	}
+	forms := []string{p.Name + "=" + p.Secret.Value}
+	for _, sp := range p.Secret.Parts {
+		forms = append(forms, p.Name+"."+sp.Name+"="+sp.Value)
+	}
+	return "it takes " + strings.Join(forms, " and ")
 }
 
 // redactSecret keeps a mistyped --secret value out of error messages.

@@ -74,6 +74,9 @@ func newRootCommand(e *env) *cobra.Command {
 		newExportCommand(e),
 		newReplayCommand(e),
 	)
+	var rf registryFlags
+	rf.register(root)
+	root.PersistentPreRunE = func(*cobra.Command, []string) error { return rf.loadRegistry(e) }
 	root.SuggestionsMinimumDistance = 2 // cobra sets it only on its own unknown-command path
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	typeArgErrors(root)

@@ -82,11 +82,12 @@ func openStack(cfg stackConfig) (*stack, error) {
 		st.stopRules = rules.Autosave(st.rules, path, cfg.logger)
 	}
 	rcfg := receiver.Config{
-		Store:   st.store,
-		Secrets: cfg.secrets,
-		MaxBody: cfg.maxBody,
-		Now:     cfg.now,
-		Logger:  cfg.logger,
+		Store:     st.store,
+		Secrets:   cfg.secrets,
+		Deadlines: cfg.policy.deadlines,
+		MaxBody:   cfg.maxBody,
+		Now:       cfg.now,
+		Logger:    cfg.logger,
 		Responder: &receiver.Policy{
 			Store: st.store, Intercept: st.intercept, Holds: st.holds, Rules: st.rules,
 			Forward: cfg.policy.forward, Deadlines: cfg.policy.deadlines, Now: cfg.now,
