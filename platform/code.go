@@ -75,6 +75,7 @@ func compileBuiltins(fsys fs.FS) (*Registry, error) {
 			continue
 		}
 		p.file, p.builtin = "built-in", true
+		p.Common = p.Common && p.commonSet
 		p.code = codeParts[p.Name]
 		if p.Name == fallbackName {
 			fallback = p

@@ -3,6 +3,7 @@ package platform
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -34,6 +35,7 @@ func Compile(file string, src []byte) (*Profile, error) {
 	c := &compiler{file: file}
 	p := c.profile(src)
 	if len(c.errs) > 0 {
+		slices.SortStableFunc(c.errs, func(a, b *FormatError) int { return a.Line - b.Line })
 		return nil, c.errs
 	}
 	p.file, p.source = file, src
@@ -75,7 +77,7 @@ func (c *compiler) profile(src []byte) *Profile {
 		c.errf(o.val["badge"], "badge %q: three capital letters or digits, e.g. %s", p.Badge, badgeOf(p.Title))
 	}
 	if o.has("common") {
-		p.Common = o.boolean("common")
+		p.Common, p.commonSet = o.boolean("common"), true
 	}
 	p.override = o.boolean("override")
 	if p.Docs != "" && !strings.HasPrefix(p.Docs, "https://") && !strings.HasPrefix(p.Docs, "http://") {

@@ -68,10 +68,18 @@ func (c *compiler) kinds(p *Profile, o *obj) {
 		s.use = &u
 		c.kindResponse(s, co)
 	}
-	if len(specs) == 0 {
+	switch {
+	case len(specs) == 0: // one kind for everything
 		add("webhook", o.n).k.Title = "webhook"
+	case !o.has("fallback"): // a request none of the kinds describes is no kind of theirs
+		if _, ok := byName["other"]; !ok {
+			add("other", o.n).k.Title = "request of a kind the profile does not list"
+		}
 	}
 	fallback := specs[len(specs)-1].k.Name
+	if _, ok := byName["other"]; ok && !o.has("fallback") {
+		fallback = "other"
+	}
 	if hs := o.val["handshake"]; hs != nil && hs.Kind == yaml.MappingNode {
 		name, title := "verify", "verification request (hark answers it)"
 		for i := 0; i+1 < len(hs.Content); i += 2 {
@@ -91,16 +99,13 @@ func (c *compiler) kinds(p *Profile, o *obj) {
 	}
 
 	p.byValue = map[string]string{}
-	hasSource := c.chooseSteps(p, o.val["kind"])
+	hasSource := c.chooseSteps(p, o.val["kind"], func(name string, n *yaml.Node) {
+		if _, ok := byName[name]; !ok {
+			c.errf(n, "kind: %q is not one of the profile's kinds (%s)", name, kindNames(specs))
+		}
+	})
 	for _, s := range specs {
 		c.finishKind(p, s, profileUse, profileDefault, profileTurns)
-	}
-	for _, st := range p.choose {
-		if st.src == nil {
-			if _, ok := byName[st.kind]; !ok {
-				c.errf(o.val["kind"], "kind: %q is not one of the profile's kinds (%s)", st.kind, kindNames(specs))
-			}
-		}
 	}
 	p.fallback = fallback
 	if o.has("fallback") {
@@ -117,7 +122,7 @@ func (c *compiler) kinds(p *Profile, o *obj) {
 // chooseSteps reads kind: where the value naming the kind is (a path, or a
 // list of them), and rules {when, is} in between, tried in order before
 // the kinds' own when.
-func (c *compiler) chooseSteps(p *Profile, n *yaml.Node) (hasSource bool) {
+func (c *compiler) chooseSteps(p *Profile, n *yaml.Node, known func(string, *yaml.Node)) (hasSource bool) {
 	if n == nil {
 		return false
 	}
@@ -132,6 +137,9 @@ func (c *compiler) chooseSteps(p *Profile, n *yaml.Node) (hasSource bool) {
 				c.errf(it, "a kind rule is {when: CONDITION, is: KIND}")
 			}
 			p.choose = append(p.choose, kindStep{when: c.cond(ro.val["when"], "kind.when", false), kind: ro.str("is")})
+			if ro.has("is") {
+				known(ro.str("is"), ro.val["is"])
+			}
 			continue
 		}
 		src := c.source(it, "kind")

@@ -194,7 +194,7 @@ func (c *compiler) handshake(n *yaml.Node, p *Profile) *handshake {
 	}
 	h.jsonAns = strings.Contains(strings.Join(h.answer.Headers["Content-Type"], ""), "json")
 	if o.has("simulate") {
-		st := c.simStep(o.val["simulate"], p, "handshake.simulate", false)
+		st := c.simStep(o.val["simulate"], p, "handshake.simulate", false, h.kind)
 		st.kind = h.kind
 		h.request = &st
 	}

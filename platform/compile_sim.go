@@ -39,7 +39,7 @@ func (c *compiler) simulate(n *yaml.Node, p *Profile) *simSpec {
 		s.roles[c.role(k, "simulate.roles")] = c.scalar(vals[i], "simulate.roles."+k.Value)
 	}
 	for _, sn := range o.seq("steps") {
-		st := c.simStep(sn, p, "simulate.steps", true)
+		st := c.simStep(sn, p, "simulate.steps", true, "")
 		if st.each != "" && len(s.scripts) == 0 {
 			c.errf(sn, "a step with each: %s needs scripts to play", st.each)
 		}
@@ -84,9 +84,9 @@ func (c *compiler) script(n *yaml.Node) script {
 }
 
 // simStep reads a step; each allows each: and sub-steps.
-func (c *compiler) simStep(n *yaml.Node, p *Profile, what string, each bool) simStep {
+func (c *compiler) simStep(n *yaml.Node, p *Profile, what string, each bool, parentKind string) simStep {
 	o := c.object(n, what, stepKeys...)
-	st := simStep{kind: o.str("kind"), each: o.str("each"), method: strings.ToUpper(o.str("method"))}
+	st := simStep{kind: or(o.str("kind"), parentKind), each: o.str("each"), method: strings.ToUpper(o.str("method"))}
 	if st.kind == "" && len(o.seq("steps")) == 0 && what != "handshake.simulate" {
 		c.errf(n, "%s: each step names the kind of request it makes (kind:)", what)
 	} else if _, ok := p.Kind(st.kind); st.kind != "" && !ok {
@@ -108,7 +108,7 @@ func (c *compiler) simStep(n *yaml.Node, p *Profile, what string, each bool) sim
 			c.errf(sub, "%s: sub-steps go under a step with each: lines", what)
 			break
 		}
-		ss := c.simStep(sub, p, what+".steps", false)
+		ss := c.simStep(sub, p, what+".steps", false, st.kind)
 		st.steps = append(st.steps, ss)
 	}
 	if o.has("wait") {

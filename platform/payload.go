@@ -71,7 +71,9 @@ func rawRequest(data []byte) (*model.Request, error) {
 	if !found {
 		head, body = bytes.TrimRight(data, "\r\n"), nil
 	}
-	r, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(append(bytes.TrimRight(head, "\r\n"), "\r\n\r\n"...))))
+	// A copy: appending to head would write into the body that follows it.
+	wire := append(bytes.Clone(bytes.TrimRight(head, "\r\n")), "\r\n\r\n"...)
+	r, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(wire)))
 	if err != nil {
 		return nil, fmt.Errorf("not an HTTP request hark can read: %v", err)
 	}

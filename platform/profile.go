@@ -73,6 +73,10 @@ type profileRules struct {
 	override  bool   // a user's profile meant to replace the built-in one of its name
 	groupedBy string // the --group key the registry groups this profile's sessions by
 	nameLine  int    // the line of its name, for errors about it
+	// commonSet is set when the file says common: a built-in profile is
+	// folded behind `hark platforms` unless its file says otherwise, a
+	// user's profile is listed unless its file says otherwise.
+	commonSet bool
 }
 
 // kindRules are the unexported parts of a Kind.

@@ -124,7 +124,8 @@ func (r *simRun) step(st *simStep, lines script) {
 		r.cur = nil
 	case "pairs":
 		for i := 0; i < len(lines); i++ {
-			if lines[i].role != model.RoleUser {
+			if lines[i].role != model.RoleUser { // said before any user line: in the record, with no request of its own
+				r.lines = append(r.lines, simLine{line: lines[i], n: i + 1, at: r.g.now()})
 				continue
 			}
 			r.pair = [2]string{lines[i].text, ""}

@@ -37,10 +37,14 @@ type compiler struct {
 	file   string
 	errs   FormatErrors
 	curSim *simSpec // the simulation being read, whose vars templates may use
+	keyOf  map[*yaml.Node]*yaml.Node // a mapping's or list's key, whose line errors about it name
 }
 
 func (c *compiler) errf(n *yaml.Node, format string, args ...any) {
 	line := 1
+	if k := c.keyOf[n]; k != nil && n.Kind != yaml.ScalarNode {
+		n = k // "signature needs header" is about the signature: line
+	}
 	if n != nil && n.Line > 0 {
 		line = n.Line
 	}
@@ -88,6 +92,7 @@ func (c *compiler) object(n *yaml.Node, what string, known ...string) *obj {
 		}
 		o.keys = append(o.keys, name)
 		o.key[name], o.val[name] = k, v
+		c.remember(k, v)
 	}
 	return o
 }
@@ -110,8 +115,18 @@ func (c *compiler) pairs(n *yaml.Node, what string) (keys []*yaml.Node, vals []*
 		}
 		seen[n.Content[i].Value] = true
 		keys, vals = append(keys, n.Content[i]), append(vals, n.Content[i+1])
+		c.remember(n.Content[i], n.Content[i+1])
 	}
 	return keys, vals
+}
+
+func (c *compiler) remember(k, v *yaml.Node) {
+	if c.keyOf == nil {
+		c.keyOf = map[*yaml.Node]*yaml.Node{}
+	}
+	if _, ok := c.keyOf[v]; !ok { // an aliased node keeps its first key
+		c.keyOf[v] = k
+	}
 }
 
 func (o *obj) has(key string) bool { return o.val[key] != nil }

@@ -51,9 +51,13 @@ func (m *Model) renderEmpty(w, h int) []string {
 				label = spaces(nameW)
 			}
 			prev = name
-			add("  " + st.badge(p.Platform).Render(label) + "  " + st.bold.Render(oneLine(p.URL)))
+			more := ""
+			if p.More > 0 {
+				more = st.muted.Render(" +" + plural(p.More, "path"))
+			}
+			add("  " + st.badge(p.Platform).Render(label) + "  " + st.bold.Render(oneLine(p.URL)) + more)
 		}
-		add(st.muted.Render("Any other path works too: hark sorts webhooks by their content."), "")
+		add(st.muted.Render("Any path works: hark sorts webhooks by their content."), "")
 	} else if url != "" {
 		add("Send webhooks to:", "  "+st.bold.Render(url), "")
 	}

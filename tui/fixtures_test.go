@@ -21,10 +21,10 @@ func fixedNow() time.Time { return fixedAt }
 
 func testEndpoint() Endpoint {
 	return Endpoint{State: EndpointOnline, URL: testURL, Paste: []PasteURL{
-		{Platform: "navtalk", URL: testURL + "/api/webhook/message"},
-		{Platform: "navtalk", URL: testURL + "/api/webhook/session"},
+		{Platform: "navtalk", URL: testURL + "/api/webhook/message", More: 2},
 		{Platform: "chatbot", URL: testURL + "/chatbot"},
-		{Platform: "moveo", URL: testURL + "/moveo"},
+		{Platform: "moveo", URL: testURL + "/moveo/first-message", More: 3},
+		{Platform: "generic", URL: testURL + "/webhook"},
 	}}
 }
 

@@ -112,7 +112,7 @@ func (f *flow) waitOutput(want string) {
 func TestFlowStreaming(t *testing.T) {
 	b := newBuilder()
 	f := startFlow(t, b, 100, 30)
-	f.waitFor("Waiting for the first webhook", testURL+"/api/webhook/session", "hark send navtalk --to "+testURL)
+	f.waitFor("Waiting for the first webhook", testURL+"/api/webhook/message", "+2 paths", "hark send navtalk --to "+testURL)
 
 	// A NavTalk conversation arrives while the monitor runs.
 	start := t0

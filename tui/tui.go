@@ -50,6 +50,7 @@ type Endpoint struct {
 type PasteURL struct {
 	Platform string // profile name (navtalk) or title (NavTalk)
 	URL      string
+	More     int // the platform's other paths, which `hark platforms` lists
 }
 
 // Options configure the monitor.

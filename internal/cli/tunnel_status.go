@@ -58,8 +58,8 @@ func endpointView(s tunnel.Status, plan tunnel.Plan) tui.Endpoint {
 		ev.Reason += " (hark --local runs without ngrok)"
 	}
 	if s.URL != "" {
-		for _, p := range pasteURLs(s.URL) {
-			ev.Paste = append(ev.Paste, tui.PasteURL{Platform: p.Platform, URL: p.URL})
+		for _, g := range pasteGroups(s.URL) { // one line a platform: its first path
+			ev.Paste = append(ev.Paste, tui.PasteURL{Platform: g.Name, URL: g.URLs[0], More: len(g.URLs) - 1})
 		}
 	}
 	return ev
