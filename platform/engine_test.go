@@ -51,7 +51,6 @@ func useRegistry(t testing.TB, r *Registry) {
 	t.Cleanup(func() { Use(saved) })
 }
 
-
 func TestSlackishHandshakeAndSignature(t *testing.T) {
 	formatRegistry(t)
 	body := []byte(`{"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}`)

@@ -36,7 +36,7 @@ func (es FormatErrors) Error() string {
 type compiler struct {
 	file   string
 	errs   FormatErrors
-	curSim *simSpec // the simulation being read, whose vars templates may use
+	curSim *simSpec                  // the simulation being read, whose vars templates may use
 	keyOf  map[*yaml.Node]*yaml.Node // a mapping's or list's key, whose line errors about it name
 }
 
