@@ -80,7 +80,7 @@ func (p *Profile) classify(in *input) Classification {
 	c := Classification{Platform: p.Name, Kind: k.Name, Use: k.Use, Record: k.record, Deadline: k.deadline()}
 	if h := p.handshake; h != nil && k.Name == h.kind {
 		c.Handshake = true
-		c.echo = in.value(h.echo, in.root())
+		c.echo = in.rootValue(&h.echo)
 	}
 	c.SessionID = target.sessionID(p.session)
 	if c.SessionID == "" {
@@ -127,7 +127,7 @@ func (p *Profile) kindOf(in *input) *Kind {
 			}
 			continue
 		}
-		v := strings.TrimSpace(in.value(*st.src, in.root()))
+		v := strings.TrimSpace(in.rootValue(st.src))
 		if v == "" {
 			continue
 		}
@@ -163,8 +163,9 @@ func (k *Kind) deadline() time.Duration {
 // the session id.
 func (in *input) aliases(srcs []source, session string) []model.Alias {
 	var out []model.Alias
-	for _, s := range srcs {
-		v := strings.TrimSpace(in.value(s, in.root()))
+	for i := range srcs {
+		s := &srcs[i]
+		v := strings.TrimSpace(in.rootValue(s))
 		if v == "" {
 			continue
 		}
@@ -187,8 +188,9 @@ func (in *input) kindNotes(p *Profile, k *Kind) {
 	if in.shape != shapeJSON && in.form == nil {
 		return
 	}
-	for _, s := range k.expect {
-		if in.value(s, in.root()) == "" && !in.get(s.key).Exists() {
+	for i := range k.expect {
+		s := &k.expect[i]
+		if !in.has(s) {
 			in.note(fmt.Sprintf("%s without %s", k.Name, s.key))
 		}
 	}
@@ -235,4 +237,21 @@ func (in *input) element(i int) *input {
 	el := in.elems[i]
 	el.secret, el.quietTimes = in.secret, in.quietTimes
 	return el
+}
+
+// has reports whether the request carries a value at a source, whatever
+// its type (a list, an object).
+func (in *input) has(s *source) bool {
+	switch {
+	case s.from == srcHeader:
+		_, ok := in.header(s.key)
+		return ok
+	case s.from == srcQuery:
+		return in.query().Has(s.key)
+	case in.shape == shapeJSON && s.from != srcForm:
+		return in.get(s.key).Exists()
+	case in.form != nil && s.from != srcJSON:
+		return in.form.Has(s.key)
+	}
+	return false
 }

@@ -86,7 +86,7 @@ func (c *cond) match(in *input) bool {
 			return false
 		}
 	}
-	if len(c.json) > 0 && (in.shape != shapeJSON || !matchJSON(in.root(), c.json)) {
+	if len(c.json) > 0 && (in.shape != shapeJSON || !matchJSON(&node{in: in}, c.json)) {
 		return false
 	}
 	for i := range c.form {
@@ -107,7 +107,7 @@ func (c *cond) match(in *input) bool {
 }
 
 // matchJSON tests body paths of a node (the body, or an array element).
-func matchJSON(n node, ms []keyMatch) bool {
+func matchJSON(n *node, ms []keyMatch) bool {
 	for i := range ms {
 		k := &ms[i]
 		r := n.get(k.key)

@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -118,4 +119,77 @@ func firstHeader(h map[string][]string, name string) string {
 		return v[0]
 	}
 	return ""
+}
+
+// FuzzCompile feeds arbitrary profile files and requests to the declarative
+// engine: compiling never panics; a profile that compiles classifies any
+// request, answers it, and plays its conversation without panicking, and
+// every classification is one a receiver and a terminal can use as is.
+func FuzzCompile(f *testing.F) {
+	var seeds [][]byte
+	for _, dir := range []string{"profiles", filepath.Join("testdata", "format")} {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
+		for _, name := range files {
+			src, err := os.ReadFile(name)
+			if err != nil {
+				f.Fatal(err)
+			}
+			seeds = append(seeds, src)
+		}
+	}
+	seeds = append(seeds, []byte(minimal), []byte("name: x\ntitle: X\nmatch: {json: {\"a.#.b\": [\"/^x/\", \"y*\"]}}\nsession: [[a, b], \"header:X\"]\nbatch: true\n"))
+	bodies := [][]byte{
+		[]byte(`{"event":"call.started","call":{"id":"c1"},"transcript":[{"speaker":"agent","words":"hi"}]}`),
+		[]byte(`[{"message":{"type":"transcript","call":{"id":"c"}}},1,"x",[]]`),
+		[]byte("EventType=onMessageAdded&ConversationSid=CH1&Body=hi"),
+		[]byte(`{"type":"url_verification","challenge":"c"}`),
+		nil,
+	}
+	for i, s := range seeds {
+		f.Add(s, "POST", "/acme/events", "hub.mode=subscribe&hub.challenge=1", "application/json", bodies[i%len(bodies)])
+	}
+	f.Fuzz(func(t *testing.T, src []byte, method, path, query, contentType string, body []byte) {
+		p, err := Compile("fuzz.yaml", src)
+		if err != nil {
+			var fe FormatErrors
+			if !errors.As(err, &fe) || len(fe) == 0 {
+				t.Fatalf("error %v is not FormatErrors", err)
+			}
+			for _, e := range fe {
+				if e.Line < 1 || !utf8.ValidString(e.Msg) && utf8.ValidString(string(src)) {
+					t.Fatalf("error %q at line %d", e.Msg, e.Line)
+				}
+			}
+			return
+		}
+		p.Name, p.Title, p.Badge = "fuzzed", "Fuzzed Platform", "FZZ" // no clash with a built-in
+		p.override = false
+		r, err := Load([]*Profile{p}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		useRegistry(t, r)
+		req := &model.Request{Method: method, Path: path, RawQuery: query, Body: body, Size: int64(len(body)),
+			Headers: map[string][]string{"Content-Type": {contentType}, "X-Hub-Signature-256": {"sha256=00"}}}
+		for _, secrets := range []Secrets{nil, {"fuzzed": "k", "fuzzed.verify": "v"}} {
+			c := Classify(req, secrets)
+			checkClassification(t, c)
+			if d := DefaultResponse(c); d.Status < 100 {
+				t.Fatalf("default status %d", d.Status)
+			}
+			Resign(c.Platform, *req, secrets)
+		}
+		if p.Simulated() {
+			reqs, err := Conversation("fuzzed", seeded(1), "", simStart, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, sr := range reqs {
+				p.SignFor(sr, "https://x.example"+sr.Path, nil)
+				checkClassification(t, Classify(toRequest(sr), nil))
+			}
+		}
+		p.HandshakeRequest(seeded(1), nil)
+		p.Show()
+	})
 }

@@ -26,7 +26,7 @@ type handshake struct {
 
 // checkToken compares the handshake's token with its secret.
 func (h *handshake) checkToken(in *input, p *Profile) model.Signature {
-	got := in.value(*h.token, in.root())
+	got := in.rootValue(h.token)
 	state, detail := compareToken(got, in.secrets[h.secret], h.secret)
 	return model.Signature{Scheme: p.Title + " verification token", State: state, Detail: detail}
 }

@@ -109,7 +109,7 @@ type node struct {
 	r  gjson.Result
 }
 
-func (n node) get(path string) gjson.Result {
+func (n *node) get(path string) gjson.Result {
 	if n.in != nil {
 		return n.in.get(path)
 	}

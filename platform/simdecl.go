@@ -81,8 +81,9 @@ type simRun struct {
 	p     *Profile
 	start time.Time
 	vars  map[string]string
-	lines []simLine // the script's lines reached so far
-	cur   *simLine  // the line being played
+	lines  []simLine // the script's lines reached so far
+	script script    // the conversation's script
+	cur    *simLine  // the line being played
 	pair  [2]string // user and ai text of the pair being played
 }
 
@@ -107,6 +108,7 @@ func (p *Profile) simulateDeclared(g *gen) []SimRequest {
 	if len(s.scripts) > 0 {
 		lines = g.script(s.scripts)
 	}
+	run.script = lines
 	for i := range s.steps {
 		run.step(&s.steps[i], lines)
 	}
@@ -254,11 +256,15 @@ func (r *simRun) writeJSON(b *strings.Builder, n *jnode) {
 	case jLines:
 		b.WriteByte('[')
 		saved := r.cur
-		for i := range r.lines {
+		lines := r.lines
+		if len(lines) == 0 {
+			lines = r.wholeScript()
+		}
+		for i := range lines {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			r.cur = &r.lines[i]
+			r.cur = &lines[i]
 			r.writeJSON(b, n.lines)
 		}
 		r.cur = saved
@@ -271,6 +277,19 @@ func (r *simRun) writeJSON(b *strings.Builder, n *jnode) {
 		}
 		b.WriteString(jsonQuote(s))
 	}
+}
+
+// wholeScript is every line of the script, for a record made when no step
+// played the lines one by one (a call's transcript at its end): their
+// times are spread between the conversation's start and now.
+func (r *simRun) wholeScript() []simLine {
+	out := make([]simLine, len(r.script))
+	span := r.g.now().Sub(r.start)
+	for i, l := range r.script {
+		at := r.start.Add(span * time.Duration(i+1) / time.Duration(len(r.script)+1)).Truncate(time.Millisecond)
+		out[i] = simLine{line: l, n: i + 1, at: at}
+	}
+	return out
 }
 
 // numeric reports whether a placeholder alone makes a JSON number.

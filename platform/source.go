@@ -67,7 +67,7 @@ func (s source) readsJSON() bool { return s.from == srcBody || s.from == srcJSON
 // value returns the text at a source of a node: a string, or a number's
 // literal text (big integer ids stay exact); the first such leaf of an
 // array a path reaches through #. "" when there is none.
-func (in *input) value(s source, n node) string {
+func (in *input) value(s *source, n *node) string {
 	switch s.from {
 	case srcHeader:
 		v, _ := in.header(s.key)
@@ -77,8 +77,8 @@ func (in *input) value(s source, n node) string {
 	}
 	if len(s.join) > 0 {
 		parts := make([]string, 0, len(s.join))
-		for _, j := range s.join {
-			v := strings.TrimSpace(in.value(j, n))
+		for i := range s.join {
+			v := strings.TrimSpace(in.value(&s.join[i], n))
 			if v == "" {
 				return ""
 			}
@@ -122,9 +122,9 @@ func scalar(r gjson.Result) string {
 
 // first returns the first non-empty value among sources, and which one
 // held it.
-func (in *input) first(srcs []source, n node) (string, int) {
-	for i, s := range srcs {
-		if v := strings.TrimSpace(in.value(s, n)); v != "" {
+func (in *input) first(srcs []source, n *node) (string, int) {
+	for i := range srcs {
+		if v := strings.TrimSpace(in.value(&srcs[i], n)); v != "" {
 			return v, i
 		}
 	}
@@ -137,7 +137,8 @@ const maxSessionID = 200
 
 // sessionID returns the first non-empty value among sources, cleaned.
 func (in *input) sessionID(srcs []source) string {
-	v, _ := in.first(srcs, in.root())
+	root := in.root()
+	v, _ := in.first(srcs, &root)
 	if v == "" {
 		return ""
 	}
@@ -182,4 +183,10 @@ func (in *input) query() url.Values {
 		}
 	}
 	return in.queryVals
+}
+
+// rootValue is value read from the whole body.
+func (in *input) rootValue(s *source) string {
+	root := in.root()
+	return in.value(s, &root)
 }

@@ -136,7 +136,7 @@ func (t *tmpl) expandRequest(in *input) string {
 			}
 			return "(none)"
 		}
-		v := in.value(source{from: map[string]srcKind{"form": srcForm, "header": srcHeader, "query": srcQuery}[name], key: arg}, in.root())
+		v := in.rootValue(&source{from: map[string]srcKind{"form": srcForm, "header": srcHeader, "query": srcQuery}[name], key: arg})
 		return quoteShort(`"` + v + `"`)
 	})
 }

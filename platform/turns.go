@@ -46,17 +46,18 @@ func (in *input) turns(p *Profile, k *Kind) []model.Turn {
 	if len(k.turns) == 0 || (in.shape != shapeJSON && in.form == nil) {
 		return nil
 	}
-	reqTime := in.firstTime(in.root(), p.time)
+	root := in.root()
+	reqTime := in.firstTime(&root, p.time)
 	var out []model.Turn
 	for i := range k.turns {
 		r := &k.turns[i]
 		if r.each == "" {
-			out = in.applyTurn(r, in.root(), reqTime, out)
+			out = in.applyTurn(r, &root, reqTime, out)
 			continue
 		}
 		eachLeaf(in.get(r.each), func(el gjson.Result) bool {
 			if el.Exists() {
-				out = in.applyTurn(r, node{r: el}, reqTime, out)
+				out = in.applyTurn(r, &node{r: el}, reqTime, out)
 			}
 			return true
 		})
@@ -64,18 +65,18 @@ func (in *input) turns(p *Profile, k *Kind) []model.Turn {
 	return out
 }
 
-func (in *input) applyTurn(r *turnRule, el node, reqTime time.Time, out []model.Turn) []model.Turn {
+func (in *input) applyTurn(r *turnRule, el *node, reqTime time.Time, out []model.Turn) []model.Turn {
 	if len(r.where) > 0 && (el.in != nil && in.shape != shapeJSON || !matchJSON(el, r.where)) {
 		return out
 	}
 	t := model.Turn{Role: r.role, Marker: r.marker}
 	if r.markers != nil {
-		if m, ok := r.markers[in.value(r.markerAt, el)]; ok {
+		if m, ok := r.markers[in.value(&r.markerAt, el)]; ok {
 			t.Marker = m
 		}
 	}
-	for _, s := range r.text {
-		if v := in.value(s, el); strings.TrimSpace(v) != "" {
+	for i := range r.text {
+		if v := in.value(&r.text[i], el); strings.TrimSpace(v) != "" {
 			t.Text = in.turnText(v)
 			break
 		}
@@ -101,8 +102,9 @@ func (in *input) applyTurn(r *turnRule, el node, reqTime time.Time, out []model.
 
 // speaker reads who spoke: the first name found that the rule's roles map,
 // else that hark knows.
-func (r *turnRule) speaker(in *input, el node) (model.Role, bool) {
-	for _, s := range r.roleAt {
+func (r *turnRule) speaker(in *input, el *node) (model.Role, bool) {
+	for i := range r.roleAt {
+		s := &r.roleAt[i]
 		name := in.value(s, el)
 		if name == "" {
 			if v := el.get(s.key); s.readsJSON() && (v.Type == gjson.True || v.Type == gjson.False) {
@@ -126,8 +128,9 @@ func (r *turnRule) speaker(in *input, el node) (model.Role, bool) {
 // firstTime reads the first of paths that holds a time; a value that is
 // there but not a time hark reads gets a note, unless the paths are the
 // generic profile's guesses.
-func (in *input) firstTime(el node, srcs []source) time.Time {
-	for _, s := range srcs {
+func (in *input) firstTime(el *node, srcs []source) time.Time {
+	for i := range srcs {
+		s := &srcs[i]
 		var v gjson.Result
 		switch {
 		case s.readsJSON() && (el.in == nil || in.shape == shapeJSON):
