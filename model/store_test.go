@@ -280,3 +280,23 @@ func TestEditEffectSurvivesLoadingCompleteExchanges(t *testing.T) {
 		t.Fatalf("turn after a loaded edit: %+v", sess.Turns[0])
 	}
 }
+
+// TestStoreKeepsTheOtherIDs: a session shows the other ids its latest
+// exchange carried; an exchange without any leaves them.
+func TestStoreKeepsTheOtherIDs(t *testing.T) {
+	s := NewStore(StoreOptions{})
+	first := newEx(s, "chatbot", "sess-1", 0)
+	first.Also = []Alias{{"conversationId", "c-1"}}
+	s.Add(first)
+	s.Add(newEx(s, "chatbot", "sess-1", time.Second))
+	sess, _ := s.Session(SessionKey{"chatbot", "sess-1"})
+	if len(sess.Also) != 1 || sess.Also[0].Value != "c-1" {
+		t.Fatalf("also %+v", sess.Also)
+	}
+	later := newEx(s, "chatbot", "sess-1", 2*time.Second)
+	later.Also = []Alias{{"conversationId", "c-2"}}
+	s.Add(later)
+	if sess, _ := s.Session(SessionKey{"chatbot", "sess-1"}); sess.Also[0].Value != "c-2" {
+		t.Fatalf("also after a change %+v", sess.Also)
+	}
+}

@@ -289,3 +289,56 @@ func TestTurnsWithoutTimeTakeTheReceiveTime(t *testing.T) {
 		t.Fatalf("turns = %+v", ex.Turns)
 	}
 }
+
+// TestUnknownUseAndDeadlineOverride: hark claims no deadline for a
+// platform it has no profile for; --deadline says the platform consumes
+// the response within it. A known ignored kind stays ignored.
+func TestUnknownUseAndDeadlineOverride(t *testing.T) {
+	h := newHarness(t, Config{})
+	h.do(t, "POST", "/hook", "application/json", `{"session_id":"s1","text":"hi"}`)
+	if ex := h.only(t); ex.Use != model.UseUnknown || ex.Deadline != 0 || ex.Consumed() {
+		t.Fatalf("unknown platform: use %v deadline %v", ex.Use, ex.Deadline)
+	}
+	h = newHarness(t, Config{Deadlines: map[string]time.Duration{"generic": 4 * time.Second, "navtalk": time.Second}})
+	h.do(t, "POST", "/hook", "application/json", `{"session_id":"s1","text":"hi"}`)
+	if ex := h.only(t); ex.Use != model.UseConsumed || ex.Deadline != 4*time.Second {
+		t.Fatalf("--deadline generic=4s: use %v deadline %v", ex.Use, ex.Deadline)
+	}
+	h = newHarness(t, Config{Deadlines: map[string]time.Duration{"navtalk": time.Second}})
+	h.do(t, "POST", "/api/webhook/message", "application/json", navtalkOutput)
+	if ex := h.only(t); ex.Use != model.UseIgnored || ex.Deadline != 0 {
+		t.Fatalf("--deadline on an ignored kind: use %v deadline %v", ex.Use, ex.Deadline)
+	}
+}
+
+// TestPOSTHandshakeIsAnswered: a handshake in a POST body (Slack's
+// url_verification) is answered by hark with its challenge, whatever the
+// Responder would say.
+func TestPOSTHandshakeIsAnswered(t *testing.T) {
+	p, err := platform.Compile("slackish.yaml", []byte(`name: slackish
+title: Slackish
+match: {json: {type: url_verification}}
+handshake:
+  kind: url_verification
+  match: {method: POST, json: {type: url_verification}}
+  echo: challenge
+  answer: {json: {challenge: "{echo}"}}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := platform.Load([]*platform.Profile{p}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	platform.Use(r)
+	t.Cleanup(func() { platform.Use(nil) })
+	h := newHarness(t, Config{Responder: fixedResponder{model.Decision{Status: 500}}})
+	resp, body := h.do(t, "POST", "/slack/events", "application/json", `{"token":"x","challenge":"3eZbrw1a","type":"url_verification"}`)
+	if resp.StatusCode != 200 || body != `{"challenge":"3eZbrw1a"}` || resp.Header.Get("Content-Type") != "application/json" {
+		t.Fatalf("got %d %q %v", resp.StatusCode, body, resp.Header)
+	}
+	if ex := h.only(t); ex.Platform != "slackish" || ex.Kind != "url_verification" || ex.State != model.StateResponded {
+		t.Fatalf("%s/%s %s", ex.Platform, ex.Kind, ex.State)
+	}
+}

@@ -253,6 +253,9 @@ func (m *Model) renderTranscript(w, h int, focused bool) []string {
 		state = "closed"
 	}
 	title := platformBadge(e.key.Platform) + " " + middle(e.idText, max(w/3, 8))
+	for _, a := range e.sess.Also { // the conversation's other ids (ChatBot.com's conversationId)
+		title += " · " + oneLine(a.Name) + " " + middle(oneLine(a.Value), max(w/4, 8))
+	}
 	note := state + " · " + plural(e.spokenTurns(), "turn") + " · " + plural(len(e.sess.Exchanges), "hook")
 	if w < 70 {
 		note = state + " · " + plural(e.spokenTurns(), "turn")
