@@ -3,6 +3,7 @@ package journal
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"strings"
@@ -341,5 +342,32 @@ func TestReadsDocumentedExample(t *testing.T) {
 	})
 	if err != nil || len(rep.Problems) != 0 || rep.Exchanges != 1 || len(rep.Runs) != 1 {
 		t.Errorf("example: %v, %+v", err, rep)
+	}
+}
+
+// TestResponseUseAndOtherIDsRoundTrip: the three uses of a response and a
+// conversation's other ids come back as written; a journal from before
+// "use" reads consumed or ignored from its consumed flag.
+func TestResponseUseAndOtherIDsRoundTrip(t *testing.T) {
+	var lines [][]byte
+	for i, use := range []model.ResponseUse{model.UseConsumed, model.UseIgnored, model.UseUnknown} {
+		ex := smallExchange(model.ExchangeID(i + 1))
+		ex.Use = use
+		ex.Also = []model.Alias{{Name: "conversationId", Value: fmt.Sprint("c-", i)}}
+		lines = append(lines, encodeRequest(ex), encodeResponse(ex))
+	}
+	old := []byte(`{"t":"req","id":4,"at":"2025-03-14T08:27:01.25Z","method":"POST","path":"/","size":0,"consumed":true}` + "\n")
+	older := []byte(`{"t":"req","id":5,"at":"2025-03-14T08:27:01.25Z","method":"POST","path":"/","size":0}` + "\n")
+	rep, exs := readAll(t, journalText(append(lines, old, older)...))
+	if len(rep.Problems) != 0 || len(exs) != 5 {
+		t.Fatalf("%d exchanges, problems %v", len(exs), rep.Problems)
+	}
+	for i, want := range []model.ResponseUse{model.UseConsumed, model.UseIgnored, model.UseUnknown, model.UseConsumed, model.UseIgnored} {
+		if exs[i].Use != want {
+			t.Errorf("#%d: use %s, want %s", i+1, exs[i].Use, want)
+		}
+	}
+	if len(exs[2].Also) != 1 || exs[2].Also[0] != (model.Alias{Name: "conversationId", Value: "c-2"}) || len(exs[3].Also) != 0 {
+		t.Errorf("also %+v / %+v", exs[2].Also, exs[3].Also)
 	}
 }

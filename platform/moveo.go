@@ -14,7 +14,7 @@ var moveoCode = code{
 	simulate: simulateMoveo,
 	check:    moveoCheck,
 	about: []string{
-		"simulate: a support chat's first, pre and post message calls and a dialog webhook",
+		"simulate: a support chat's first, pre and post message calls, a dialog webhook and a batched custom-integration delivery",
 		"check: a note when X-Moveo-Session-Id differs from the body's session_id",
 	},
 }

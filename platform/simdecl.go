@@ -77,14 +77,14 @@ const (
 
 // simRun plays one conversation of a declarative profile.
 type simRun struct {
-	g     *gen
-	p     *Profile
-	start time.Time
-	vars  map[string]string
+	g      *gen
+	p      *Profile
+	start  time.Time
+	vars   map[string]string
 	lines  []simLine // the script's lines reached so far
 	script script    // the conversation's script
 	cur    *simLine  // the line being played
-	pair  [2]string // user and ai text of the pair being played
+	pair   [2]string // user and ai text of the pair being played
 }
 
 type simLine struct {

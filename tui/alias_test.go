@@ -19,7 +19,9 @@ func TestOtherIDsShown(t *testing.T) {
 		e.Also = []model.Alias{{Name: "conversationId", Value: "5cc6d3c0b4001336f89de71a"}}
 	})
 	b.add(t0.Add(time.Second), "chatbot", "webhook", chatbotSID, "POST", "/chatbot", "", `{"sessionId":"x"}`, nil,
-		func(e *model.Exchange) { e.Also = []model.Alias{{Name: "conversationId", Value: "5cc6d3c0b4001336f89de71a"}} })
+		func(e *model.Exchange) {
+			e.Also = []model.Alias{{Name: "conversationId", Value: "5cc6d3c0b4001336f89de71a"}}
+		})
 	m := newTestModel(t, b)
 	do(m, sizeMsg(140, 40), darkBG)
 	do(m, keys("tab")...)
