@@ -2,6 +2,8 @@ package platform
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/harkhq/hark/model"
@@ -30,6 +32,8 @@ func BenchmarkClassify(b *testing.B) {
 		{"generic/no-id", post("/hook", []byte(`{"hello":"world","n":[1,2,3]}`)), nil},
 		{"generic/form", post("/hook", []byte("CallSid=CA1&Body=hi"), "Content-Type", "application/x-www-form-urlencoded"), nil},
 		{"generic/1MiB", post("/hook", append(append([]byte(`{"items":[`), big...), `{}]}`...)), nil},
+		{"moveo/delivery-batch", post("/moveo/integration", []byte(`[{"event_type":"message:received","session_id":"s","brain_id":"b","message":{"text":"bye"}},{"event_type":"message:brain_send","session_id":"s","brain_id":"b","message":{"responses":[{"type":"text","text":"Goodbye!"}]}}]`)), nil},
+		{"navtalk/snake-case", post("/webhook", []byte(`{"event":"conversation.output","session_id":"s","role":"ai","timestamp":"2024-01-15T10:30:00Z","message":"Hello"}`)), nil},
 	}
 	for _, bc := range cases {
 		b.Run(bc.name, func(b *testing.B) {
@@ -39,5 +43,25 @@ func BenchmarkClassify(b *testing.B) {
 				Classify(bc.req, bc.secrets)
 			}
 		})
+	}
+}
+
+// BenchmarkClassifyUserProfile measures a user's profile (the Intercom
+// example) among the built-in ones.
+func BenchmarkClassifyUserProfile(b *testing.B) {
+	src, err := os.ReadFile(filepath.Join("..", "examples", "platforms", "intercom.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := withProfile(b, "intercom.yaml", src)
+	body, err := os.ReadFile(filepath.Join("..", "examples", "platforms", "intercom-user-replied.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := post("/intercom", body)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		r.Classify(req, nil)
 	}
 }

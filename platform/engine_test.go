@@ -45,6 +45,21 @@ func formatRegistry(t testing.TB) *Registry {
 	return r
 }
 
+// withProfile compiles a profile and loads it after the built-in ones,
+// returning the registry (not in use: useRegistry installs it).
+func withProfile(tb testing.TB, file string, src []byte) *Registry {
+	tb.Helper()
+	p, err := Compile(file, src)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r, err := Load([]*Profile{p}, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return r
+}
+
 func useRegistry(t testing.TB, r *Registry) {
 	saved := Active()
 	Use(r)

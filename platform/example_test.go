@@ -21,15 +21,7 @@ func TestExampleIntercomProfile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := Compile("intercom.yaml", src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := Load([]*Profile{p}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	useRegistry(t, r)
+	useRegistry(t, withProfile(t, "intercom.yaml", src))
 	body, err := os.ReadFile(filepath.Join(dir, "intercom-user-replied.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -81,15 +73,7 @@ func TestFormatPageExample(t *testing.T) {
 	if !ok {
 		t.Fatal("no yaml block under A whole profile")
 	}
-	p, err := Compile("docs.yaml", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := Load([]*Profile{p}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	useRegistry(t, r)
+	useRegistry(t, withProfile(t, "docs.yaml", []byte(src)))
 	c := Classify(post("/acme/events", []byte(`{"event":"call.started","call":{"id":"c-77"}}`)), nil)
 	if c.Platform != "acme" || c.Kind != "call.started" || !c.Consumed() || c.Deadline.Seconds() != 5 || string(DefaultResponse(c).Body) != `{"accept":true}` {
 		t.Fatalf("%s/%s %v %v", c.Platform, c.Kind, c.Use, c.Deadline)

@@ -27,13 +27,14 @@ const (
 
 // input is a request prepared once for every profile's rules.
 type input struct {
-	req     *model.Request
-	secrets Secrets
-	secret  string // the secret of the profile reading the request (classify sets it)
-	shape   shape
-	json    string     // the JSON body as text (a UTF-8 byte order mark removed)
-	form    url.Values // the fields of a form-encoded body
-	notes   []string
+	req      *model.Request
+	secrets  Secrets
+	secret   string // the secret of the profile reading the request (classify sets it)
+	shape    shape
+	json     string      // the JSON body as text (a UTF-8 byte order mark removed)
+	form     url.Values  // the fields of a form-encoded body
+	formList [][2]string // its fields' names and first values, for formValue
+	notes    []string
 
 	quietTimes bool // unreadable times are not worth a note (the generic profile's guesses)
 

@@ -86,16 +86,18 @@ func (in *input) value(s *source, n *node) string {
 		}
 		return strings.Join(parts, "/")
 	}
-	if n.in != nil && in.shape != shapeJSON {
+	switch {
+	case n.in != nil && in.shape != shapeJSON:
 		if in.form != nil && s.from != srcJSON { // form bodies: the field of that name
-			return in.form.Get(s.key)
+			return in.formValue(s.key)
 		}
 		return ""
-	}
-	if s.from == srcForm {
+	case s.from == srcForm:
 		return ""
+	case n.in != nil: // the body, through its index (no node in between: this is the hot path)
+		return scalar(in.get(s.key))
 	}
-	return scalar(n.get(s.key))
+	return scalar(n.r.Get(s.key))
 }
 
 // scalar is the text of a string or number, or of the first non-empty one
@@ -189,4 +191,27 @@ func (in *input) query() url.Values {
 func (in *input) rootValue(s *source) string {
 	root := in.root()
 	return in.value(s, &root)
+}
+
+// formValue is a form field's first value. Profiles try dozens of names,
+// most of them absent, on forms of a few fields: a scan of the fields,
+// made once, costs less than hashing every name.
+func (in *input) formValue(key string) string {
+	if len(in.form) > 16 {
+		return in.form.Get(key)
+	}
+	if in.formList == nil {
+		in.formList = make([][2]string, 0, len(in.form))
+		for k, v := range in.form {
+			if len(v) > 0 {
+				in.formList = append(in.formList, [2]string{k, v[0]})
+			}
+		}
+	}
+	for _, kv := range in.formList {
+		if len(kv[0]) == len(key) && kv[0] == key {
+			return kv[1]
+		}
+	}
+	return ""
 }
