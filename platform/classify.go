@@ -109,9 +109,9 @@ func (p *Profile) classify(in *input) Classification {
 	return c
 }
 
-// kindOf decides a request's kind: the handshake's, else the one a body
-// value names, else the first kind whose condition holds, else the
-// fallback.
+// kindOf decides a request's kind: the handshake's, else the first of the
+// profile's steps that decides (a body value naming a kind, or a rule that
+// holds; the kinds' own conditions come last), else the fallback.
 func (p *Profile) kindOf(in *input) *Kind {
 	name := ""
 	if p.handshake != nil && p.handshake.when.match(in) {

@@ -1,6 +1,8 @@
 package platform
 
 import (
+	"slices"
+
 	"github.com/harkhq/hark/model"
 )
 
@@ -155,6 +157,6 @@ func (p *Profile) Groups() []string {
 	for g := range p.groups {
 		out = append(out, g)
 	}
-	sortStrings(out)
+	slices.Sort(out)
 	return out
 }

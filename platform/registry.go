@@ -148,8 +148,6 @@ func DemoSecrets() Secrets {
 	return s
 }
 
-func sortStrings(s []string) { slices.Sort(s) }
-
 func sortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {

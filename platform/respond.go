@@ -2,7 +2,6 @@ package platform
 
 import (
 	"encoding/json"
-	"maps"
 	"net/http"
 	"slices"
 
@@ -44,25 +43,6 @@ func (t *Template) Decision(source model.Source) model.Decision {
 		h[k] = slices.Clone(v)
 	}
 	return model.Decision{Status: status, Headers: h, Body: []byte(t.Body), Source: source}
-}
-
-var jsonHeaders = map[string][]string{"Content-Type": {"application/json"}}
-
-// jsonTemplate is a 200 JSON response.
-func jsonTemplate(name, title, body string) Template {
-	return Template{Name: name, Title: title, Status: http.StatusOK, Headers: maps.Clone(jsonHeaders), Body: body}
-}
-
-// unverified marks a template whose shape the documentation does not settle.
-func unverified(t Template) Template {
-	t.Unverified = true
-	return t
-}
-
-// emptyTemplate is a 200 with no body, for requests whose sender expects
-// nothing in particular.
-func emptyTemplate(name, title string) Template {
-	return Template{Name: name, Title: title, Status: http.StatusOK}
 }
 
 // jsonStringContent is s escaped as the inside of a JSON string.

@@ -29,7 +29,7 @@ type registryFlags struct {
 func (f *registryFlags) register(cmd *cobra.Command) {
 	fs := cmd.PersistentFlags()
 	fs.StringArrayVar(&f.dirs, "platforms", nil, "a directory of platform profiles (*.yaml), or one profile file, read after ~/.config/hark/platforms (repeatable)")
-	fs.StringArrayVar(&f.groups, "group", nil, "group a platform's requests by another of its ids, as PLATFORM=KEY (repeatable; `hark platforms` lists the keys)")
+	fs.StringArrayVar(&f.groups, "group", nil, "group a platform's requests by another of its ids, as PLATFORM=KEY (repeatable; hark platforms lists the keys)")
 }
 
 // userPlatformsDir is where a user keeps profiles of their own.
