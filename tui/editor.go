@@ -86,12 +86,12 @@ func (m *Model) openEditor(id model.ExchangeID) (tea.Cmd, bool) {
 		}
 		return nil, false // one at a time: the open one is decided first
 	}
-	prop, until, held := m.opts.Holds.Proposal(id)
 	ex, found := m.store.Exchange(id)
-	if !held || !found {
+	if !found || !ex.Held() || ex.Proposal == nil {
 		return nil, false
 	}
-	ed := &responseEditor{id: id, ex: ex, proposal: prop, until: until, focus: fieldBody}
+	prop := *ex.Proposal
+	ed := &responseEditor{id: id, ex: ex, proposal: prop, until: ex.HeldUntil, focus: fieldBody}
 	if p, ok := platform.Lookup(ex.Platform); ok {
 		ed.profile = p
 		if k, ok := p.Kind(ex.Kind); ok {
@@ -194,8 +194,8 @@ func (ed *responseEditor) recheck() {
 }
 
 // changed follows an edit: the check is redone, and the first change
-// tells the receiver that the user is editing, so that a late forward
-// answer no longer replaces the proposal under their hands.
+// makes the fields the user's: from then on a new proposal is set aside
+// rather than loaded over them.
 func (ed *responseEditor) changed(m *Model) {
 	ed.recheck()
 	ed.problem = ""
@@ -206,26 +206,24 @@ func (ed *responseEditor) changed(m *Model) {
 		ed.body.Value() != ed.loaded[fieldBody] {
 		ed.modified = true
 		ed.note = ""
-		m.opts.Holds.Editing(ed.id)
 	}
 }
 
-// refresh takes what a batch says about the exchange: a forward answer
-// that became the proposal replaces the fields while they are untouched.
+// refresh takes what a batch says about the exchange: a new proposal
+// (the forward target answered) replaces the fields while they are
+// untouched, and is set aside for ctrl+t once the user has edited them.
 func (ed *responseEditor) refresh(m *Model, changes []model.Change) {
 	for i := range changes {
-		if changes[i].Exchange.ID == ed.id {
-			if ex, ok := m.store.Exchange(ed.id); ok {
-				ed.ex = ex
-			}
+		if ex := changes[i].Exchange; ex.ID == ed.id {
+			ed.ex = ex
 			break
 		}
 	}
-	prop, until, ok := m.opts.Holds.Proposal(ed.id)
-	if !ok {
-		return // decided: the batch that says so closes the editor
+	if !ed.ex.Held() || ed.ex.Proposal == nil {
+		return // answered: the batch that says so closes the editor
 	}
-	ed.until = until
+	ed.until = ed.ex.HeldUntil
+	prop := *ed.ex.Proposal
 	if sameDecision(prop, ed.proposal) {
 		return
 	}
@@ -334,14 +332,22 @@ func (ed *responseEditor) send(m *Model) (tea.Cmd, bool) {
 
 // release answers the exchange with the proposal unchanged.
 func (ed *responseEditor) release(m *Model) (tea.Cmd, bool) {
-	if prop, _, ok := m.opts.Holds.Proposal(ed.id); ok {
-		ed.proposal = prop
+	// The proposal as it stands now, which a batch on its way may not
+	// have brought yet.
+	if ex, ok := m.store.Exchange(ed.id); ok && ex.Held() && ex.Proposal != nil {
+		ed.proposal = *ex.Proposal
 	}
 	return ed.decide(m, ed.proposal)
 }
 
 func (ed *responseEditor) decide(m *Model, d model.Decision) (tea.Cmd, bool) {
 	err := m.opts.Holds.Decide(ed.id, d)
+	if err == nil || errors.Is(err, model.ErrNotHeld) { // answered, by us or by the fallback
+		if m.answered == nil {
+			m.answered = make(map[model.ExchangeID]bool)
+		}
+		m.answered[ed.id] = true
+	}
 	switch {
 	case errors.Is(err, model.ErrNotHeld):
 		m.warn("too late: the fallback was sent at the deadline")

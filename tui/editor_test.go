@@ -2,6 +2,7 @@ package tui
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -10,16 +11,27 @@ import (
 	"github.com/harkhq/hark/model"
 )
 
-// holdAll registers every exchange the builder's store shows held with
-// the receiver's registry, proposing the pass-through default.
+// holdAll holds every exchange the builder's store shows held, as the
+// receiver would: the way for a decision is open, and the exchange
+// carries its proposal, the pass-through default.
 func holdAll(b *builder, holds *model.Holds) {
+	holdWith(b, holds, model.Decision{Status: 200, Headers: headers("Content-Type", "application/json"),
+		Body: []byte("{}"), Source: model.SourceDefault})
+}
+
+func holdWith(b *builder, holds *model.Holds, proposal model.Decision) {
 	b.store.Exchanges(func(ex model.Exchange) bool {
-		if ex.State == model.StateHeld {
-			holds.Hold(ex.ID, ex.HeldUntil, model.Decision{Status: 200, Headers: headers("Content-Type", "application/json"),
-				Body: []byte("{}"), Source: model.SourceDefault})
+		if ex.Held() {
+			holds.Hold(ex.ID)
+			b.store.Update(ex.ID, func(e *model.Exchange) { e.Proposal = &proposal })
 		}
 		return true
 	})
+}
+
+// decided reports that a hold was decided: a decision now comes too late.
+func decided(holds *model.Holds, id model.ExchangeID) bool {
+	return errors.Is(holds.Decide(id, model.Decision{}), model.ErrNotHeld)
 }
 
 // withHolds gives a test monitor the intercept objects, over the held
@@ -188,7 +200,7 @@ func TestEditorStatusAndHeaders(t *testing.T) {
 	if m.editor != nil {
 		t.Fatalf("not sent:\n%s", plain(m))
 	}
-	if _, _, still := holds.Proposal(id); still {
+	if !decided(holds, id) {
 		t.Fatal("the hold was not decided")
 	}
 }
@@ -296,7 +308,7 @@ func TestEditorSendAndKeep(t *testing.T) {
 	do(m, keyMsg("ctrl+k"))
 	do(m, typed(`{"context":{"dog_friendly":true}}`)...)
 	do(m, keyMsg("ctrl+r"))
-	if _, _, still := holds.Proposal(id); still {
+	if !decided(holds, id) {
 		t.Fatal("ctrl+r did not send")
 	}
 	if m.editor != nil || len(m.dialogs) != 1 {

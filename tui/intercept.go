@@ -167,15 +167,10 @@ func (m *Model) editHeld() tea.Cmd {
 // oldestHeld is the held exchange that has waited longest, among those
 // the monitor has seen held.
 func (m *Model) oldestHeld() (model.ExchangeID, bool) {
-	if m.opts.Holds == nil || m.counts.Held == 0 {
+	if m.opts.Holds == nil {
 		return 0, false
 	}
-	for _, id := range m.opts.Holds.Held() {
-		if r := m.ix.rows[id]; r != nil && r.state == model.StateHeld {
-			return id, true
-		}
-	}
-	return 0, false
+	return m.ix.oldestHeld(m.answered)
 }
 
 // maybeOpenEditor opens the editor on the oldest held exchange, unless the
@@ -224,6 +219,11 @@ func (m *Model) heldAmong(changes []model.Change) map[model.ExchangeID]bool {
 // when its exchange was answered without it (the deadline passed), and an
 // exchange that fell back says so.
 func (m *Model) heldChanged(changes []model.Change, wasHeld map[model.ExchangeID]bool) {
+	for id := range m.answered {
+		if !m.ix.held[id] {
+			delete(m.answered, id)
+		}
+	}
 	var fell []model.ExchangeID
 	for id := range wasHeld {
 		if r := m.ix.rows[id]; r != nil && r.state == model.StateFallback {

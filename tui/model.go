@@ -77,10 +77,13 @@ type Model struct {
 
 	// Intercept: the open response editor (also on the dialog stack), a
 	// countdown tick on its way, and the last edit sent (r keeps it).
-	editor       *responseEditor
-	snoozed      bool // the user put the editor aside: it opens on E only
-	heldTicking  bool
-	lastEdit     *sentEdit
+	editor      *responseEditor
+	snoozed     bool // the user put the editor aside: it opens on E only
+	heldTicking bool
+	lastEdit    *sentEdit
+	// answered are the held exchanges decided here whose answer the store
+	// has not reported yet: no editor opens on them meanwhile.
+	answered     map[model.ExchangeID]bool
 	rulesSavedTo string // where s last saved the rules (no --rules file)
 }
 
