@@ -188,7 +188,7 @@ func TestFilterShortcutsAgreeWithFullScan(t *testing.T) {
 				t.Fatalf("%s (%q): %v missing", step, m.ix.filter.raw, k)
 			}
 		}
-		if e := m.selected(); e != nil {
+		if e := m.sel.selected(); e != nil {
 			n := 0
 			for _, r := range e.rows {
 				if m.ix.filter.empty() || m.ix.filter.matchRow(r) {

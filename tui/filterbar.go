@@ -77,9 +77,9 @@ func (m *Model) continueFilter() tea.Cmd {
 func (m *Model) filterStep() tea.Cmd {
 	m.stepping = false
 	if m.ix.pending {
-		m.ix.prefer = m.selected()
+		m.ix.prefer = m.sel.selected()
 		m.ix.refilter()
-		m.keepSelection()
+		m.sel.keep()
 	}
 	return m.continueFilter()
 }
@@ -94,10 +94,10 @@ func (m *Model) applyFilterText() {
 }
 
 func (m *Model) setFilter(q *query) {
-	m.ix.prefer = m.selected()
+	m.ix.prefer = m.sel.selected()
 	m.ix.setFilter(q)
 	m.follow = m.follow && q.empty()
-	m.keepSelection()
+	m.sel.keep()
 }
 
 func (m *Model) clearFilter() {

@@ -80,7 +80,7 @@ func (m *Model) gridKey(msg tea.KeyPressMsg) tea.Cmd {
 // openFromGrid shows the selected box's session in the transcript.
 func (m *Model) openFromGrid() {
 	if m.grid.sel < len(m.ix.vis) {
-		m.setSel(m.grid.sel)
+		m.sel.set(m.grid.sel)
 		m.gridMode = false
 		m.focus = focusMain
 		m.mainMode = modeTranscript

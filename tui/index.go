@@ -322,6 +322,20 @@ func (ix *index) oldestHeld(answered map[model.ExchangeID]bool) (model.ExchangeI
 	return oldest, oldest != 0
 }
 
+// heldAmong lists the exchanges of a batch that were held before it.
+func (ix *index) heldAmong(changes []model.Change) map[model.ExchangeID]bool {
+	var was map[model.ExchangeID]bool
+	for i := range changes {
+		if id := changes[i].Exchange.ID; ix.held[id] {
+			if was == nil {
+				was = make(map[model.ExchangeID]bool)
+			}
+			was[id] = true
+		}
+	}
+	return was
+}
+
 // position returns the index of a session among the visible ones, or -1.
 func (ix *index) position(key model.SessionKey) int {
 	for i, e := range ix.vis {
