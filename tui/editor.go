@@ -174,16 +174,13 @@ func (ed *responseEditor) recheck() {
 // makes the fields the user's: from then on a new proposal is set aside
 // rather than loaded over them.
 func (ed *responseEditor) changed() {
-	ed.recheck()
 	ed.problem = ""
-	if ed.modified {
-		return
-	}
-	if ed.status.Value() != ed.loaded[fieldStatus] || ed.headers.Value() != ed.loaded[fieldHeaders] ||
-		ed.body.Value() != ed.loaded[fieldBody] {
+	if !ed.modified && (ed.status.Value() != ed.loaded[fieldStatus] || ed.headers.Value() != ed.loaded[fieldHeaders] ||
+		ed.body.Value() != ed.loaded[fieldBody]) {
 		ed.modified = true
 		ed.note = ""
 	}
+	ed.recheck() // once modified, the fields' own size counts
 }
 
 // refresh takes the exchange as a batch brought it: a new proposal (the

@@ -126,7 +126,7 @@ func TestFilterIncremental(t *testing.T) {
 	b.navtalk(t0)
 	b.moveo(t0.Add(time.Minute))
 	m := newTestModel(t, b)
-	m.setFilter(parseQuery("state:held"))
+	m.filter.set(parseQuery("state:held"))
 	if len(m.ix.vis) != 1 || m.ix.vis[0].key.Platform != "moveo" {
 		t.Fatalf("visible sessions: %d", len(m.ix.vis))
 	}
@@ -146,7 +146,7 @@ func TestFilterIncremental(t *testing.T) {
 	if len(m.ix.vis) != 0 {
 		t.Fatalf("a session without held exchanges is still listed")
 	}
-	m.clearFilter()
+	m.filter.clear()
 	if len(m.ix.vis) != 2 {
 		t.Fatalf("clearing the filter lists %d sessions, want 2", len(m.ix.vis))
 	}

@@ -132,7 +132,8 @@ func (ic *interceptState) settle(ix *index) {
 	}
 }
 
-// interceptAvailable says why an intercept key does nothing, when it does.
+// interceptRefusal says why an intercept key does nothing here, when it
+// does nothing (nil when it works).
 func (m *Model) interceptRefusal() tea.Cmd {
 	switch {
 	case m.opts.ReadOnly:
@@ -216,7 +217,7 @@ func (m *Model) maybeOpenEditor() tea.Cmd {
 	if m.counts.Held == 0 {
 		m.icpt.snoozed = false // the next held exchange is news again
 	}
-	if m.icpt.editor != nil || m.dialogs.len() > 0 || m.filtering || m.icpt.snoozed {
+	if m.icpt.editor != nil || m.dialogs.len() > 0 || m.filter.typing || m.icpt.snoozed {
 		return nil
 	}
 	if id, ok := m.icpt.oldestHeld(m.ix); ok {

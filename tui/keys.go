@@ -71,7 +71,7 @@ func (m *Model) shortHelp() []key.Binding {
 	if d := m.dialogs.top(); d != nil {
 		return d.help(k)
 	}
-	if m.filtering {
+	if m.filter.typing {
 		return []key.Binding{k.FilterApply, k.FilterClear}
 	}
 	if m.ix.empty() {

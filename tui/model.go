@@ -6,7 +6,6 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/harkhq/hark/model"
@@ -63,9 +62,7 @@ type Model struct {
 	flash   flash // the header's message
 	icpt    interceptState
 
-	filterInput textinput.Model
-	filtering   bool
-	stepping    bool // a filterStepMsg is on its way
+	filter filterBar // the filter as it is typed
 
 	rulesSavedTo string // where s last saved the rules (no --rules file)
 }
@@ -115,11 +112,11 @@ func New(opts Options) *Model {
 	m.sub = m.store.Subscribe()
 	m.ix.load(m.store)
 	m.counts = m.store.Counts()
-	m.filterInput = newFilterInput()
+	m.filter = filterBar{input: newFilterInput(), ix: m.ix, sel: &m.sel, follow: &m.follow}
 	if opts.ReadOnly {
-		m.filterInput.Placeholder = "words (bodies too)  body:  platform:  kind:  status:4xx  source:edited"
+		m.filter.input.Placeholder = "words (bodies too)  body:  platform:  kind:  status:4xx  source:edited"
 	}
-	m.filterInput.SetWidth(max(m.width/2, 10))
+	m.filter.input.SetWidth(max(m.width/2, 10))
 	m.logs = newLogView(opts.Logs)
 	m.setStyles()
 	if m.follow {
@@ -163,7 +160,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
-		m.filterInput.SetWidth(max(m.width/2, 10))
+		m.filter.input.SetWidth(max(m.width/2, 10))
 		m.clampAll()
 		return m, nil
 	case tea.BackgroundColorMsg:
@@ -177,9 +174,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.flash.id != flash { // the batch had news (a fallback): keep it a while
 			clear = m.flash.after(6 * time.Second)
 		}
-		return m, tea.Batch(m.waitStore(), m.continueFilter(), m.maybeOpenEditor(), m.icpt.startTick(m.counts.Held), clear)
+		return m, tea.Batch(m.waitStore(), m.filter.next(), m.maybeOpenEditor(), m.icpt.startTick(m.counts.Held), clear)
 	case filterStepMsg:
-		return m, m.filterStep()
+		return m, m.filter.step()
 	case endpointMsg:
 		m.endpoint = Endpoint(msg)
 		return m, m.waitEndpoint()
@@ -205,11 +202,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.dialogs.len() > 0 {
 			return m, m.toDialog(msg)
 		}
-		if m.filtering {
-			var cmd tea.Cmd
-			m.filterInput, cmd = m.filterInput.Update(msg)
-			m.applyFilterText()
-			return m, tea.Batch(cmd, m.continueFilter())
+		if m.filter.typing {
+			return m, m.filter.update(msg)
 		}
 	}
 	return m, m.handleResult(msg)
@@ -219,7 +213,7 @@ func (m *Model) setStyles() {
 	m.st = newStyles(m.dark, m.opts.NoColor)
 	m.styleGen++
 	m.help.Styles = m.st.help
-	m.filterInput.SetStyles(filterInputStyles(m.st))
+	m.filter.input.SetStyles(filterInputStyles(m.st))
 	if m.icpt.editor != nil {
 		m.icpt.editor.setStyles(m.st)
 	}
@@ -252,7 +246,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.dialogs.len() > 0 {
 		return m.toDialog(msg)
 	}
-	if m.filtering {
+	if m.filter.typing {
 		return m.filterKey(msg)
 	}
 	switch {
@@ -262,7 +256,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.dialogs.push(&helpDialog{}, nil)
 		return nil
 	case key.Matches(msg, k.Filter):
-		return m.startFilter()
+		m.gridMode = false
+		return m.filter.start()
 	case key.Matches(msg, k.CopyURL):
 		return m.copyURL()
 	case key.Matches(msg, k.Logs):

@@ -11,7 +11,7 @@ import (
 const wheelStep = 3
 
 func (m *Model) handleClick(ms tea.Mouse) tea.Cmd {
-	if ms.Button != tea.MouseLeft || m.dialogs.len() > 0 || m.filtering || m.ix.empty() {
+	if ms.Button != tea.MouseLeft || m.dialogs.len() > 0 || m.filter.typing || m.ix.empty() {
 		return nil
 	}
 	l := m.layout()

@@ -129,7 +129,7 @@ func (m *Model) sessionsKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Close):
 		if !m.ix.filter.empty() {
-			m.clearFilter()
+			m.filter.clear()
 		}
 	case key.Matches(msg, k.CopyBody), key.Matches(msg, k.CopyCurl):
 		return m.copyExchange(msg)

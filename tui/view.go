@@ -147,8 +147,8 @@ func (m *Model) renderBody(l layout) []string {
 
 // bottomBar is the filter being typed, or the help for what has focus.
 func (m *Model) bottomBar(w int) string {
-	if m.filtering {
-		return m.filterBar(w)
+	if m.filter.typing {
+		return m.filter.view(m.st, w)
 	}
 	m.help.SetWidth(w - 1)
 	return fit(" "+m.help.ShortHelpView(m.shortHelp()), w)
