@@ -91,7 +91,7 @@ func (m *Model) gridIndexAt(l layout, x, y int) (int, bool) {
 	if !b.has(x, y) {
 		return 0, false
 	}
-	cols, rows := m.gridShape(b.w, b.h)
+	cols, rows := gridShape(b.w, b.h, len(m.ix.vis))
 	c := min((x-b.x)/(b.w/cols), cols-1)
 	r := min((y-b.y)/(b.h/rows), rows-1)
 	i := m.grid.top + r*cols + c
@@ -115,7 +115,7 @@ func (m *Model) handleWheel(ms tea.Mouse) {
 	switch {
 	case l.tooSmall:
 	case m.gridMode:
-		cols, _ := m.gridShape(l.body.w, l.body.h)
+		cols, _ := gridShape(l.body.w, l.body.h, len(m.ix.vis))
 		m.follow = false
 		m.grid.sel = min(max(m.grid.sel+sign(d)*cols, 0), max(0, len(m.ix.vis)-1))
 	case l.inspector.has(ms.X, ms.Y):

@@ -250,7 +250,7 @@ func TestGridKeys(t *testing.T) {
 	b.crowd(t0, 12)
 	m := newTestModel(t, b)
 	do(m, sizeMsg(80, 24), keyMsg("v"))
-	cols, rows := m.gridShape(80, 21)
+	cols, rows := gridShape(80, 21, len(m.ix.vis))
 	if cols != 2 || rows != 2 {
 		t.Fatalf("grid %dx%d at 80×24", cols, rows)
 	}
