@@ -171,11 +171,19 @@ type Exchange struct {
 	Signature Signature
 	Notes     []string // what was odd about the request, in plain words
 
+	// State is the one record of whether the exchange is held: the
+	// session's and the store's held counts are derived from it.
 	State     State
 	HeldUntil time.Time // when a held exchange falls back
-	Response  *Response
-	Forward   *Forward
-	Timings   Timings
+	// Proposal is, while the exchange is held, the response it gets if
+	// nobody edits it: a rule, the forward target's answer or the
+	// profile's default. The receiver replaces it through Store.Update
+	// whenever it changes, so the monitor learns of it from the store's
+	// change notifications; nil before and after the hold.
+	Proposal *Decision
+	Response *Response
+	Forward  *Forward
+	Timings  Timings
 
 	// Evicted is set when the store dropped bodies and headers to bound
 	// memory; the journal still has them.
@@ -192,6 +200,9 @@ func (e *Exchange) Session() SessionKey {
 func (e *Exchange) WithNote(note string) []string {
 	return append(slices.Clip(e.Notes), note)
 }
+
+// Held reports whether the exchange waits for a decision.
+func (e *Exchange) Held() bool { return e.State == StateHeld }
 
 // Failed reports whether the exchange counts as an error: rejected, failed,
 // or answered with a status of 400 or more.

@@ -115,7 +115,7 @@ func TestFilterIncremental(t *testing.T) {
 	b.navtalk(t0)
 	b.moveo(t0.Add(time.Minute))
 	m := newTestModel(t, b)
-	m.setFilter(parseQuery("state:held"))
+	m.filter.set(parseQuery("state:held"))
 	if len(m.ix.vis) != 1 || m.ix.vis[0].key.Platform != "moveo" {
 		t.Fatalf("visible sessions: %d", len(m.ix.vis))
 	}
@@ -135,7 +135,7 @@ func TestFilterIncremental(t *testing.T) {
 	if len(m.ix.vis) != 0 {
 		t.Fatalf("a session without held exchanges is still listed")
 	}
-	m.clearFilter()
+	m.filter.clear()
 	if len(m.ix.vis) != 2 {
 		t.Fatalf("clearing the filter lists %d sessions, want 2", len(m.ix.vis))
 	}
@@ -177,7 +177,7 @@ func TestFilterShortcutsAgreeWithFullScan(t *testing.T) {
 				t.Fatalf("%s (%q): %v missing", step, m.ix.filter.raw, k)
 			}
 		}
-		if e := m.selected(); e != nil {
+		if e := m.sel.selected(); e != nil {
 			n := 0
 			for _, r := range e.rows {
 				if m.ix.filter.empty() || m.ix.filter.matchRow(r) {
