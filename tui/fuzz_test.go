@@ -3,6 +3,7 @@ package tui
 import (
 	"testing"
 
+	"github.com/harkhq/hark/filter"
 	"github.com/harkhq/hark/model"
 )
 
@@ -35,16 +36,23 @@ func FuzzRenderUntrusted(f *testing.F) {
 	})
 }
 
-func FuzzParseQuery(f *testing.F) {
-	for _, s := range []string{"", "platform:moveo status:4xx", `"a b" -kind:x`, "-", ":", `"`, "status:", "a:b:c"} {
+// Whatever is typed, the index's shortcut never rules out a session that
+// has a matching exchange.
+func FuzzRejects(f *testing.F) {
+	for _, s := range []string{"", "platform:moveo status:4xx", `"a b" -kind:x`, "-", ":", `"`, "status:", "a:b:c", "hello", "body:hello", "HEL"} {
 		f.Add(s)
 	}
-	row := &exRow{entry: &sessionEntry{}, platform: "moveo", kind: "pre_message", status: 404, state: model.StateHeld,
-		turns: []model.Turn{{Text: "hello"}}}
+	b := newBuilder()
+	b.add(t0, "moveo", "pre_message", "s-1", "POST", "/moveo", "", `{"hello":1}`, []model.Turn{{Role: model.RoleUser, Text: "hello"}},
+		func(ex *model.Exchange) { ex.State, ex.Response = model.StateHeld, nil })
+	m := newTestModel(f, b, func(o *Options) { o.ReadOnly = true })
+	e := m.ix.order[0]
+	bodies := &bodySearch{store: b.store, history: true}
+	m.ix.bodies = bodies
 	f.Fuzz(func(t *testing.T, s string) {
-		q := parseQuery(s)
-		q.matchRow(row)
-		q.narrows(parseQuery(s + "x"))
-		q.rejects(row.entry)
+		q := filter.Parse(s)
+		if m.ix.rejects(q, e) && q.Match(&e.rows[0].Row, bodies) {
+			t.Errorf("%q: the session is ruled out, yet its exchange matches", s)
+		}
 	})
 }

@@ -84,8 +84,8 @@ func (m *Model) renderHeader(w int) []string {
 		if n := m.logs.unseenWarnings(); n > 0 {
 			note = st.warn.Render(pick(!compact, "L log: "+plural(n, "warning"), "L "+strconv.Itoa(n)+" warn")) + "  "
 		}
-		if !m.ix.filter.empty() && !m.filter.typing { // while typing, the bar shows it
-			note += st.info.Render("/ ") + trunc(oneLine(m.ix.filter.raw), 24) + "  "
+		if !m.ix.filter.Empty() && !m.filter.typing { // while typing, the bar shows it
+			note += st.info.Render("/ ") + trunc(oneLine(m.ix.filter.Raw), 24) + "  "
 		}
 		if m.follow {
 			note += st.accent.Render("● follow")

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/harkhq/hark/filter"
 	"github.com/harkhq/hark/model"
 )
 
@@ -20,19 +21,12 @@ import (
 type exRow struct {
 	matchGen uint32 // filter generation match was computed for
 	match    bool
-	failed   bool
-	status   int
-	path     string // sanitized, with the query
-	kind     string // sanitized
-	method   string // sanitized
-	platform string
-	state    model.State
-	source   model.Source // where the response came from, once there is one
-	entry    *sessionEntry
-	turns    []model.Turn // the exchange's own turns (shared with the store)
-	notes    []string
+	// Row is what a filter reads (package filter): the path sanitized
+	// with its query, kind and method sanitized and interned, the turns
+	// shared with the store.
+	filter.Row
+	entry *sessionEntry
 
-	id       model.ExchangeID
 	received time.Time
 	total    time.Duration
 	held     time.Time // HeldUntil while held
@@ -92,7 +86,7 @@ type index struct {
 	order   []*sessionEntry // newest activity first
 	vis     []*sessionEntry // order, filtered
 	newest  time.Time       // the newest exchange received
-	filter  *query
+	filter  *filter.Query
 	gen     uint32 // filter generation
 	// While the filter only narrows (more typed), a row or session found
 	// not to match in any generation from narrowFrom on still does not.
@@ -116,7 +110,7 @@ func newIndex() *index {
 		strs:    make(map[string]string),
 		entries: make(map[model.SessionKey]*sessionEntry),
 		held:    make(map[model.ExchangeID]bool),
-		filter:  &query{},
+		filter:  &filter.Query{},
 		gen:     1,
 	}
 }
@@ -178,51 +172,41 @@ func (ix *index) apply(changes []model.Change, store *model.Store) []*sessionEnt
 func (ix *index) put(ex *model.Exchange) *exRow {
 	r, isOld := ix.rows[ex.ID]
 	if !isOld {
-		r = &exRow{id: ex.ID, entry: ix.entry(ex.Session())}
+		r = &exRow{entry: ix.entry(ex.Session())}
 		ix.rows[ex.ID] = r
 		r.entry.rows = append(r.entry.rows, r)
 	}
-	oldState, oldStatus, oldNotes := r.state, r.status, len(r.notes)
+	oldState, oldStatus, oldNotes := r.State, r.Status, len(r.Notes)
+	r.Row = filter.RowOf(ex)
+	r.Method, r.Path, r.Kind = ix.intern(r.Method), ix.intern(r.Path), ix.intern(r.Kind)
 	r.received = ex.Received
-	r.method = ix.intern(oneLine(ex.Request.Method))
-	path := oneLine(ex.Request.Path)
-	if ex.Request.RawQuery != "" {
-		path += "?" + oneLine(ex.Request.RawQuery)
-	}
-	r.path = ix.intern(path)
-	r.kind = ix.intern(oneLine(ex.Kind))
-	r.platform = ex.Platform
-	r.state = ex.State
 	if ex.Held() {
 		ix.held[ex.ID] = true
 	} else {
 		delete(ix.held, ex.ID)
 	}
-	r.status, r.source, r.rule = 0, "", ""
+	r.rule = ""
 	if ex.Response != nil {
-		r.status, r.source, r.rule = ex.Response.Status, ex.Response.Source, ex.Response.Rule
+		r.rule = ex.Response.Rule
 	}
 	r.fwdErr = ex.Forward != nil && ex.Forward.Error != ""
-	r.failed = ex.Failed()
 	r.total = ex.Timings.Total
 	r.held = ex.HeldUntil
 	r.consumed = ex.Consumed
 	r.sig = ex.Signature.State
 	r.record = ex.Record
 	r.evicted = ex.Evicted
-	r.turns = ex.Turns
-	r.notes = ex.Notes
 	r.ver++
-	r.entry.addText(r, !isOld, r.state != oldState || !isOld, r.status != oldStatus, len(r.notes) != oldNotes)
+	r.entry.addText(r, !isOld, r.State != oldState || !isOld, r.Status != oldStatus, len(r.Notes) != oldNotes)
 	if ex.Received.After(ix.newest) {
 		ix.newest = ex.Received
 	}
 	// Keep the session's filter state right as the row changes: a match
 	// makes it visible; a row that stops matching may have been the one
 	// that did, so the session is looked at again.
-	if !ix.filter.empty() {
+	if !ix.filter.Empty() {
 		was := r.matchGen == ix.gen && r.match
-		r.match, r.matchGen = ix.filter.matchRow(r), ix.gen
+		r.match, r.matchGen = ix.filter.Match(&r.Row, ix.bodies), ix.gen
 		e := r.entry
 		switch {
 		case r.match:
@@ -232,7 +216,7 @@ func (ix *index) put(ex *model.Exchange) *exRow {
 		}
 	}
 	if isOld && r.entry.tc != nil {
-		r.entry.tc.changed(r.id) // a new one is walked to anyway
+		r.entry.tc.changed(r.ID) // a new one is walked to anyway
 	}
 	return r
 }

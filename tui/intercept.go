@@ -54,7 +54,7 @@ func (ic *interceptState) breakOnSession(k model.SessionKey) bool {
 }
 
 func (ic *interceptState) breakOnKind(r *exRow) bool {
-	return ic.setting != nil && !ic.readOnly && ic.setting.HasKind(model.KindKey{Platform: r.platform, Kind: r.kind})
+	return ic.setting != nil && !ic.readOnly && ic.setting.HasKind(model.KindKey{Platform: r.Platform, Kind: r.Kind})
 }
 
 // status is the header's view of the setting: the mode and how many
@@ -165,9 +165,9 @@ func (m *Model) toggleBreak(onKind bool) tea.Cmd {
 		if r == nil {
 			return m.flash.say("select an exchange first", flashShort)
 		}
-		what := "every " + platformTitle(r.platform) + " " + r.kind
+		what := "every " + platformTitle(r.Platform) + " " + r.Kind
 		msg = "breakpoint on " + what + " removed"
-		if m.icpt.setting.ToggleKind(model.KindKey{Platform: r.platform, Kind: r.kind}) {
+		if m.icpt.setting.ToggleKind(model.KindKey{Platform: r.Platform, Kind: r.Kind}) {
 			msg = "◆ breakpoint on " + what + ": held in every session"
 		}
 	} else {
@@ -195,8 +195,8 @@ func (m *Model) editHeld() tea.Cmd {
 		return m.flash.alert("holding is not available in this run", flashShort)
 	}
 	m.icpt.snoozed = false
-	if r := m.ix.rows[m.currentExchange()]; r != nil && r.state == model.StateHeld && !m.icpt.answered[r.id] {
-		if cmd, ok := m.openEditor(r.id); ok {
+	if r := m.ix.rows[m.currentExchange()]; r != nil && r.State == model.StateHeld && !m.icpt.answered[r.ID] {
+		if cmd, ok := m.openEditor(r.ID); ok {
 			return cmd
 		}
 	}
@@ -261,14 +261,14 @@ func (m *Model) heldChanged(changes []model.Change, wasHeld map[model.ExchangeID
 	m.icpt.settle(m.ix)
 	var fell []model.ExchangeID
 	for id := range wasHeld {
-		if r := m.ix.rows[id]; r != nil && r.state == model.StateFallback {
+		if r := m.ix.rows[id]; r != nil && r.State == model.StateFallback {
 			fell = append(fell, id)
 		}
 	}
 	if ed := m.icpt.editor; ed != nil {
 		r := m.ix.rows[ed.id]
 		switch {
-		case r == nil || r.state == model.StateHeld:
+		case r == nil || r.State == model.StateHeld:
 			for i := range changes {
 				if changes[i].Exchange.ID == ed.id {
 					ed.refresh(m.dialogContext(), changes[i].Exchange)

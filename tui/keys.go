@@ -92,7 +92,7 @@ func (m *Model) shortHelp() []key.Binding {
 			out = append(out, k.Held)
 		}
 		out = append(out, k.Follow, k.Grid)
-		if !m.ix.filter.empty() {
+		if !m.ix.filter.Empty() {
 			out = append(out, clearFilterKey)
 		}
 		if m.endpoint.URL != "" {

@@ -13,6 +13,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/harkhq/hark/filter"
 )
 
 // The journal picker (`hark open` without a file): the journals kept in the
@@ -179,7 +180,7 @@ func (p *picker) refilter() {
 	} else {
 		p.vis = nil
 		for _, e := range p.all {
-			if containsFold(e.Name, v) {
+			if filter.ContainsFold(e.Name, v) {
 				p.vis = append(p.vis, e)
 			}
 		}

@@ -77,7 +77,7 @@ func (m *Model) transcript(e *sessionEntry, w int) *transcriptCache {
 	rebuild := tc.filterGen != m.ix.gen
 	for id := range tc.dirty {
 		// A row that changed may now pass the filter, or no longer.
-		if r := m.ix.rows[id]; r != nil && !m.ix.filter.empty() {
+		if r := m.ix.rows[id]; r != nil && !m.ix.filter.Empty() {
 			if _, shown := tc.pos[id]; shown != m.ix.visible(r) {
 				rebuild = true
 			}
@@ -257,7 +257,7 @@ func (m *Model) renderTranscript(w, h int, focused bool) []string {
 	if w < 70 {
 		note = state + " · " + plural(e.spokenTurns(), "turn")
 	}
-	if !m.ix.filter.empty() {
+	if !m.ix.filter.Empty() {
 		note = strconv.Itoa(m.ix.matches(e)) + "/" + strconv.Itoa(len(e.sess.Exchanges)) + " match"
 	}
 	if m.icpt.breakOnSession(e.key) {
@@ -273,7 +273,7 @@ func (m *Model) renderTranscript(w, h int, focused bool) []string {
 	for _, ref := range win {
 		lines := m.blockLines(e, tc, ref.block)
 		text := lines[ref.line]
-		if r := m.ix.rows[m.blockID(e, tc, ref.block)]; ref.line == 0 && r.state == model.StateHeld {
+		if r := m.ix.rows[m.blockID(e, tc, ref.block)]; ref.line == 0 && r.State == model.StateHeld {
 			text = m.blockHeader(r, w-gutterW) // its countdown moves
 		}
 		g := " "
@@ -344,8 +344,8 @@ func (m *Model) transcriptKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.selectBlock(e, tc, len(tc.blocks)-1, h)
 		e.stick = true
 	case key.Matches(msg, k.Open):
-		if r := m.ix.rows[e.selEx]; r != nil && r.state == model.StateHeld && m.icpt.canDecide() {
-			if cmd, ok := m.openEditor(r.id); ok {
+		if r := m.ix.rows[e.selEx]; r != nil && r.State == model.StateHeld && m.icpt.canDecide() {
+			if cmd, ok := m.openEditor(r.ID); ok {
 				return cmd // a held exchange is there to be answered
 			}
 		}

@@ -236,7 +236,7 @@ func TestJumpHeld(t *testing.T) {
 	}
 	do(m, keyMsg("H"))
 	e := m.sel.selected()
-	if e.key.Platform != "moveo" || m.ix.rows[e.selEx].state != model.StateHeld || m.focus != focusMain {
+	if e.key.Platform != "moveo" || m.ix.rows[e.selEx].State != model.StateHeld || m.focus != focusMain {
 		t.Fatalf("H did not select the held exchange")
 	}
 	if m.follow {
