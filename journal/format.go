@@ -27,10 +27,13 @@
 //	 "time":"2025-03-14T09:27:01Z","marker":"created"}],"record":true,
 //	 "consumed":true,"deadline_ns":10000000000,
 //	 "sig":{"scheme":"token","state":"valid","detail":"matches"},
-//	 "notes":["not JSON"],"truncated":true}
+//	 "notes":["not JSON"],"truncated":true,"resent_of":12,"resent_edited":true}
 //
 // (shown wrapped; a record is always one line). The turns are the exchange's
 // own normalized turns; the exchange a turn belongs to is the record's id.
+// "resent_of" is set on a request hark sent again itself (a resend from the
+// monitor): the exchange it was sent from; "resent_edited" when the user
+// changed it first.
 //
 // Response record:
 //

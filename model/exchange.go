@@ -185,9 +185,33 @@ type Exchange struct {
 	Forward  *Forward
 	Timings  Timings
 
+	// Resent is set on an exchange whose request hark itself sent again
+	// from an earlier exchange (a resend from the monitor), and journaled
+	// with it; nil for a webhook as the platform sent it.
+	Resent *Resent
+	// Resends are the later exchanges that resent this one, oldest first:
+	// the store sets them as those arrive (also from a journal), so the
+	// link is seen from both ends.
+	Resends []ExchangeID
+
 	// Evicted is set when the store dropped bodies and headers to bound
 	// memory; the journal still has them.
 	Evicted bool
+}
+
+// Resent links a resent exchange to the one it was sent again from.
+type Resent struct {
+	Of     ExchangeID // the exchange whose request was sent again
+	Edited bool       // the user changed the request before sending it
+}
+
+// Label is how the monitor marks a resent exchange: "↻ resent #12", or
+// "↻ edited and resent #12".
+func (r *Resent) Label() string {
+	if r.Edited {
+		return "↻ edited and resent " + r.Of.String()
+	}
+	return "↻ resent " + r.Of.String()
 }
 
 // Session returns the key of the session the exchange belongs to.

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -89,6 +90,25 @@ func (s *Store) Add(ex *Exchange) {
 	s.bodied = append(s.bodied, ex.ID)
 	s.evict()
 	s.publish(ex, true)
+	s.linkResend(ex)
+}
+
+// linkResend records a resent exchange on the one it was sent again from,
+// so the link reads from both ends, and tells subscribers of that one's
+// change.
+func (s *Store) linkResend(ex *Exchange) {
+	if ex.Resent == nil {
+		return
+	}
+	orig, ok := s.exchanges[ex.Resent.Of]
+	if !ok || orig == ex {
+		return
+	}
+	orig.Resends = append(slices.Clip(orig.Resends), ex.ID)
+	if sess := s.sessions[orig.Session()]; sess != nil {
+		sess.Version++
+	}
+	s.publish(orig, false)
 }
 
 // Update changes a stored exchange: fn gets the live exchange and must

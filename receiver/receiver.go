@@ -53,6 +53,8 @@ type Config struct {
 type Receiver struct {
 	cfg Config
 
+	resends resendBook // resends from the monitor on their way in
+
 	journalErr sync.Once // a failing journal is logged once, and noted on every exchange
 }
 
@@ -96,6 +98,9 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Truncated: truncated,
 	}
 	ex.Timings.Read = rc.cfg.Now().Sub(start)
+	if tok := r.Header[ResendHeader]; len(tok) > 0 {
+		rc.resends.arrived(ex, tok[0], r.Header)
+	}
 
 	decision, final := rc.classify(ex, readErr)
 
@@ -117,7 +122,7 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		final = model.StateFailed
 		undelivered = "response not delivered: " + err.Error()
 	}
-	rc.finish(snapshot.ID, decision, final, undelivered, start)
+	rc.finish(snapshot.ID, decision.Response(), final, undelivered, start)
 }
 
 // readBody reads at most MaxBody bytes. A larger body is cut at the limit
@@ -140,16 +145,8 @@ func (rc *Receiver) readBody(w http.ResponseWriter, r *http.Request) (body []byt
 // response. A non-empty state means the response is settled without asking
 // the Responder (a rejection, or the ChatBot.com handshake).
 func (rc *Receiver) classify(ex *model.Exchange, readErr error) (model.Decision, model.State) {
+	c := rc.recognize(ex)
 	req := &ex.Request
-	c := platform.Classify(req, rc.cfg.Secrets)
-	ex.Platform, ex.Kind, ex.SessionID = c.Platform, c.Kind, c.SessionID
-	ex.Turns, ex.Record, ex.Consumed, ex.Deadline = c.Turns, c.Record, c.Consumed, c.Deadline
-	ex.Signature, ex.Notes = c.Signature, c.Notes
-	for i := range ex.Turns {
-		if ex.Turns[i].Time.IsZero() {
-			ex.Turns[i].Time = ex.Received // the platform gave no time: when it arrived
-		}
-	}
 
 	switch {
 	case readErr != nil:
@@ -177,6 +174,21 @@ func (rc *Receiver) classify(ex *model.Exchange, readErr error) (model.Decision,
 	d := plain(http.StatusMethodNotAllowed, "hark: method not allowed; webhooks are POSTed\n")
 	d.Headers["Allow"] = []string{allowed}
 	return d, model.StateRejected
+}
+
+// recognize fills in what the profiles recognize of an exchange's request:
+// platform, kind, session, turns, the response contract, the signature.
+func (rc *Receiver) recognize(ex *model.Exchange) platform.Classification {
+	c := platform.Classify(&ex.Request, rc.cfg.Secrets)
+	ex.Platform, ex.Kind, ex.SessionID = c.Platform, c.Kind, c.SessionID
+	ex.Turns, ex.Record, ex.Consumed, ex.Deadline = c.Turns, c.Record, c.Consumed, c.Deadline
+	ex.Signature, ex.Notes = c.Signature, c.Notes
+	for i := range ex.Turns {
+		if ex.Turns[i].Time.IsZero() {
+			ex.Turns[i].Time = ex.Received // the platform gave no time: when it arrived
+		}
+	}
+	return c
 }
 
 func plain(status int, body string) model.Decision {
@@ -224,10 +236,10 @@ func writeDecision(w http.ResponseWriter, d model.Decision) error {
 	return err
 }
 
-// finish records what went back, in the store and in the journal.
-func (rc *Receiver) finish(id model.ExchangeID, d model.Decision, state model.State, note string, start time.Time) {
+// finish records what went back (resp, nil when nothing did), in the store
+// and in the journal.
+func (rc *Receiver) finish(id model.ExchangeID, resp *model.Response, state model.State, note string, start time.Time) {
 	total := rc.cfg.Now().Sub(start)
-	resp := d.Response()
 	var final model.Exchange
 	rc.cfg.Store.Update(id, func(ex *model.Exchange) {
 		ex.State = state
