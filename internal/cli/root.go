@@ -73,6 +73,7 @@ func newRootCommand(e *env) *cobra.Command {
 		newOpenCommand(e),
 		newExportCommand(e),
 		newReplayCommand(e),
+		newStatsCommand(e),
 	)
 	root.SuggestionsMinimumDistance = 2 // cobra sets it only on its own unknown-command path
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
