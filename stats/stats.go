@@ -39,9 +39,9 @@ type Summary struct {
 	// deadline; NearMisses after Near of it but within it; Fallbacks,
 	// holds that ran out so the proposal went back.
 	DeadlineMisses, NearMisses, Fallbacks int
-	Answer  Dist // received → response written
-	Forward Dist // the forward target's time, when there is one
-	Gap     Dist // a user's turn → the bot's next turn
+	Answer                                Dist // received → response written
+	Forward                               Dist // the forward target's time, when there is one
+	Gap                                   Dist // a user's turn → the bot's next turn
 }
 
 // Session accumulates one session's figures. The zero value is ready.

@@ -49,8 +49,8 @@ func TestSessionFigures(t *testing.T) {
 		&model.Exchange{ID: 25, State: model.StateHeld, Response: nil, Timings: model.Timings{}}, // not answered yet
 	)
 	sess := &model.Session{Turns: []model.Turn{
-		{Role: model.RoleAI, Text: "Hello!", Time: t0},                   // a greeting: no gap
-		{Role: model.RoleSystem, Marker: "created", Time: t0},            // a marker: not a turn
+		{Role: model.RoleAI, Text: "Hello!", Time: t0},                    // a greeting: no gap
+		{Role: model.RoleSystem, Marker: "created", Time: t0},             // a marker: not a turn
 		{Role: model.RoleUser, Text: "Hi", Time: t0.Add(1 * time.Second)}, // answered 2 s later
 		{Role: model.RoleAI, Text: "How can I help?", Time: t0.Add(3 * time.Second), Exchange: 7},
 		{Role: model.RoleUser, Text: "A table", Time: t0.Add(10 * time.Second)},
