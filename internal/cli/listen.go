@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/harkhq/hark/export"
+	"github.com/harkhq/hark/filter"
 	"github.com/harkhq/hark/model"
 	"github.com/harkhq/hark/tunnel"
 )
@@ -21,27 +23,35 @@ func newListenCommand(e *env) *cobra.Command {
 		tf     tunnelFlags
 		pf     policyFlags
 		asJSON bool
+		query  string
 	)
 	cmd := &cobra.Command{
 		Use:   "listen",
 		Short: "Receive webhooks without the TUI: one line per exchange",
 		Long: "Starts the receiver (on a public ngrok URL when an authtoken is found, else on 127.0.0.1) and prints one line " +
 			"per completed exchange: with --json, one JSON object per line on stdout (platform, kind, session, turns, " +
-			"status, timings, signature), and human logs on stderr. Every exchange is journaled unless --no-journal.",
-		Example: "  hark listen --json\n  hark listen --json --local --port 9000 | jq .turns\n  hark listen --json --secret " + secretExample(""),
-		Args:    noArgs,
+			"status, timings, signature), and human logs on stderr. With --filter, only the exchanges that match are " +
+			"printed, in the monitor's filter language; every exchange is still answered, and journaled unless --no-journal.",
+		Example: "  hark listen --json\n  hark listen --json --local --port 9000 | jq .turns\n  hark listen --json --secret " + secretExample("") +
+			"\n  hark listen --json --filter 'status:4xx status:5xx'\n  hark listen --json --filter 'kind:pre body:refund -state:held'",
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runListen(cmd.Context(), e, rf, tf, pf, asJSON)
+			q := filter.Parse(query)
+			if err := q.Err(); err != nil {
+				return usagef("--filter %q: %v", query, err)
+			}
+			return runListen(cmd.Context(), e, rf, tf, pf, asJSON, q)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per exchange on stdout (logs go to stderr)")
+	cmd.Flags().StringVar(&query, "filter", "", "print only the exchanges that match, as the monitor's / filters: words, "+strings.Join(filter.Fields, ":, ")+":, -word")
 	rf.register(cmd, defaultPort)
 	tf.register(cmd)
 	pf.register(cmd, false)
 	return cmd
 }
 
-func runListen(ctx context.Context, e *env, rf receiverFlags, tf tunnelFlags, pf policyFlags, asJSON bool) error {
+func runListen(ctx context.Context, e *env, rf receiverFlags, tf tunnelFlags, pf policyFlags, asJSON bool, q *filter.Query) error {
 	secrets, maxBody, err := rf.validate()
 	if err != nil {
 		return err
@@ -89,6 +99,9 @@ func runListen(ctx context.Context, e *env, rf receiverFlags, tf tunnelFlags, pf
 	followed := make(chan error, 1)
 	go func() {
 		followed <- export.Follow(followCtx, sub, func(ex *model.Exchange) error {
+			if !q.MatchExchange(ex) {
+				return nil // answered and journaled all the same
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			if !asJSON {
