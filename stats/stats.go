@@ -170,8 +170,9 @@ func Of(sess *model.Session, exchanges []*model.Exchange) Summary {
 }
 
 // series keeps durations sorted, taking new ones in batches: those added
-// since the last dist are sorted on their own and merged in, so a dist
-// after a few new values costs a merge, not a sort of everything.
+// since the last dist are sorted on their own and merged in place from the
+// back, so a dist after a few new values costs a merge (a move of memory
+// at worst), neither a sort of everything nor a new slice.
 type series struct {
 	sorted, fresh []time.Duration
 }
@@ -179,21 +180,21 @@ type series struct {
 func (s *series) add(d time.Duration) { s.fresh = append(s.fresh, d) }
 
 func (s *series) dist() Dist {
-	if len(s.fresh) > 0 {
+	if f := len(s.fresh); f > 0 {
 		slices.Sort(s.fresh)
-		merged := make([]time.Duration, 0, len(s.sorted)+len(s.fresh))
-		i, j := 0, 0
-		for i < len(s.sorted) && j < len(s.fresh) {
-			if s.sorted[i] <= s.fresh[j] {
-				merged = append(merged, s.sorted[i])
-				i++
+		n := len(s.sorted)
+		s.sorted = slices.Grow(s.sorted, f)[:n+f]
+		i, j := n-1, f-1
+		for k := n + f - 1; j >= 0; k-- {
+			if i >= 0 && s.sorted[i] > s.fresh[j] {
+				s.sorted[k] = s.sorted[i]
+				i--
 			} else {
-				merged = append(merged, s.fresh[j])
-				j++
+				s.sorted[k] = s.fresh[j]
+				j--
 			}
 		}
-		merged = append(append(merged, s.sorted[i:]...), s.fresh[j:]...)
-		s.sorted, s.fresh = merged, s.fresh[:0]
+		s.fresh = s.fresh[:0]
 	}
 	n := len(s.sorted)
 	if n == 0 {

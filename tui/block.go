@@ -124,6 +124,12 @@ func (m *Model) blockHeader(r *exRow, w int) string {
 	if r.fwdErr {
 		flags = append(flags, st.err.Render(pick(wide, "fwd ✗", "f✗")))
 	}
+	if r.resent != nil {
+		flags = append(flags, st.accentBold.Render(pick(wide, r.resent.Label(), "↻"+r.resent.Of.String())))
+	}
+	if n := len(r.resends); n > 0 {
+		flags = append(flags, st.accent.Render(pick(wide, "↻ as "+r.resends[n-1].String(), "↻")))
+	}
 	switch r.sig {
 	case model.SigValid:
 		flags = append(flags, st.ok.Render(pick(wide, "sig ✓", "✓")))

@@ -178,7 +178,7 @@ func TestFlowNavigation(t *testing.T) {
 
 	// ? lists every key; any key closes it.
 	f.press("?")
-	f.waitFor("Move", "Copy and more", "copy curl", "any key closes")
+	f.waitFor("Move", "Resend, copy and more", "copy curl", "any key closes")
 	f.press("x")
 	s := f.screen()
 	if strings.Contains(s, "any key closes") {

@@ -28,7 +28,7 @@ func FuzzRenderUntrusted(f *testing.F) {
 		for _, size := range [][2]int{{80, 24}, {160, 48}} {
 			do(m, sizeMsg(size[0], size[1]))
 			checkFrame(t, screen(m), size[0], size[1])
-			for _, steps := range [][]string{{"tab"}, {"enter"}, {"2"}, {"3"}, {"4"}, {"esc", "v"}, {"v"}} {
+			for _, steps := range [][]string{{"tab"}, {"enter"}, {"2"}, {"3"}, {"4"}, {"esc", "v"}, {"v"}, {"t"}, {"enter"}, {"esc", "t"}} {
 				do(m, keys(steps...)...)
 				checkFrame(t, screen(m), size[0], size[1])
 			}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/harkhq/hark/filter"
 	"github.com/harkhq/hark/model"
+	"github.com/harkhq/hark/stats"
 )
 
 // The index is the monitor's own view of the store, kept up to date from the
@@ -37,6 +38,14 @@ type exRow struct {
 	rule     string // the rule that answered
 	fwdErr   bool   // the forward target failed
 	ver      uint32 // bumped on every change, for render caches
+
+	// timings, for the timeline
+	hold, forward, deadline time.Duration
+	// resent links it to the exchange it sent again; resends are the
+	// exchanges that sent it again.
+	resent  *model.Resent
+	resends []model.ExchangeID
+	counted bool // its answer is in its session's figures
 }
 
 // sessionEntry is one session: its latest snapshot, and the monitor's state
@@ -77,6 +86,14 @@ type sessionEntry struct {
 	tc   *transcriptCache
 	row  rowCache
 	grid gridCache
+
+	// figures are the session's timing figures (package stats), fed as
+	// its exchanges are answered; gaps, the user→bot gaps found in its
+	// turns so far, by the exchange that closed them, for the timeline.
+	figures stats.Session
+	gaps    map[model.ExchangeID]stats.Gap
+	gapsAt  int
+	gapScan stats.GapFinder
 }
 
 type index struct {
@@ -196,6 +213,18 @@ func (ix *index) put(ex *model.Exchange) *exRow {
 	r.sig = ex.Signature.State
 	r.record = ex.Record
 	r.evicted = ex.Evicted
+	r.hold, r.forward, r.deadline = ex.Timings.Hold, ex.Timings.Forward, 0
+	if ex.Consumed {
+		r.deadline = ex.Deadline // the platform waits for this answer that long
+	}
+	r.resent, r.resends = ex.Resent, ex.Resends
+	if !isOld {
+		r.entry.figures.Received()
+	}
+	if !r.counted && ex.State.Final() {
+		r.counted = true
+		r.entry.figures.Answered(ex)
+	}
 	r.ver++
 	r.entry.addText(r, !isOld, r.State != oldState || !isOld, r.Status != oldStatus, len(r.Notes) != oldNotes)
 	if ex.Received.After(ix.newest) {
@@ -219,6 +248,29 @@ func (ix *index) put(ex *model.Exchange) *exRow {
 		r.entry.tc.changed(r.ID) // a new one is walked to anyway
 	}
 	return r
+}
+
+// summary is the session's figures, with the turns added since it was
+// last asked.
+func (e *sessionEntry) summary() stats.Summary {
+	e.figures.Turns(e.sess.Turns)
+	return e.figures.Summary()
+}
+
+// gapClosedBy is the user→bot gap an exchange's bot turn closed, if any;
+// the turns added since it was last asked are looked at first.
+func (e *sessionEntry) gapClosedBy(id model.ExchangeID) (stats.Gap, bool) {
+	if e.gapsAt < len(e.sess.Turns) {
+		for _, g := range e.gapScan.Next(e.sess.Turns[e.gapsAt:]) {
+			if e.gaps == nil {
+				e.gaps = make(map[model.ExchangeID]stats.Gap)
+			}
+			e.gaps[g.Exchange] = g
+		}
+		e.gapsAt = len(e.sess.Turns)
+	}
+	g, ok := e.gaps[id]
+	return g, ok
 }
 
 // spokenTurns counts the session's turns that carry text, counting only

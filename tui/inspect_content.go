@@ -72,6 +72,16 @@ func (v *tabPainter) requestLines(ex *model.Exchange, w int) []string {
 	for _, n := range ex.Notes {
 		addWrapped(st.warn.Render("ⓘ ") + oneLine(n))
 	}
+	if r := ex.Resent; r != nil {
+		addWrapped(st.accentBold.Render(r.Label()) + st.muted.Render(pick(r.Edited, ": hark sent it again, as you edited it", ": hark sent it again")))
+	}
+	if len(ex.Resends) > 0 {
+		ids := make([]string, len(ex.Resends))
+		for i, id := range ex.Resends {
+			ids[i] = id.String()
+		}
+		addWrapped(st.accent.Render("↻ resent as " + strings.Join(ids, ", ")))
+	}
 	if req.RawQuery != "" {
 		add("")
 		add(st.accentBold.Render("Query"))

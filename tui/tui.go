@@ -90,6 +90,11 @@ type Options struct {
 	// can say that its answer is still awaited.
 	Forward string
 
+	// Resend sends an exchange's request again (s, and S after the request
+	// editor): to the --forward target, else back into hark. It runs in a
+	// command. nil: resending is not available (a history).
+	Resend func(ctx context.Context, r ResendRequest) (ResendResult, error)
+
 	// Export writes one session to a file in a format (har, md or ndjson)
 	// and returns the file's path. It runs in a command. nil: no export.
 	Export func(session model.SessionKey, format string) (path string, err error)

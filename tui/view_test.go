@@ -195,7 +195,7 @@ func TestMouse(t *testing.T) {
 		}
 	}
 	want := m.blockID(e, tc, win[row].block)
-	y := l.main.y + 1 + row
+	y := l.main.y + m.transcriptHeadH(e, l.main.w, l.main.h) + row
 	do(m, tea.MouseClickMsg{X: l.main.x + 10, Y: y, Button: tea.MouseLeft})
 	if e.selEx != want {
 		t.Fatalf("click selected %v, want %v", e.selEx, want)

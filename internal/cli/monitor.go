@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/harkhq/hark/receiver"
 	"github.com/harkhq/hark/rules"
 	"github.com/harkhq/hark/tui"
 	"github.com/harkhq/hark/tunnel"
@@ -110,6 +111,7 @@ func runMonitor(ctx context.Context, e *env, cfg monitorConfig) error {
 			}
 			return
 		}
+		st.listening(ep)
 		started <- ep
 		if ep.localURL != "" {
 			logger.Info("also serving on " + ep.localURL + " for local tools (hark send, curl)")
@@ -124,6 +126,7 @@ func runMonitor(ctx context.Context, e *env, cfg monitorConfig) error {
 		Intercept: st.intercept, Holds: st.holds, Rules: st.rules,
 		RulesFile: cfg.stack.policy.rulesFile, SaveRules: rules.Save,
 		Export: sessionExporter(st.store, ".", time.Now),
+		Resend: resendWith(st.resender),
 		Title:  cfg.title, NoColor: e.getenv("NO_COLOR") != "",
 	}
 	if fw := cfg.stack.policy.forward; fw != nil {
@@ -144,4 +147,13 @@ func runMonitor(ctx context.Context, e *env, cfg monitorConfig) error {
 		return runErr
 	}
 	return closeErr
+}
+
+// resendWith is the monitor's Resend option, done by the receiver's
+// resender.
+func resendWith(s *receiver.Resender) func(context.Context, tui.ResendRequest) (tui.ResendResult, error) {
+	return func(ctx context.Context, r tui.ResendRequest) (tui.ResendResult, error) {
+		res, err := s.Resend(ctx, &r.Of, r.Request, r.Edited)
+		return tui.ResendResult{ID: res.ID, To: res.To, Status: res.Status, Latency: res.Latency, Resigned: res.Resigned, Failure: res.Failure}, err
+	}
 }

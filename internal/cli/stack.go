@@ -39,6 +39,9 @@ type stack struct {
 	holds     *model.Holds
 	rules     *model.Rules
 	stopRules func() // ends saving rules to --rules FILE
+	// resender sends exchanges again from the monitor: to --forward, else
+	// into the receiver once it listens (listening).
+	resender *receiver.Resender
 }
 
 // openStack opens the journal and builds the store and the receiver; it
@@ -101,7 +104,18 @@ func openStack(cfg stackConfig) (*stack, error) {
 		rcfg.Journal = st.journal
 	}
 	st.receiver = receiver.New(rcfg)
+	st.resender = receiver.NewResender(st.receiver, cfg.policy.forward)
 	return st, nil
+}
+
+// listening tells the resender where the receiver is served: hark's own
+// local URL when it has one besides the tunnel, else the tunnel's.
+func (st *stack) listening(ep *endpoint) {
+	self := ep.localURL
+	if self == "" {
+		self = ep.url()
+	}
+	_ = st.resender.SetSelf(self) // an endpoint's URL is always http(s)
 }
 
 // close ends the stack: held exchanges are released with their fallback,
@@ -117,6 +131,7 @@ func (st *stack) close(ctx context.Context) error {
 	if st.stopRules != nil {
 		st.stopRules()
 	}
+	st.resender.Close()
 	return errors.Join(errs...)
 }
 
