@@ -72,6 +72,10 @@ type Turn struct {
 	// user edited: the exchange whose edited response came before it, so
 	// the transcript can show what the edit changed.
 	AfterEdit ExchangeID `json:"after_edit,omitempty"`
+	// Resent is set by the store on a turn that came with a resent
+	// exchange: hark sent it again, so it is not part of what the
+	// conversation said (a session record, timing figures leave it out).
+	Resent bool `json:"-"`
 }
 
 // Lifecycle markers a profile may put on a turn.

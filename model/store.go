@@ -223,7 +223,7 @@ func (s *Store) addTurns(sess *Session, ex *Exchange) {
 	}
 	if !ex.Record {
 		for _, t := range ex.Turns {
-			t.Exchange = ex.ID
+			t.Exchange, t.Resent = ex.ID, ex.Resent != nil
 			if sess.pendingEdit != 0 && t.Role == RoleAI && t.Text != "" {
 				t.AfterEdit, sess.pendingEdit = sess.pendingEdit, 0
 			}
@@ -232,7 +232,13 @@ func (s *Store) addTurns(sess *Session, ex *Exchange) {
 		return
 	}
 	sess.Closed = true
-	diff := CompareRecord(sess.Turns, ex.Turns)
+	live := make([]Turn, 0, len(sess.Turns))
+	for _, t := range sess.Turns {
+		if !t.Resent { // hark's own resends are not what the platform saw
+			live = append(live, t)
+		}
+	}
+	diff := CompareRecord(live, ex.Turns)
 	diff.Exchange = ex.ID
 	sess.Record = diff
 	if sess.SpokenTurns() == 0 {

@@ -86,6 +86,23 @@ func TestStoreLinksResendsBothWays(t *testing.T) {
 	if l := (&Resent{Of: 1, Edited: true}).Label(); l != "↻ edited and resent #1" {
 		t.Errorf("label %q", l)
 	}
+	// The resent turns are marked, and a session record is compared with
+	// what the platform sent, not with hark's resends.
+	again := newEx(s, "navtalk", "b", 6*time.Second, Turn{Role: RoleAI, Text: "hello"})
+	s.Add(again)
+	dup := newEx(s, "navtalk", "b", 7*time.Second, Turn{Role: RoleAI, Text: "hello"})
+	dup.Resent = &Resent{Of: again.ID}
+	s.Add(dup)
+	rec := newEx(s, "navtalk", "b", 8*time.Second, Turn{Role: RoleAI, Text: "hello"})
+	rec.Record = true
+	s.Add(rec)
+	b, _ := s.Session(SessionKey{"navtalk", "b"})
+	if len(b.Turns) != 2 || b.Turns[0].Resent || !b.Turns[1].Resent {
+		t.Fatalf("turns %+v", b.Turns)
+	}
+	if b.Record == nil || !b.Record.Clean() {
+		t.Errorf("record compared with the resent turn too: %+v", b.Record)
+	}
 	if sm := stray.Summarize(); sm.ResentOf != 99 || sm.ResentEdited {
 		t.Errorf("summary resent_of %v edited %v", sm.ResentOf, sm.ResentEdited)
 	}

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/harkhq/hark/model"
 	"github.com/harkhq/hark/sanitize"
@@ -56,12 +58,21 @@ func Duration(d time.Duration) string {
 
 // WriteTable prints figures as a table, one session a line.
 func WriteTable(w io.Writer, figs []Figures) error {
+	// Numbers align right; the sessions, padded to one width, read left
+	// to right.
+	names := make([]string, len(figs))
+	nameW := len("session")
+	for i, f := range figs {
+		names[i] = sanitize.Line(f.Session.String())
+		nameW = max(nameW, utf8.RuneCountInString(names[i]))
+	}
+	pad := func(s string) string { return s + strings.Repeat(" ", nameW-utf8.RuneCountInString(s)) }
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "session\texchanges\tturns\terrors\tanswer p50\tp95\tmax\tforward p50\tp95\tuser→bot p50\tp95\tmissed\tnear\tfallbacks\t")
-	for _, f := range figs {
+	fmt.Fprintln(tw, pad("session")+"\texchanges\tturns\terrors\tanswer p50\tp95\tmax\tforward p50\tp95\tuser→bot p50\tp95\tmissed\tnear\tfallbacks\t")
+	for i, f := range figs {
 		s := f.Summary
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t\n",
-			sanitize.Line(f.Session.String()), s.Exchanges, s.Turns, s.Errors,
+			pad(names[i]), s.Exchanges, s.Turns, s.Errors,
 			Duration(s.Answer.P50), Duration(s.Answer.P95), Duration(s.Answer.Max),
 			Duration(s.Forward.P50), Duration(s.Forward.P95),
 			Duration(s.Gap.P50), Duration(s.Gap.P95),

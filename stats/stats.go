@@ -33,7 +33,7 @@ type Dist struct {
 type Summary struct {
 	Exchanges int // webhooks received
 	Answered  int // exchanges whose response went back
-	Turns     int // turns with text
+	Turns     int // turns with text (those of resends left out)
 	Errors    int // exchanges rejected, failed or answered 4xx/5xx
 	// DeadlineMisses are answers that went back after the platform's
 	// deadline; NearMisses after Near of it but within it; Fallbacks,
@@ -97,7 +97,7 @@ func (s *Session) Turns(turns []model.Turn) {
 		s.turnsAt = 0 // another session's turns: start over
 	}
 	for _, t := range turns[s.turnsAt:] {
-		if t.Text != "" {
+		if t.Text != "" && !t.Resent {
 			s.sum.Turns++
 		}
 	}

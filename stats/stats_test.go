@@ -57,10 +57,14 @@ func TestSessionFigures(t *testing.T) {
 		{Role: model.RoleUser, Text: "for two", Time: t0.Add(11 * time.Second)}, // the gap runs from here
 		{Role: model.RoleAI, Text: "Done", Time: t0.Add(15 * time.Second)},
 		{Role: model.RoleAI, Text: "Anything else?", Time: t0.Add(16 * time.Second)}, // no user turn before: no gap
+		{Role: model.RoleUser, Text: "Hours?", Time: t0.Add(20 * time.Second), Exchange: 9},
+		{Role: model.RoleAI, Text: "9 to 5", Time: t0.Add(20 * time.Second), Exchange: 9}, // the same webhook: no gap
+		{Role: model.RoleUser, Text: "A table", Time: t0.Add(17 * time.Second), Resent: true}, // hark's resends: not the conversation's
+		{Role: model.RoleAI, Text: "Done", Time: t0.Add(18 * time.Second), Resent: true},
 	}}
 	got := Of(sess, exs)
 	want := Summary{
-		Exchanges: 25, Answered: 24, Turns: 7, Errors: 2, DeadlineMisses: 1, NearMisses: 1, Fallbacks: 1,
+		Exchanges: 25, Answered: 24, Turns: 9, Errors: 2, DeadlineMisses: 1, NearMisses: 1, Fallbacks: 1,
 		Answer:  Dist{N: 23, P50: ms(12), P95: 9500 * time.Millisecond, Max: 11 * time.Second},
 		Forward: Dist{N: 2, P50: ms(1.5), P95: ms(2.5), Max: ms(2.5)},
 		Gap:     Dist{N: 2, P50: 2 * time.Second, P95: 4 * time.Second, Max: 4 * time.Second},

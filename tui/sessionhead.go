@@ -45,7 +45,7 @@ func (m *Model) sessionHead(e *sessionEntry, title string, w, h int, focused boo
 // figureParts are a session's figures, each a few words.
 func figureParts(e *sessionEntry) []string {
 	sum := e.summary()
-	parts := []string{plural(e.spokenTurns(), "turn"), plural(len(e.sess.Exchanges), "hook")}
+	parts := []string{plural(sum.Turns, "turn"), plural(len(e.sess.Exchanges), "hook")}
 	if e.sess.Errors > 0 {
 		parts = append(parts, plural(e.sess.Errors, "error"))
 	}

@@ -126,8 +126,8 @@ func newTimelineLayout(m *Model, e *sessionEntry, rows []*exRow, w int) *timelin
 		if i == 0 || r.received.Before(from) {
 			from = r.received
 		}
-		if g, ok := e.gapClosedBy(r.ID); ok && g.User.Before(from) {
-			from = g.User
+		if g, ok := e.gapClosedBy(r.ID); ok && gapStart(r, g).Before(from) {
+			from = gapStart(r, g)
 		}
 		if end.After(to) {
 			to = end
@@ -135,6 +135,14 @@ func newTimelineLayout(m *Model, e *sessionEntry, rows []*exRow, w int) *timelin
 	}
 	l.axis = newTimeAxis(e.sess.FirstSeen, from, to, l.axisW)
 	return l
+}
+
+// gapStart is where a user→bot gap starts on the axis: its length before
+// the bot turn's exchange arrived. Turn times are the platform's clock and
+// arrivals hark's; drawn from the arrival, the span always ends at the
+// bar it led to.
+func gapStart(r *exRow, g stats.Gap) time.Time {
+	return r.received.Add(-g.Bot.Sub(g.User))
 }
 
 // took is how long an exchange took, or has taken so far while held.
@@ -350,7 +358,7 @@ func (l *timelineLayout) bar(rw *rowWriter, p *timelinePaint, e *sessionEntry, r
 	var label []rune
 	if hasGap {
 		label = []rune(stats.Duration(gap.Bot.Sub(gap.User)))
-		label = l.gap(set, a.x(gap.User), xs, label)
+		label = l.gap(set, a.x(gapStart(r, gap)), xs, label)
 	}
 	took := l.took(r)
 	xe := max(a.x(r.received.Add(took)), xs)
@@ -371,7 +379,11 @@ func (l *timelineLayout) bar(rw *rowWriter, p *timelinePaint, e *sessionEntry, r
 	}
 	// A gap's length that fit neither inside nor before it goes after
 	// the bar, where the row is free.
-	if at := xe + 2; len(label) > 0 && at+len(label) <= l.axisW && (xd < at || xd >= at+len(label)) {
+	at := xe + 2
+	if xd >= xe && xd < at+len(label) {
+		at = xd + 2 // not against the deadline marker
+	}
+	if len(label) > 0 && at+len(label) <= l.axisW {
 		for i, c := range label {
 			set(at+i, c, csGap)
 		}
