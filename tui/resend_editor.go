@@ -45,18 +45,7 @@ func newRequestEditor(ex model.Exchange, st *styles, target string) *requestEdit
 	if p, ok := platform.Lookup(ex.Platform); ok {
 		d.resigns = p.Resigns()
 	}
-	d.headers = textarea.New()
-	d.headers.ShowLineNumbers = false
-	d.headers.Prompt = ""
-	d.headers.Placeholder = "Name: value"
-	d.headers.KeyMap.Paste.SetEnabled(false) // pastes come as bracketed paste
-	d.body = textarea.New()
-	d.body.Prompt = " "
-	d.body.ShowLineNumbers = true
-	d.body.Placeholder = "the request body"
-	d.body.CharLimit = 0
-	d.body.MaxHeight = 999
-	d.body.KeyMap.Paste.SetEnabled(false)
+	d.headers, d.body = headersArea(), bodyArea("the request body")
 	ts := textareaStyles(st)
 	d.headers.SetStyles(ts)
 	d.body.SetStyles(ts)
