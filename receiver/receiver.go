@@ -3,7 +3,8 @@
 // profiles classify it, journals it, publishes it to the store, decides the
 // response (the platform's pass-through default, or what a Responder says:
 // a held decision, a rule, the forward target), writes it, and records what
-// went back. It knows nothing about the terminal.
+// went back. It also sends an exchange again for the monitor (resend.go).
+// It knows nothing about the terminal.
 package receiver
 
 import (

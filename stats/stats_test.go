@@ -58,7 +58,7 @@ func TestSessionFigures(t *testing.T) {
 		{Role: model.RoleAI, Text: "Done", Time: t0.Add(15 * time.Second)},
 		{Role: model.RoleAI, Text: "Anything else?", Time: t0.Add(16 * time.Second)}, // no user turn before: no gap
 		{Role: model.RoleUser, Text: "Hours?", Time: t0.Add(20 * time.Second), Exchange: 9},
-		{Role: model.RoleAI, Text: "9 to 5", Time: t0.Add(20 * time.Second), Exchange: 9}, // the same webhook: no gap
+		{Role: model.RoleAI, Text: "9 to 5", Time: t0.Add(20 * time.Second), Exchange: 9},     // the same webhook: no gap
 		{Role: model.RoleUser, Text: "A table", Time: t0.Add(17 * time.Second), Resent: true}, // hark's resends: not the conversation's
 		{Role: model.RoleAI, Text: "Done", Time: t0.Add(18 * time.Second), Resent: true},
 	}}

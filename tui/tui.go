@@ -1,6 +1,8 @@
 // Package tui is hark's monitor: a Bubble Tea program that shows every
 // webhook as it arrives, one pane per conversation, with an inspector for any
-// exchange, a grid of live sessions and the tunnel's status and log.
+// exchange, a timeline of a session's timing (timeline*.go), a grid of live
+// sessions and the tunnel's status and log. An exchange can be sent again,
+// as it was or edited first (resend*.go), through the Resend option.
 //
 // The root Model owns layout, focus and key routing; each part (header,
 // sessions list and its selection, transcript, inspector, grid, logs,
@@ -11,11 +13,14 @@
 // intercept on, held webhooks open the response editor (intercept.go,
 // editor*.go), where the user decides them before the platform's deadline;
 // edits can be kept as rules. Whether an exchange is held, and with what
-// proposal, the store says; decisions go back through model.Holds. Over a journal (ReadOnly) it browses history, with search across
-// bodies (bodysearch.go); PickJournal chooses a journal to open. Data comes from a
-// model.Store subscription drained in batches on a short interval, so a
-// flood of webhooks costs one update per batch, and View's cost depends on
-// the screen size, not on how many exchanges were received.
+// proposal, the store says; decisions go back through model.Holds. Over a
+// journal (ReadOnly) it browses history, with search across bodies
+// (bodysearch.go); the filter language itself is package filter's, the
+// timing figures package stats'; PickJournal chooses a journal to open.
+// Data comes from a model.Store subscription drained in batches on a short
+// interval, so a flood of webhooks costs one update per batch, and View's
+// cost depends on the screen size, not on how many exchanges were
+// received.
 //
 // Everything that came from the network is passed through package sanitize
 // before it is measured or drawn.
