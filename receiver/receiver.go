@@ -13,7 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/harkhq/hark/model"
@@ -53,7 +53,10 @@ type Config struct {
 type Receiver struct {
 	cfg Config
 
-	journalErr sync.Once // a failing journal is logged once, and noted on every exchange
+	// journalFailing is set while journal writes fail: the failure is
+	// logged when it starts and when writes work again, and noted on every
+	// exchange it costs.
+	journalFailing atomic.Bool
 }
 
 // New returns a receiver; Store is required.
@@ -200,9 +203,17 @@ func (rc *Receiver) journalRequest(ex *model.Exchange) {
 	ex.Timings.Journal = rc.cfg.Now().Sub(begin)
 	if err != nil {
 		ex.Notes = ex.WithNote("not journaled: " + err.Error())
-		rc.journalErr.Do(func() {
-			rc.cfg.Logger.Error("journal write failed; exchanges are no longer recorded on disk", "err", err)
-		})
+	}
+	rc.journalWrote(err)
+}
+
+// journalWrote logs the journal's turns between working and failing.
+func (rc *Receiver) journalWrote(err error) {
+	switch {
+	case err != nil && rc.journalFailing.CompareAndSwap(false, true):
+		rc.cfg.Logger.Error("journal write failed: exchanges are not recorded on disk until writes work again", "err", err)
+	case err == nil && rc.journalFailing.CompareAndSwap(true, false):
+		rc.cfg.Logger.Info("journal writes work again")
 	}
 }
 
@@ -240,9 +251,7 @@ func (rc *Receiver) finish(id model.ExchangeID, d model.Decision, state model.St
 	})
 	if rc.cfg.Journal != nil {
 		if err := rc.cfg.Journal.WriteResponse(&final); err != nil {
-			rc.journalErr.Do(func() {
-				rc.cfg.Logger.Error("journal write failed; exchanges are no longer recorded on disk", "err", err)
-			})
+			rc.journalWrote(err)
 		}
 	}
 }

@@ -1,9 +1,13 @@
 package sanitize
 
 import (
+	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 func TestLine(t *testing.T) {
@@ -21,7 +25,11 @@ func TestLine(t *testing.T) {
 		{"bom\ufeff", `bom\ufeff`},
 		{"bad \xff\xfe utf8", `bad \xff\xfe utf8`},
 		{"héllo wörld 日本語 😀", "héllo wörld 日本語 😀"},
-		{"family 👨\u200d👩\u200d👧", "family 👨\u200d👩\u200d👧"},
+		{"family 👨\u200d👩\u200d👧", `family 👨\u200d👩\u200d👧`},
+		{"thumb 👍🏽 heart ❤️ flag 🇫🇷", `thumb 👍\u1f3fd heart ❤\ufe0f flag 🇫🇷`},
+		{"rainbow 🏳️\u200d🌈", `rainbow 🏳\ufe0f\u200d🌈`},
+		{"क्ष กำ", `क\u094dष ก\u0e33`},
+		{"café e\u0301 한국", "café e\u0301 한국"},
 	}
 	for _, c := range cases {
 		if got := Line(c.in); got != c.want {
@@ -55,7 +63,7 @@ func FuzzLine(f *testing.F) {
 				t.Fatalf("invalid UTF-8 out of %q: %q", s, out)
 			}
 			for _, r := range out {
-				if r == 0x1b || r == 0x7f || (r < 0x20 && r != '\n') || (r >= 0x80 && r <= 0x9f) || unsafeRune(r) {
+				if r == 0x1b || r == 0x7f || (r < 0x20 && r != '\n') || (r >= 0x80 && r <= 0x9f) || Invisible(r) {
 					t.Fatalf("unsafe rune %U left in %q (from %q)", r, out, s)
 				}
 			}
@@ -63,7 +71,33 @@ func FuzzLine(f *testing.F) {
 		if strings.Contains(Line(s), "\n") {
 			t.Fatalf("Line kept a newline: %q", s)
 		}
+		// As wide to a terminal (a width per code point) as to the layout
+		// (a width per grapheme cluster), line by line.
+		for _, line := range append(strings.Split(Text(s), "\n"), Line(s)) {
+			if g, wc := ansi.StringWidth(line), ansi.StringWidthWc(line); g != wc {
+				t.Fatalf("%q is %d cells by grapheme, %d by code point (from %q)", line, g, wc, s)
+			}
+		}
 	})
+}
+
+func TestJSON(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{`{"a":"plain"}`, `{"a":"plain"}`},
+		{"{\"a\":\"8-bit csi \u009b31m\"}", `{"a":"8-bit csi \u009b31m"}`},
+		{"{\"a\":\"abc\u202edcba \u2066x\u2069\"}", `{"a":"abc\u202edcba \u2066x\u2069"}`},
+		{"{\"a\":\"tag \U000e0001 日本 😀 👨\u200d👩\"}", "{\"a\":\"tag \\udb40\\udc01 日本 😀 👨\u200d👩\"}"},
+	}
+	for _, c := range cases {
+		got := JSON([]byte(c.in))
+		if string(got) != c.want {
+			t.Errorf("JSON(%q) = %q, want %q", c.in, got, c.want)
+		}
+		var in, out any
+		if json.Unmarshal([]byte(c.in), &in) != nil || json.Unmarshal(got, &out) != nil || !reflect.DeepEqual(in, out) {
+			t.Errorf("JSON(%q) changed the meaning: %v, was %v", c.in, out, in)
+		}
+	}
 }
 
 func BenchmarkLineASCII(b *testing.B) {
@@ -75,6 +109,13 @@ func BenchmarkLineASCII(b *testing.B) {
 
 func BenchmarkLineHostile(b *testing.B) {
 	s := strings.Repeat("\x1b[31mred\u202e text \xff ", 8)
+	for b.Loop() {
+		_ = Line(s)
+	}
+}
+
+func BenchmarkLineEmoji(b *testing.B) {
+	s := strings.Repeat("family 👨\u200d👩\u200d👧 thumbs 👍🏽 日本語 ", 8)
 	for b.Loop() {
 		_ = Line(s)
 	}

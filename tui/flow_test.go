@@ -262,7 +262,7 @@ func TestFlowCopy(t *testing.T) {
 	curl := curlCommand(&ex, testURL)
 	f.waitOutput("\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(curl)) + "\a")
 	f.waitFor("copied curl for " + ex.ID.String())
-	if !strings.Contains(curl, "--data-binary '{\"conversationId\"") || !strings.Contains(curl, testURL+"/chatbot?token=verify-me") {
+	if !strings.Contains(curl, "--data-binary '{\"conversationId\"") || !strings.Contains(curl, testURL+"/chatbot?token=REDACTED") {
 		t.Errorf("unexpected curl command: %s", curl)
 	}
 

@@ -239,15 +239,25 @@ func (m *Model) heldChanged(changes []model.Change, wasHeld map[model.ExchangeID
 			m.removeDialog(ed)
 		}
 	}
-	switch len(fell) {
-	case 0:
+	if len(fell) == 0 {
 		return
-	case 1:
-		m.warn(fell[0].String() + " fell back: nobody decided before the deadline, the proposal went out")
-	default:
-		m.warn(strconv.Itoa(len(fell)) + " exchanges fell back: their proposals went out at the deadline")
 	}
+	// Many fallbacks arrive over several batches: while the banner of the
+	// earlier ones shows, it counts them all.
+	total := len(fell)
+	if m.fellBack.flashID == m.flashID && m.flash != "" {
+		total += m.fellBack.n
+	}
+	if total == 1 {
+		m.warn(fell[0].String() + " fell back: nobody decided before the deadline, the proposal went out")
+	} else {
+		m.warn(strconv.Itoa(total) + " exchanges fell back: their proposals went out at the deadline")
+	}
+	m.fellBack = fellBack{n: total, flashID: m.flashID}
 }
+
+// fellBack is what the fallback banner counts, and which flash it is.
+type fellBack struct{ n, flashID int }
 
 // paster is a dialog that takes pasted text.
 type paster interface {

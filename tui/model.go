@@ -82,6 +82,7 @@ type Model struct {
 	heldTicking  bool
 	lastEdit     *sentEdit
 	rulesSavedTo string // where s last saved the rules (no --rules file)
+	fellBack     fellBack
 }
 
 // New builds the monitor over opts.Store (an empty store when nil). It

@@ -149,6 +149,8 @@ func TestExportFormats(t *testing.T) {
 
 func TestExportErrors(t *testing.T) {
 	path := recordJournal(t)
+	notJournal := filepath.Join(t.TempDir(), "notes.json")
+	os.WriteFile(notJournal, []byte(`{"a":1}`+"\n"), 0o600)
 	cases := []struct {
 		args []string
 		code int
@@ -161,6 +163,7 @@ func TestExportErrors(t *testing.T) {
 		{[]string{"export", path, "--format", "har", "--session", "nosuch"}, exitUsage, []string{`"nosuch": no such session`, "moveo/"}},
 		{[]string{"export", filepath.Join(t.TempDir(), "missing.jsonl"), "--format", "har"}, exitFailure, []string{"no such file"}},
 		{[]string{"export", path, "--format", "har", "-o", filepath.Join(t.TempDir(), "no", "dir.har")}, exitFailure, []string{"writing"}},
+		{[]string{"export", notJournal, "--format", "ndjson"}, exitFailure, []string{"not a hark journal"}},
 	}
 	for _, c := range cases {
 		code, _, stderr := runCLI(t, nil, c.args...)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -84,22 +83,26 @@ func runListen(ctx context.Context, e *env, rf receiverFlags, tf tunnelFlags, pf
 	if asJSON {
 		human = e.stderr
 	}
-	var mu sync.Mutex // stdout and stderr may be the same terminal
+	q := newOutQueue(maxQueued)
 	followCtx, stopFollow := context.WithCancel(context.Background())
 	followed := make(chan error, 1)
+	var warned bool
 	go func() {
 		followed <- export.Follow(followCtx, sub, func(ex *model.Exchange) error {
-			mu.Lock()
-			defer mu.Unlock()
-			if !asJSON {
-				_, err := fmt.Fprintln(out, export.LogLine(ex))
-				return err
+			log := []byte(export.LogLine(ex) + "\n")
+			lines := queuedLines{{out, log}}
+			if asJSON {
+				line, err := export.NDJSONLine(ex)
+				if err != nil {
+					return err
+				}
+				lines = queuedLines{{out, line}, {human, log}}
 			}
-			if err := export.WriteNDJSON(out, ex); err != nil {
-				return err
+			if !q.add(lines) && !warned {
+				warned = true
+				logger.Warn("stdout is not being read: exchanges are not printed until it is (the journal has them)")
 			}
-			_, err := fmt.Fprintln(human, export.LogLine(ex))
-			return err
+			return nil
 		})
 	}()
 
@@ -108,21 +111,32 @@ func runListen(ctx context.Context, e *env, rf receiverFlags, tf tunnelFlags, pf
 	case <-ctx.Done():
 	case err := <-ep.stopped():
 		runErr = serveErr(err)
-	case err := <-followed:
-		runErr = fmt.Errorf("writing exchanges: %w", err) // stdout closed, e.g. a pipe's reader quit
-		followed <- nil
+	case <-q.failed:
+		runErr = fmt.Errorf("writing exchanges: %w", q.writeErr()) // stdout closed, e.g. a pipe's reader quit
 	}
 	logger.Info("stopping: finishing exchanges in flight")
-	closeCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	closeErr := st.close(closeCtx)
+	giveUp := time.Now().Add(shutdownGrace)
+	closeErr := st.closeWithin(shutdownGrace)
 	stopFollow()
 	if err := <-followed; err != nil && runErr == nil {
 		runErr = fmt.Errorf("writing exchanges: %w", err)
 	}
 	sub.Close()
+	dropped, err := q.close(time.Until(giveUp))
+	if err != nil && runErr == nil {
+		runErr = fmt.Errorf("writing exchanges: %w", err)
+	}
+	if dropped > 0 {
+		logger.Warn(plural(dropped, "exchange was", "exchanges were") + " not printed: stdout was not read in time (the journal has them)")
+	}
+	if st.journal != nil {
+		fmt.Fprintln(e.stderr, journalLine(st.journal.Path(), st.journal.Health()))
+	}
 	if runErr != nil {
 		return runErr
 	}
 	return closeErr
 }
+
+// maxQueued bounds the lines waiting for a slow stdout.
+const maxQueued = 16 << 20

@@ -129,16 +129,25 @@ func runMonitor(ctx context.Context, e *env, cfg monitorConfig) error {
 	if fw := cfg.stack.policy.forward; fw != nil {
 		opts.Forward = fw.URL()
 	}
+	if j := st.journal; j != nil {
+		opts.Journal = func() tui.JournalHealth {
+			h := j.Health()
+			return tui.JournalHealth{Failing: h.Failing, Lost: h.Lost, Reason: rootCause(h.Err)}
+		}
+	}
 	runErr := tui.Run(ctx, opts)
 	cancel() // stops the feed, or a connect still under way
-	if ep := <-started; ep != nil {
-		st.endpoint = ep
+	giveUp := time.Now().Add(shutdownGrace)
+	select {
+	case ep := <-started:
+		if ep != nil {
+			st.endpoint = ep
+		}
+	case <-time.After(shutdownGrace):
 	}
-	closeCtx, stop := context.WithTimeout(context.Background(), shutdownGrace)
-	defer stop()
-	closeErr := st.close(closeCtx)
+	closeErr := st.closeWithin(time.Until(giveUp))
 	if st.journal != nil {
-		fmt.Fprintf(e.stderr, "hark: %d exchanges journaled in %s\n", st.store.Counts().Exchanges, st.journal.Path())
+		fmt.Fprintln(e.stderr, journalLine(st.journal.Path(), st.journal.Health()))
 	}
 	if runErr != nil && !errors.Is(runErr, context.Canceled) {
 		return runErr

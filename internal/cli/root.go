@@ -53,7 +53,7 @@ func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	opts := []fang.Option{fang.WithNotifySignal(os.Interrupt, syscall.SIGTERM), fang.WithoutManpage(), fang.WithErrorHandler(printError)}
+	opts := []fang.Option{fang.WithNotifySignal(os.Interrupt, syscall.SIGTERM, syscall.SIGHUP), fang.WithoutManpage(), fang.WithErrorHandler(printError)}
 	if build.Version != "" {
 		opts = append(opts, fang.WithVersion(build.Version))
 	}
