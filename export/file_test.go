@@ -90,11 +90,11 @@ func TestWriteFileIntoFIFO(t *testing.T) {
 	if err := WriteFile(fifo, writeText(text)); err != nil {
 		t.Fatal(err)
 	}
+	if info, err := os.Lstat(fifo); err != nil || info.Mode()&fs.ModeNamedPipe == 0 {
+		t.Fatalf("the FIFO was replaced: %v %v", info.Mode(), err) // its reader waits in vain
+	}
 	if got := <-read; got != text {
 		t.Errorf("the reader got %d bytes, want %d", len(got), len(text))
-	}
-	if info, err := os.Lstat(fifo); err != nil || info.Mode()&fs.ModeNamedPipe == 0 {
-		t.Errorf("the FIFO was replaced: %v %v", info.Mode(), err)
 	}
 }
 

@@ -41,19 +41,6 @@ type Stats struct {
 	Bytes   uint64 // bytes of those records
 }
 
-// Health says how the journal is doing.
-type Health struct {
-	// Journaled counts the exchanges whose request record reached the
-	// disk (the file, with Fast).
-	Journaled uint64
-	// Lost counts the records that could not be written.
-	Lost uint64
-	// Failing is set while writes fail: the last one did.
-	Failing bool
-	// Err is the last write error, also once writes work again.
-	Err error
-}
-
 // file is what a Writer needs of its journal: an *os.File, or in tests a
 // disk that fills up and is freed again.
 type file interface {
@@ -93,6 +80,7 @@ type Writer struct {
 	spare    []byte     // a written batch's buffer, for reuse
 	waiting  int        // WriteRequest calls waiting for the disk
 	unsynced []*batch   // written batches waiting for an fsync, oldest first
+	free     []*batch   // settled batches, for reuse
 	writing  bool       // a leader is writing a batch (writes go one at a time)
 	syncing  int        // fsyncs under way
 	lastSync time.Time  // when the last fsync ended, to tell a busy journal
@@ -120,6 +108,7 @@ type batch struct {
 	durable  bool   // holds a request record: needs an fsync
 	done     bool   // durable, or lost
 	err      error  // why it was lost
+	waiters  int    // WriteRequest calls waiting for it
 }
 
 // maxSyncs is how many fsyncs may overlap.
@@ -142,6 +131,10 @@ const (
 
 // maxSpare bounds the batch buffer kept for reuse.
 const maxSpare = 4 << 20
+
+// maxFree bounds the settled batches kept for reuse: about as many as can
+// be waited on at once under load.
+const maxFree = 64
 
 // Open opens a journal for appending, creating it (mode 0600, directories
 // 0700) when it does not exist. Only a regular file can be a journal: a
@@ -168,42 +161,6 @@ func Open(path string, opts Options) (*Writer, error) {
 		return nil, err
 	}
 	return w, nil
-}
-
-// openFile opens path for appending and locks it; it must be a regular
-// file (checked on the open file, so nothing can swap it in between).
-func openFile(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("journal: %w", err)
-	}
-	info, err := f.Stat()
-	if err == nil && !info.Mode().IsRegular() {
-		err = notRegular(path, info)
-	}
-	if err == nil && lockFile(f) != nil {
-		err = fmt.Errorf("journal: %s is in use by another hark", path)
-	}
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	return f, nil
-}
-
-func notRegular(path string, info fs.FileInfo) error {
-	what := "not a regular file"
-	switch m := info.Mode(); {
-	case m.IsDir():
-		what = "a folder"
-	case m&fs.ModeNamedPipe != 0:
-		what = "a FIFO"
-	case m&fs.ModeDevice != 0:
-		what = "a device"
-	case m&fs.ModeSocket != 0:
-		what = "a socket"
-	}
-	return fmt.Errorf("journal: %s is %s, not a regular file: give a file name for the journal", path, what)
 }
 
 func start(path string, f *os.File, opts Options) (*Writer, error) {
@@ -273,19 +230,6 @@ func (w *Writer) Stats() Stats {
 	}
 }
 
-// Health says what reached the disk, what was lost and whether writes fail
-// now. It takes no lock the writers hold for long, so a screen may ask it
-// on every redraw.
-func (w *Writer) Health() Health {
-	h := Health{Journaled: w.journaled.Load(), Lost: w.lost.Load(), Failing: w.failing.Load()}
-	if h.Lost > 0 {
-		w.mu.Lock()
-		h.Err = w.lastErr
-		w.mu.Unlock()
-	}
-	return h
-}
-
 // WriteRequest writes the request record of ex and returns once it is on
 // disk (with Fast, once the operating system has it). It reads ex only
 // before it blocks, so the caller may change ex as soon as it returns.
@@ -349,6 +293,7 @@ func (w *Writer) enqueueLocked(rec []byte, durable bool) (*batch, error) {
 // waitLocked returns once batch b is durable or lost, leading batches
 // itself whenever nobody else can.
 func (w *Writer) waitLocked(b *batch) error {
+	b.waiters++
 	for !b.done {
 		if b == w.cur && !w.writing && w.syncing < maxSyncs {
 			w.leadLocked()
@@ -356,7 +301,32 @@ func (w *Writer) waitLocked(b *batch) error {
 		}
 		w.cond.Wait()
 	}
-	return b.err
+	err := b.err
+	b.waiters--
+	w.releaseLocked(b)
+	return err
+}
+
+// newBatchLocked returns an empty batch, a used one when there is.
+func (w *Writer) newBatchLocked(seq uint64, buf []byte) *batch {
+	var b *batch
+	if n := len(w.free); n > 0 {
+		b, w.free = w.free[n-1], w.free[:n-1]
+	} else {
+		b = new(batch)
+	}
+	b.seq, b.buf = seq, buf
+	return b
+}
+
+// releaseLocked keeps a batch for reuse once it is settled and its last
+// writer has read what became of it (no writer can join a batch once it
+// is no longer the pending one).
+func (w *Writer) releaseLocked(b *batch) {
+	if b.done && b.waiters == 0 && len(w.free) < maxFree {
+		*b = batch{}
+		w.free = append(w.free, b)
+	}
 }
 
 // leadLocked writes the pending batch and, when it holds a request record,
@@ -379,7 +349,7 @@ func (w *Writer) leadLocked() {
 			}
 		}
 	}
-	w.cur = &batch{seq: b.seq + 1, buf: w.spare[:0]}
+	w.cur = w.newBatchLocked(b.seq+1, w.spare[:0])
 	w.spare = nil
 	broken := w.broken
 	for broken && w.syncing > 0 {
@@ -419,7 +389,7 @@ func (w *Writer) leadLocked() {
 	}
 	w.unsynced = append(w.unsynced, b)
 	w.syncing++
-	f := w.file
+	f, seq := w.file, b.seq // b may be reused once settled
 	w.cond.Broadcast()
 
 	// The fsync makes durable every batch written before it began.
@@ -433,7 +403,7 @@ func (w *Writer) leadLocked() {
 	n := 0
 	for _, u := range w.unsynced {
 		switch {
-		case u.seq > b.seq: // written after the fsync began
+		case u.seq > seq: // written after the fsync began
 			w.unsynced[n] = u
 			n++
 		case serr != nil:
@@ -450,6 +420,7 @@ func (w *Writer) leadLocked() {
 func (w *Writer) settleLocked(b *batch) {
 	b.done = true
 	w.journaled.Add(b.requests)
+	w.releaseLocked(b)
 }
 
 // loseLocked marks a batch lost: its writers get err, and the next batch
@@ -459,53 +430,8 @@ func (w *Writer) loseLocked(b *batch, err error) {
 	w.lost.Add(b.records)
 	w.broken, w.lastErr = true, err
 	w.failing.Store(true)
+	w.releaseLocked(b)
 }
-
-// reopen opens the journal again after a failed write, and ends it where
-// the last good write ended: what a full disk let through of a record is
-// cut off, so the file holds whole records only. Only the leader calls it,
-// while no fsync is under way.
-func (w *Writer) reopen() error {
-	w.file.Close() // its lock goes with it, for the new one to take
-	f, err := w.open(w.path)
-	if err != nil {
-		w.file = failedFile{err}
-		return err
-	}
-	w.file = f
-	info, err := f.Stat()
-	if err != nil {
-		return fmt.Errorf("journal: %w", err)
-	}
-	switch size := info.Size(); {
-	case size > w.size:
-		if err := f.Truncate(w.size); err != nil {
-			return fmt.Errorf("journal: cutting off the record a failed write left in %s: %w", w.path, err)
-		}
-	case size < w.size:
-		// Shortened behind hark's back: go on at its end, on a line of
-		// its own.
-		w.size = size
-		var last [1]byte
-		if _, err := f.ReadAt(last[:], size-1); err == nil && last[0] != '\n' {
-			if _, err := f.Write([]byte{'\n'}); err != nil {
-				return fmt.Errorf("journal: writing %s: %w", w.path, err)
-			}
-			w.size++
-		}
-	}
-	return nil
-}
-
-// failedFile stands for a journal that could not be opened again.
-type failedFile struct{ err error }
-
-func (f failedFile) Write([]byte) (int, error)         { return 0, f.err }
-func (f failedFile) ReadAt([]byte, int64) (int, error) { return 0, f.err }
-func (f failedFile) Sync() error                       { return f.err }
-func (f failedFile) Close() error                      { return nil }
-func (f failedFile) Stat() (fs.FileInfo, error)        { return nil, f.err }
-func (f failedFile) Truncate(int64) error              { return f.err }
 
 // write appends one batch to the file. Only the leader calls it.
 func (w *Writer) write(b *batch) error {

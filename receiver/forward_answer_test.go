@@ -46,9 +46,10 @@ func TestForwardOversizedAnswer(t *testing.T) {
 		t.Run(mode, func(t *testing.T) {
 			h := newPolicyHarness(t, model.InterceptOff, func(p *Policy) {
 				p.Forward, _ = NewForwarder(target.URL, nil)
-				// A deadline far away: only the handler's answer could make
-				// the platform wait (its client gives up after 10 s).
-				p.Deadlines = map[string]time.Duration{"chatbot": time.Hour}
+				// A deadline past the platform's patience (its client gives
+				// up after 10 s): only reading the handler's answer could
+				// make it wait that long.
+				p.Deadlines = map[string]time.Duration{"chatbot": 30 * time.Second}
 			})
 			r := <-h.post("/chatbot?mode="+mode, chatbotWebhook)
 			if r.err != nil || r.status != 200 || r.body != `{"responses":[]}` {

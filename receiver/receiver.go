@@ -102,7 +102,7 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	decision, final := rc.classify(ex, readErr)
 
-	rc.journalRequest(ex)
+	journaled := rc.journalRequest(ex)
 	snapshot := *ex
 	rc.cfg.Store.Add(ex) // the store owns ex from here on
 
@@ -120,7 +120,7 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		final = model.StateFailed
 		undelivered = "response not delivered: " + err.Error()
 	}
-	rc.finish(snapshot.ID, decision, final, undelivered, start)
+	rc.finish(snapshot.ID, decision, final, undelivered, start, journaled)
 }
 
 // readBody reads at most MaxBody bytes. A larger body is cut at the limit
@@ -192,11 +192,12 @@ func plain(status int, body string) model.Decision {
 }
 
 // journalRequest makes the request record durable before anything is
-// answered. A failing journal never stops the platform from getting its
-// response: it is logged once and noted on the exchange.
-func (rc *Receiver) journalRequest(ex *model.Exchange) {
+// answered, and reports whether it is. A failing journal never stops the
+// platform from getting its response: it is logged and noted on the
+// exchange.
+func (rc *Receiver) journalRequest(ex *model.Exchange) bool {
 	if rc.cfg.Journal == nil {
-		return
+		return false
 	}
 	begin := rc.cfg.Now()
 	err := rc.cfg.Journal.WriteRequest(ex)
@@ -205,6 +206,7 @@ func (rc *Receiver) journalRequest(ex *model.Exchange) {
 		ex.Notes = ex.WithNote("not journaled: " + err.Error())
 	}
 	rc.journalWrote(err)
+	return err == nil
 }
 
 // journalWrote logs the journal's turns between working and failing.
@@ -235,8 +237,9 @@ func writeDecision(w http.ResponseWriter, d model.Decision) error {
 	return err
 }
 
-// finish records what went back, in the store and in the journal.
-func (rc *Receiver) finish(id model.ExchangeID, d model.Decision, state model.State, note string, start time.Time) {
+// finish records what went back, in the store and, when its request is
+// there (a response record without it is of no use), in the journal.
+func (rc *Receiver) finish(id model.ExchangeID, d model.Decision, state model.State, note string, start time.Time, journaled bool) {
 	total := rc.cfg.Now().Sub(start)
 	resp := d.Response()
 	var final model.Exchange
@@ -249,7 +252,7 @@ func (rc *Receiver) finish(id model.ExchangeID, d model.Decision, state model.St
 		}
 		final = *ex
 	})
-	if rc.cfg.Journal != nil {
+	if journaled {
 		if err := rc.cfg.Journal.WriteResponse(&final); err != nil {
 			rc.journalWrote(err)
 		}

@@ -3,11 +3,9 @@ package cli
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"io/fs"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -45,19 +43,9 @@ func TestMonitorExitLineCountsWhatReachedTheDisk(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds hark")
 	}
-	exe := harkBinary(t)
-	port := freePort(t)
-	path := filepath.Join(t.TempDir(), "j.jsonl")
-	r := startOnPTY(t, "/bin/sh", nil, "-c", `ulimit -f 8; exec "$0" "$@"`, exe, "--local", "--port", strconv.Itoa(port), "--journal", path)
-	r.waitScreen(t, "local")
+	r, port, path := startMonitor(t, `ulimit -f 8; exec "$0" "$@"`)
 	body := `{"conversation_id":"c1","text":"` + strings.Repeat("x", 300) + `"}`
-	for range 40 {
-		resp, err := http.Post("http://127.0.0.1:"+strconv.Itoa(port)+"/bot", "application/json", strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-	}
+	postWebhooks(t, "http://127.0.0.1:"+strconv.Itoa(port), 1, 40, func(int) string { return body })
 	r.endsRestored(t, syscall.SIGTERM)
 	time.Sleep(100 * time.Millisecond)
 	m := exitLineRE.FindStringSubmatch(r.out.String())
@@ -78,52 +66,32 @@ func TestMonitorExitLineCountsWhatReachedTheDisk(t *testing.T) {
 }
 
 // TestListenJournalResumes: `hark listen` journals to a file that may not
-// grow past 4 KiB (ulimit -f), as on a full disk; once the limit is lifted
-// (space freed), the next webhooks are journaled again, and the file holds
-// whole records only.
+// grow past 4 KiB (its file size limit lowered, as on a full disk); once the
+// limit is lifted (space freed), the next webhooks are journaled again,
+// and the file holds whole records only.
 func TestListenJournalResumes(t *testing.T) {
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
 	path := filepath.Join(t.TempDir(), "j.jsonl")
-	cmd := exec.Command("/bin/sh", "-c", `ulimit -S -f 8; exec "$0" "$@"`, exe, "listen", "--local", "--port", "0", "--journal", path)
-	cmd.Env = []string{"HARK_TEST_MAIN=1", "HOME=" + t.TempDir(), "XDG_CONFIG_HOME=" + t.TempDir(), "XDG_STATE_HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH")}
-	p := &harkProcess{cmd: cmd, stderr: newLineBuffer()}
-	cmd.Stderr, cmd.Stdout = p.stderr, io.Discard
-	if err := cmd.Start(); err != nil {
+	p := startHark(t, nil, "listen", "--local", "--port", "0", "--journal", path)
+	url := p.url(t)
+	pid := p.cmd.Process.Pid
+	var lim unix.Rlimit
+	if err := unix.Prlimit(pid, unix.RLIMIT_FSIZE, nil, &lim); err != nil {
+		t.Skip("cannot change the file size limit of another process:", err)
+	}
+	full := unix.Rlimit{Cur: 4 << 10, Max: lim.Max}
+	if err := unix.Prlimit(pid, unix.RLIMIT_FSIZE, &full, nil); err != nil {
+		t.Skip("cannot change the file size limit of another process:", err)
+	}
+	body := func(i int) string {
+		return fmt.Sprintf(`{"conversation_id":"c%d","text":"%s"}`, i, strings.Repeat("x", 300))
+	}
+	postWebhooks(t, url, 1, 20, body) // the file fills up
+	if err := unix.Prlimit(pid, unix.RLIMIT_FSIZE, &lim, nil); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-		}
-	})
-	url := p.url(t)
-	send := func(from, to int) {
-		for i := from; i <= to; i++ {
-			body := fmt.Sprintf(`{"conversation_id":"c%d","text":"%s"}`, i, strings.Repeat("x", 300))
-			resp, err := http.Post(url+"/bot", "application/json", strings.NewReader(body))
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
-		}
-	}
-	send(1, 20) // the file fills up
-	var lim unix.Rlimit // the soft limit goes up to the hard one: space freed
-	err = unix.Prlimit(cmd.Process.Pid, unix.RLIMIT_FSIZE, nil, &lim)
-	if err == nil {
-		lim.Cur = lim.Max
-		err = unix.Prlimit(cmd.Process.Pid, unix.RLIMIT_FSIZE, &lim, nil)
-	}
-	if err != nil {
-		t.Skip("cannot lift the file size limit of another process:", err)
-	}
-	send(21, 40)
-	_ = cmd.Process.Signal(syscall.SIGTERM)
-	_ = cmd.Wait()
+	postWebhooks(t, url, 21, 40, body)
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	_ = p.cmd.Wait()
 	l, err := journal.Load(path)
 	if err != nil {
 		t.Fatal(err)
@@ -142,5 +110,20 @@ func TestListenJournalResumes(t *testing.T) {
 	}
 	if !strings.Contains(p.stderr.String(), "journal writes work again") {
 		t.Errorf("no word of the recovery:\n%s", tail(p.stderr.String()))
+	}
+}
+
+// postWebhooks posts webhooks from to to, body(i) each, and requires 200s.
+func postWebhooks(t *testing.T, url string, from, to int, body func(i int) string) {
+	t.Helper()
+	for i := from; i <= to; i++ {
+		resp, err := http.Post(url+"/bot", "application/json", strings.NewReader(body(i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("webhook %d: status %d", i, resp.StatusCode)
+		}
 	}
 }

@@ -50,11 +50,11 @@ func TestExportOntoLinksAndFIFOs(t *testing.T) {
 	if code, _, stderr := runCLI(t, nil, "export", path, "--format", "ndjson", "-o", fifo); code != 0 {
 		t.Fatalf("export into a FIFO: exit %d: %s", code, stderr)
 	}
+	if info, err := os.Lstat(fifo); err != nil || info.Mode()&fs.ModeNamedPipe == 0 {
+		t.Fatalf("the FIFO was replaced: %v", err) // its reader waits in vain
+	}
 	if out := <-got; strings.Count(out, "\n") < 10 {
 		t.Errorf("the FIFO's reader got %q", out)
-	}
-	if info, err := os.Lstat(fifo); err != nil || info.Mode()&fs.ModeNamedPipe == 0 {
-		t.Errorf("the FIFO was replaced: %v", err)
 	}
 }
 

@@ -190,6 +190,24 @@ func freePort(t *testing.T) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
+// startMonitor starts the built monitor on a pseudo-terminal, on a free
+// port with a journal of its own, through shell (a sh -c script that ends
+// with exec "$0" "$@") when not "", and waits for its screen.
+func startMonitor(t *testing.T, shell string, extra ...string) (r *ptyRun, port int, journal string) {
+	t.Helper()
+	exe := harkBinary(t)
+	port = freePort(t)
+	journal = filepath.Join(t.TempDir(), "j.jsonl")
+	args := append([]string{"--local", "--port", strconv.Itoa(port), "--journal", journal}, extra...)
+	if shell != "" {
+		r = startOnPTY(t, "/bin/sh", nil, append([]string{"-c", shell, exe}, args...)...)
+	} else {
+		r = startOnPTY(t, exe, nil, args...)
+	}
+	r.waitScreen(t, "local")
+	return r, port, journal
+}
+
 // runs is how many times each signal ends each command.
 func runs(sig syscall.Signal) int {
 	if sig == syscall.SIGTERM {
@@ -198,43 +216,37 @@ func runs(sig syscall.Signal) int {
 	return 5
 }
 
-func TestSignalsEndTheMonitor(t *testing.T) {
+// TestSignalsEndHark: the monitor and `hark open`, each ended 20 times by
+// SIGTERM and 5 times each by SIGINT and SIGHUP.
+func TestSignalsEndHark(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds hark and runs it 30 times")
+		t.Skip("builds hark and runs it 60 times")
 	}
 	exe := harkBinary(t)
-	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP} {
-		t.Run(sig.String(), func(t *testing.T) {
-			for i := range runs(sig) {
-				journal := filepath.Join(t.TempDir(), "j.jsonl")
-				r := startOnPTY(t, exe, nil, "--local", "--port", "0", "--journal", journal)
-				r.waitScreen(t, "local")
-				r.endsRestored(t, sig)
-				if t.Failed() {
-					t.Fatalf("run %d of %d failed", i+1, runs(sig))
-				}
-			}
-		})
+	history := recordJournal(t)
+	commands := []struct {
+		name   string
+		args   func(t *testing.T) []string
+		screen string // what the screen shows once it is up
+	}{
+		{"monitor", func(t *testing.T) []string {
+			return []string{"--local", "--port", "0", "--journal", filepath.Join(t.TempDir(), "j.jsonl")}
+		}, "local"},
+		{"open", func(*testing.T) []string { return []string{"open", history} }, "read-only"},
 	}
-}
-
-func TestSignalsEndOpen(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds hark and runs it 30 times")
-	}
-	exe := harkBinary(t)
-	path := recordJournal(t)
-	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP} {
-		t.Run(sig.String(), func(t *testing.T) {
-			for i := range runs(sig) {
-				r := startOnPTY(t, exe, nil, "open", path)
-				r.waitScreen(t, "read-only")
-				r.endsRestored(t, sig)
-				if t.Failed() {
-					t.Fatalf("run %d of %d failed", i+1, runs(sig))
+	for _, c := range commands {
+		for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP} {
+			t.Run(c.name+"/"+sig.String(), func(t *testing.T) {
+				for i := range runs(sig) {
+					r := startOnPTY(t, exe, nil, c.args(t)...)
+					r.waitScreen(t, c.screen)
+					r.endsRestored(t, sig)
+					if t.Failed() {
+						t.Fatalf("run %d of %d failed", i+1, runs(sig))
+					}
 				}
-			}
-		})
+			})
+		}
 	}
 }
 
@@ -244,11 +256,7 @@ func TestSignalReleasesHeld(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds hark")
 	}
-	exe := harkBinary(t)
-	port := freePort(t)
-	journal := filepath.Join(t.TempDir(), "j.jsonl")
-	r := startOnPTY(t, exe, nil, "--local", "--port", strconv.Itoa(port), "--journal", journal, "--intercept", "all")
-	r.waitScreen(t, "local")
+	r, port, journal := startMonitor(t, "", "--intercept", "all")
 	answered := make(chan string, 1)
 	go func() {
 		resp, err := http.Post("http://127.0.0.1:"+strconv.Itoa(port)+"/bot", "application/json",
@@ -286,16 +294,7 @@ func TestListenEndsWithStalledStdout(t *testing.T) {
 	p := startHark(t, nil, "listen", "--json", "--local", "--port", "0", "--no-journal")
 	url := p.url(t) // stdout is a pipe this test never reads
 	body := `{"conversation_id":"c1","text":"` + strings.Repeat("x", 2000) + `"}`
-	for range 300 { // well past the pipe's buffer
-		resp, err := http.Post(url+"/bot", "application/json", strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != 200 {
-			t.Fatalf("status %d", resp.StatusCode)
-		}
-	}
+	postWebhooks(t, url, 1, 300, func(int) string { return body }) // well past the pipe's buffer
 	done := make(chan error, 1)
 	go func() { done <- p.cmd.Wait() }()
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
