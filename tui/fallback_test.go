@@ -38,7 +38,7 @@ func TestFallbackBannerCountsEveryBatch(t *testing.T) {
 		t.Errorf("the banner does not count all 500:\n%s", text)
 	}
 	// Once the banner has gone, the next fallback starts a new count.
-	do(m, flashClearMsg{id: m.flashID})
+	do(m, flashClearMsg{id: m.flash.id})
 	ex := b.add(t0, "generic", "webhook", "s1", "POST", "/hook", "", `{}`, nil, func(ex *model.Exchange) {
 		ex.State, ex.Consumed, ex.HeldUntil, ex.Response = model.StateHeld, true, t0.Add(time.Minute), nil
 	})

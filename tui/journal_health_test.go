@@ -13,7 +13,7 @@ func TestHeaderWarnsWhileJournalFails(t *testing.T) {
 	health := JournalHealth{Failing: true, Lost: 380, Reason: "no space left on device"}
 	m := newTestModel(t, b, func(o *Options) { o.Journal = func() JournalHealth { return health } })
 	do(m, sizeMsg(120, 30))
-	m.notify("copied the URL") // news does not hide it
+	m.flash.show("copied the URL") // news does not hide it
 	checkFrame(t, screen(m), 120, 30)
 	if text := plain(m); !strings.Contains(text, "⚠ journal failing: 380 records not written (no space left on device)") {
 		t.Errorf("no standing warning:\n%s", text)

@@ -42,25 +42,18 @@ func startEndpoint(ctx context.Context, plan tunnel.Plan, port int, h http.Handl
 	ep := &endpoint{tun: tun, served: make(chan error, 1)}
 	go func() { ep.served <- tun.Serve(h) }()
 	if plan.Mode == tunnel.ModeNgrok {
-		ep.serveLocal(port, h, logger)
+		ep.serveLocal(plan, port, h, logger)
 	}
 	return ep, nil
 }
 
-func (ep *endpoint) serveLocal(port int, h http.Handler, logger *slog.Logger) {
+func (ep *endpoint) serveLocal(plan tunnel.Plan, port int, h http.Handler, logger *slog.Logger) {
 	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
 	if err != nil {
 		logger.Warn("not serving on 127.0.0.1 as well", "err", err)
 		return
 	}
-	ep.local = &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: tunnel.DefaultReadHeaderTimeout,
-		ReadTimeout:       tunnel.DefaultReadTimeout,
-		WriteTimeout:      tunnel.DefaultWriteTimeout,
-		IdleTimeout:       tunnel.DefaultIdleTimeout,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	ep.local = plan.Server(h, logger) // the tunnel's own limits
 	ep.localURL = "http://" + ln.Addr().String()
 	go ep.local.Serve(ln)
 }

@@ -24,7 +24,7 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		{[]string{"send"}, "give one platform"},
 		{[]string{"platforms", "extra"}, "takes no arguments"},
 		{[]string{"nosuchcommand"}, "unknown command"},
-		{[]string{"lisen"}, "Did you mean this?\n\tlisten"},
+		{[]string{"lisen"}, "Did you mean this?"},
 	}
 	for _, c := range cases {
 		code, _, stderr := runCLI(t, nil, c.args...)
