@@ -132,11 +132,15 @@ func (r *ptyRun) endsRestored(t *testing.T, sig syscall.Signal) {
 		time.Sleep(500 * time.Millisecond)
 		t.Fatalf("hark still running %s after %v; output since the signal:\n%q", shutdownGrace+2*time.Second, sig, tail(r.out.String()[mark:]))
 	}
-	// The pty keeps what hark wrote last until it is read.
-	time.Sleep(50 * time.Millisecond)
-	out := r.out.String()
-	last := strings.LastIndex(out, "\x1b[?1049h")
-	after := out[last:]
+	// The pty keeps what hark wrote last until the reader has taken it.
+	out, after := "", ""
+	for range 250 {
+		out = r.out.String()
+		if after = out[strings.LastIndex(out, "\x1b[?1049h"):]; strings.Contains(after, "\x1b[?1049l") {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	for _, seq := range []struct{ seq, what string }{
 		{"\x1b[?1049l", "alternate screen left"},
 		{"\x1b[?25h", "cursor shown"},
@@ -268,7 +272,7 @@ func TestSignalReleasesHeld(t *testing.T) {
 		resp.Body.Close()
 		answered <- resp.Status
 	}()
-	r.waitScreen(t, "held")
+	r.waitScreen(t, "⏸ 1 held")
 	r.endsRestored(t, syscall.SIGTERM)
 	select {
 	case got := <-answered:
