@@ -84,6 +84,10 @@ func runListen(ctx context.Context, e *env, rf receiverFlags, tf tunnelFlags, pf
 		human = e.stderr
 	}
 	q := newOutQueue(maxQueued)
+	kept := " (the journal has them)"
+	if st.journal == nil {
+		kept = " (with --no-journal they are not kept anywhere)"
+	}
 	followCtx, stopFollow := context.WithCancel(context.Background())
 	followed := make(chan error, 1)
 	var warned bool
@@ -100,7 +104,7 @@ func runListen(ctx context.Context, e *env, rf receiverFlags, tf tunnelFlags, pf
 			}
 			if !q.add(lines) && !warned {
 				warned = true
-				logger.Warn("stdout is not being read: exchanges are not printed until it is (the journal has them)")
+				logger.Warn("stdout is not being read: exchanges are not printed until it is" + kept)
 			}
 			return nil
 		})
@@ -127,7 +131,7 @@ func runListen(ctx context.Context, e *env, rf receiverFlags, tf tunnelFlags, pf
 		runErr = fmt.Errorf("writing exchanges: %w", err)
 	}
 	if dropped > 0 {
-		logger.Warn(plural(dropped, "exchange was", "exchanges were") + " not printed: stdout was not read in time (the journal has them)")
+		logger.Warn(plural(dropped, "exchange was", "exchanges were") + " not printed: stdout was not read in time" + kept)
 	}
 	if st.journal != nil {
 		fmt.Fprintln(e.stderr, journalLine(st.journal.Path(), st.journal.Health()))
