@@ -12,8 +12,8 @@ import (
 )
 
 // endpoint is the receiver served on the tunnel's listener and, with
-// ngrok, also on 127.0.0.1 so that local tools (hark send, curl) reach it
-// without a round trip through the internet.
+// ngrok, also on 127.0.0.1 (or --bind) so that local tools (hark send,
+// curl) reach it without a round trip through the internet.
 type endpoint struct {
 	tun      *tunnel.Tunnel
 	served   chan error
@@ -42,26 +42,27 @@ func startEndpoint(ctx context.Context, plan tunnel.Plan, port int, h http.Handl
 	ep := &endpoint{tun: tun, served: make(chan error, 1)}
 	go func() { ep.served <- tun.Serve(h) }()
 	if plan.Mode == tunnel.ModeNgrok {
-		ep.serveLocal(port, h, logger)
+		ep.serveLocal(plan, port, h, logger)
 	}
 	return ep, nil
 }
 
-func (ep *endpoint) serveLocal(port int, h http.Handler, logger *slog.Logger) {
-	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+func (ep *endpoint) serveLocal(plan tunnel.Plan, port int, h http.Handler, logger *slog.Logger) {
+	ln, err := net.Listen("tcp", net.JoinHostPort(plan.Bind, strconv.Itoa(port)))
 	if err != nil {
-		logger.Warn("not serving on 127.0.0.1 as well", "err", err)
+		logger.Warn("not serving on "+plan.Bind+" as well", "err", err)
 		return
 	}
 	ep.local = &http.Server{
-		Handler:           h,
+		Handler:           plan.Guard(h), // --basic-auth, --allow-cidr on a --bind beyond loopback
 		ReadHeaderTimeout: tunnel.DefaultReadHeaderTimeout,
 		ReadTimeout:       tunnel.DefaultReadTimeout,
 		WriteTimeout:      tunnel.DefaultWriteTimeout,
 		IdleTimeout:       tunnel.DefaultIdleTimeout,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	ep.localURL = "http://" + ln.Addr().String()
+	_, actual, _ := net.SplitHostPort(ln.Addr().String())
+	ep.localURL = "http://" + net.JoinHostPort(plan.Bind, actual)
 	go ep.local.Serve(ln)
 }
 
