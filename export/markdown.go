@@ -91,16 +91,9 @@ func (m *mdWriter) date(t time.Time) string {
 	return t.In(m.opts.Location).Format("2006-01-02 15:04:05.000 MST")
 }
 
-func platformTitle(name string) string {
-	if p, ok := platform.Lookup(name); ok {
-		return p.Title
-	}
-	return name
-}
-
 func (m *mdWriter) header(s model.Session, exchanges []*model.Exchange) {
-	m.printf("# %s session %s\n\n", mdLine(platformTitle(s.Key.Platform)), mdLine(s.Key.ID))
-	m.printf("- **Platform:** %s (%s)\n", mdLine(platformTitle(s.Key.Platform)), mdLine(s.Key.Platform))
+	m.printf("# %s session %s\n\n", mdLine(platform.TitleOf(s.Key.Platform)), mdLine(s.Key.ID))
+	m.printf("- **Platform:** %s (%s)\n", mdLine(platform.TitleOf(s.Key.Platform)), mdLine(s.Key.Platform))
 	m.printf("- **Session:** %s\n", mdLine(s.Key.ID))
 	m.printf("- **First seen:** %s\n", m.date(s.FirstSeen))
 	last := m.date(s.LastSeen)

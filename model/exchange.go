@@ -5,8 +5,10 @@
 package model
 
 import (
+	"net/textproto"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -95,7 +97,8 @@ type Request struct {
 }
 
 // Header returns the first value of a header, matching the name the way
-// net/http canonicalizes it.
+// net/http canonicalizes it (net/textproto's form, which model may use:
+// it is not net/http), or else ignoring case.
 func (r *Request) Header(name string) string {
 	return headerValue(r.Headers, name)
 }
@@ -168,11 +171,19 @@ type Exchange struct {
 	Signature Signature
 	Notes     []string // what was odd about the request, in plain words
 
+	// State is the one record of whether the exchange is held: the
+	// session's and the store's held counts are derived from it.
 	State     State
 	HeldUntil time.Time // when a held exchange falls back
-	Response  *Response
-	Forward   *Forward
-	Timings   Timings
+	// Proposal is, while the exchange is held, the response it gets if
+	// nobody edits it: a rule, the forward target's answer or the
+	// profile's default. The receiver replaces it through Store.Update
+	// whenever it changes, so the monitor learns of it from the store's
+	// change notifications; nil before and after the hold.
+	Proposal *Decision
+	Response *Response
+	Forward  *Forward
+	Timings  Timings
 
 	// Evicted is set when the store dropped bodies and headers to bound
 	// memory; the journal still has them.
@@ -190,6 +201,9 @@ func (e *Exchange) WithNote(note string) []string {
 	return append(slices.Clip(e.Notes), note)
 }
 
+// Held reports whether the exchange waits for a decision.
+func (e *Exchange) Held() bool { return e.State == StateHeld }
+
 // Failed reports whether the exchange counts as an error: rejected, failed,
 // or answered with a status of 400 or more.
 func (e *Exchange) Failed() bool {
@@ -200,48 +214,13 @@ func (e *Exchange) Failed() bool {
 }
 
 func headerValue(h map[string][]string, name string) string {
-	if v := h[canonicalHeaderKey(name)]; len(v) > 0 {
+	if v := h[textproto.CanonicalMIMEHeaderKey(name)]; len(v) > 0 {
 		return v[0]
 	}
 	for k, v := range h { // keys stored without canonicalization
-		if len(v) > 0 && equalFold(k, name) {
+		if len(v) > 0 && strings.EqualFold(k, name) {
 			return v[0]
 		}
 	}
 	return ""
-}
-
-// canonicalHeaderKey mirrors net/http's canonical form ("x-moveo-signature"
-// → "X-Moveo-Signature") without importing net/http.
-func canonicalHeaderKey(s string) string {
-	b := []byte(s)
-	upper := true
-	for i, c := range b {
-		if upper && 'a' <= c && c <= 'z' {
-			b[i] = c - 'a' + 'A'
-		} else if !upper && 'A' <= c && c <= 'Z' {
-			b[i] = c - 'A' + 'a'
-		}
-		upper = c == '-'
-	}
-	return string(b)
-}
-
-func equalFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		ca, cb := a[i], b[i]
-		if 'A' <= ca && ca <= 'Z' {
-			ca += 'a' - 'A'
-		}
-		if 'A' <= cb && cb <= 'Z' {
-			cb += 'a' - 'A'
-		}
-		if ca != cb {
-			return false
-		}
-	}
-	return true
 }

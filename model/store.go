@@ -224,13 +224,14 @@ func (s *Store) addTurns(sess *Session, ex *Exchange) {
 	ex.Notes = ex.WithNote(diff.Summary())
 }
 
-// account keeps held and error counts right as an exchange changes.
+// account keeps held and error counts right as an exchange changes: they
+// are derived from the exchanges' states, never set on their own.
 func (s *Store) account(sess *Session, before, after *Exchange) {
 	wasHeld, wasFailed := false, false
 	if before != nil {
-		wasHeld, wasFailed = before.State == StateHeld, before.Failed()
+		wasHeld, wasFailed = before.Held(), before.Failed()
 	}
-	isHeld, isFailed := after.State == StateHeld, after.Failed()
+	isHeld, isFailed := after.Held(), after.Failed()
 	delta := func(was, is bool) int {
 		switch {
 		case is && !was:
@@ -282,5 +283,7 @@ func stripBodies(ex *Exchange) {
 		f.Body, f.Headers = nil, nil
 		ex.Forward = &f
 	}
+	// A held exchange's Proposal keeps its body: the editor shows it, and
+	// only the few exchanges being held have one.
 	ex.Evicted = true
 }

@@ -88,15 +88,21 @@ var (
 var chatbot = &Profile{
 	Name:  "chatbot",
 	Title: "ChatBot.com",
-	Docs:  "https://www.chatbot.com/docs/webhooks/",
+	Badge: "CBT",
+	Secret: &Secret{
+		Value: "TOKEN", Checks: "ChatBot.com's verification token",
+		Demo: demoToken,
+	},
+	Docs: "https://www.chatbot.com/docs/webhooks/",
 	Paths: []PathHint{
 		{Path: chatbotPath, What: "any path: the webhook URL set in ChatBot.com (hark answers its verification GET)"},
 	},
 	Kinds: []Kind{
 		{
 			Name: kindVerify, Title: "verification GET when a webhook is saved",
-			// hark answers it itself (Challenge): echoing the challenge is
-			// the only answer that lets the user save the webhook.
+			// hark answers it itself (chatbotHandshake): echoing the
+			// challenge is the only answer that lets the user save the
+			// webhook.
 			Default: Template{Name: "challenge", Title: "Echo the challenge", Status: http.StatusOK,
 				Headers: map[string][]string{"Content-Type": {"text/plain; charset=utf-8"}}},
 		},
@@ -141,8 +147,10 @@ var chatbot = &Profile{
 		sign: func(in *input, kind string) model.Signature {
 			return chatbotTokenCheck(in, kind == kindVerify)
 		},
-		check:    chatbotCheck,
-		simulate: simulateChatBot,
+		resign:    resignChatBot,
+		handshake: chatbotHandshake,
+		check:     chatbotCheck,
+		simulate:  simulateChatBot,
 	},
 }
 

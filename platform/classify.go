@@ -51,6 +51,7 @@ func detect(in *input) *Profile {
 
 // classify reads a request known to be the profile's.
 func (p *Profile) classify(in *input) Classification {
+	in.secret = in.secrets[p.Name]
 	kind := p.fallback
 	for _, r := range p.kinds {
 		if r.when.match(in) {

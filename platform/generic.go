@@ -63,6 +63,7 @@ var (
 var generic = &Profile{
 	Name:  "generic",
 	Title: "Generic JSON",
+	Badge: "GEN",
 	Paths: []PathHint{
 		{Path: genericPath, What: "any path: requests no profile recognizes are grouped by common id fields (session_id, conversationId, call.id, ...)"},
 	},

@@ -29,6 +29,7 @@ const (
 type input struct {
 	req     *model.Request
 	secrets Secrets
+	secret  string // the secret of the profile reading the request (classify sets it)
 	shape   shape
 	json    string     // the JSON body as text (a UTF-8 byte order mark removed)
 	form    url.Values // the fields of a form-encoded body

@@ -88,7 +88,12 @@ func moveoKind(name, title string, deflt Template, templates ...Template) Kind {
 var moveo = &Profile{
 	Name:  "moveo",
 	Title: "Moveo.ai",
-	Docs:  "https://docs.moveo.ai/docs/ai-agents/ai-agents-webhooks",
+	Badge: "MOV",
+	Secret: &Secret{
+		Value: "TOKEN", Checks: "Moveo's X-Moveo-Signature", Signs: true,
+		Demo: demoToken,
+	},
+	Docs: "https://docs.moveo.ai/docs/ai-agents/ai-agents-webhooks",
 	Paths: []PathHint{
 		{Path: "/moveo/first-message", What: "first message webhook (same body as pre message: hark tells them apart by this path's word)"},
 		{Path: "/moveo/pre-message", What: "pre message webhook"},
@@ -131,6 +136,7 @@ var moveo = &Profile{
 		session:  []field{atBody("session_id"), atHeader("X-Moveo-Session-Id"), atBody("context.sys-session")},
 		time:     []string{"timestamp"},
 		sign:     signMoveo,
+		resign:   resignMoveo,
 		check:    moveoCheck,
 		simulate: simulateMoveo,
 	},
@@ -154,10 +160,7 @@ func moveoCheck(in *input, c *Classification) {
 func simulateMoveo(g *gen) []SimRequest {
 	sid := g.sessionID(g.uuid)
 	brainID, deskID, integrationID, accountID := g.uuid(), g.uuid(), g.uuid(), g.uuid()
-	token := g.secrets["moveo"]
-	if token == "" {
-		token = demoToken
-	}
+	token := g.secret
 	chat := moveoChats[g.rng.IntN(len(moveoChats))]
 	userID := "web-" + g.hex(20)
 	visitor := fmt.Sprintf("Visitor %d", 1000+g.rng.IntN(9000))

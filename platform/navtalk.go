@@ -45,6 +45,7 @@ func navtalkKind(name, title string, turns ...turnRule) Kind {
 var navtalk = &Profile{
 	Name:  "navtalk",
 	Title: "NavTalk",
+	Badge: "NAV",
 	Docs:  "https://jinfulaikeji-organization.mintlify.app/api/resources/webhook",
 	Paths: []PathHint{
 		{Path: navtalkMessagePath, What: "real-time events: session.created, conversation.output, session.closed"},

@@ -11,9 +11,8 @@ import (
 	"github.com/harkhq/hark/model"
 )
 
-// Secrets maps a profile name (navtalk, chatbot, moveo, generic) to the secret
-// given with --secret NAME=SECRET: ChatBot.com's verification token, Moveo's
-// webhook verification token.
+// Secrets maps a profile name to the secret given with --secret NAME=SECRET;
+// each profile's Secret says what that secret is.
 type Secrets map[string]string
 
 // Classification is what a profile recognized in a request.
@@ -28,16 +27,20 @@ type Classification struct {
 	Signature model.Signature
 	Notes     []string // what was odd: malformed JSON, not JSON, missing fields...
 
-	// challenge is the value of a ChatBot.com verification GET, so that
+	// challenge is what a handshake request asks to have echoed, so that
 	// DefaultResponse can answer the handshake like Challenge does.
 	challenge string
 }
 
-// Profile describes one platform.
+// Profile describes one platform. It is the only place a fact about a
+// platform is written: the rest of hark reaches every platform through the
+// registry (Profiles, Lookup, Find) and never names one.
 type Profile struct {
-	Name         string // short name used in flags and records: navtalk, chatbot, moveo, generic
-	Title        string // NavTalk, ChatBot.com, Moveo.ai, Generic JSON
-	Docs         string // URL of the platform's webhook documentation
+	Name         string  // short name used in flags and records: navtalk, chatbot, moveo, generic
+	Title        string  // NavTalk, ChatBot.com, Moveo.ai, Generic JSON
+	Badge        string  // three capital letters where a title does not fit: NAV
+	Secret       *Secret // what --secret NAME=SECRET is for this platform; nil = it takes none
+	Docs         string  // URL of the platform's webhook documentation
 	Paths        []PathHint
 	Kinds        []Kind
 	MaxResponse  int    // response size limit in bytes; 0 = none known
@@ -45,6 +48,15 @@ type Profile struct {
 	Unverified   []string
 
 	profileRules // how to recognize and read requests (profile.go)
+}
+
+// Secret says what the secret of a platform that takes one is; help text
+// and `hark demo` are written from it.
+type Secret struct {
+	Value  string // how help text names the value: TOKEN
+	Checks string // what hark checks with it, in a few words: "Moveo's X-Moveo-Signature"
+	Signs  bool   // the platform signs every request with it, not only a handshake
+	Demo   string // what `hark demo` checks and the simulator signs with when no secret is given
 }
 
 // PathHint is a URL path to paste into the platform's console.
@@ -91,8 +103,13 @@ type SimRequest struct {
 var (
 	_ func() []*Profile                                                          = Profiles
 	_ func(string) (*Profile, bool)                                              = Lookup
+	_ func(string) (*Profile, bool)                                              = Find
+	_ func(string) string                                                        = TitleOf
+	_ func() *Profile                                                            = Fallback
+	_ func() Secrets                                                             = DemoSecrets
 	_ func(*model.Request, Secrets) Classification                               = Classify
 	_ func(*model.Request, Secrets) (model.Decision, model.Signature, bool)      = Challenge
 	_ func(Classification) model.Decision                                        = DefaultResponse
 	_ func(string, *rand.Rand, string, time.Time, Secrets) ([]SimRequest, error) = Conversation
+	_ func(string, model.Request, Secrets) (model.Request, string)               = Resign
 )

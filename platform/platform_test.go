@@ -227,7 +227,11 @@ func TestDefaults(t *testing.T) {
 
 // TestProfileTables checks the facts every profile must state.
 func TestProfileTables(t *testing.T) {
-	if got := Names(); !slices.Equal(got, []string{"navtalk", "chatbot", "moveo", "generic"}) {
+	// The seed profiles keep their order (it breaks detection ties), and
+	// the fallback comes last; new profiles may come anywhere before it.
+	got := Names()
+	seeds := slices.DeleteFunc(slices.Clone(got), func(n string) bool { return !slices.Contains([]string{"navtalk", "chatbot", "moveo"}, n) })
+	if !slices.Equal(seeds, []string{"navtalk", "chatbot", "moveo"}) || got[len(got)-1] != "generic" {
 		t.Fatalf("Names() = %v", got)
 	}
 	for _, p := range Profiles() {

@@ -1,6 +1,10 @@
 package platform
 
-import "github.com/harkhq/hark/model"
+import (
+	"strings"
+
+	"github.com/harkhq/hark/model"
+)
 
 // A profile is mostly data. Besides the exported facts that `hark platforms`
 // and the editor show, each Profile and Kind carries unexported tables that
@@ -15,7 +19,10 @@ import "github.com/harkhq/hark/model"
 //   - each Kind's turns: which paths hold the speaker, text, time and
 //     lifecycle markers.
 //
-// Code hooks (sign, check, simulate) cover what a table cannot say.
+// Code hooks (sign, resign, check, simulate, the handshake's answer and
+// request) cover what a table cannot say. A profile is one file: its data,
+// its tables and its hooks; adding a platform is that file plus its line in
+// the registry below.
 
 // Detection strengths: a request goes to the profile with the strongest
 // matching rule; ties go to the earlier profile in the registry.
@@ -39,19 +46,22 @@ type kindRule struct {
 
 // profileRules are the unexported tables and hooks of a Profile.
 type profileRules struct {
-	detect   []detector
-	kinds    []kindRule
-	fallback string    // kind when no kind rule matches
-	session  []field   // where the session id is, first non-empty wins
-	time     []string  // body paths of the request's timestamp, for turns that carry none
-	guessed  bool      // the paths are heuristics: a value that does not fit is not odd
-	sign     signer    // verifies the request's signature or token; nil = none
-	check    checker   // extra notes a table cannot express; nil = none
-	simulate simulator // builds a realistic conversation
+	detect    []detector
+	kinds     []kindRule
+	fallback  string     // kind when no kind rule matches
+	session   []field    // where the session id is, first non-empty wins
+	time      []string   // body paths of the request's timestamp, for turns that carry none
+	guessed   bool       // the paths are heuristics: a value that does not fit is not odd
+	sign      signer     // verifies the request's signature or token (with in.secret); nil = none
+	resign    resigner   // signs a recorded request again with another secret; nil = nothing to re-sign
+	handshake *handshake // a request that checks the endpoint, answered by hark itself; nil = none
+	check     checker    // extra notes a table cannot express; nil = none
+	simulate  simulator  // builds a realistic conversation
 }
 
 type (
 	signer    func(in *input, kind string) model.Signature
+	resigner  func(req model.Request, secret string) (model.Request, string)
 	checker   func(in *input, c *Classification)
 	simulator func(g *gen) []SimRequest
 )
@@ -79,6 +89,65 @@ func Lookup(name string) (*Profile, bool) {
 	}
 	return nil, false
 }
+
+// Find returns the profile whose short name or title is s, ignoring case:
+// what a person types (platform:moveo.ai) or what a list shows (a title).
+func Find(s string) (*Profile, bool) {
+	for _, p := range registry {
+		if strings.EqualFold(p.Name, s) || strings.EqualFold(p.Title, s) {
+			return p, true
+		}
+	}
+	return nil, false
+}
+
+// TitleOf names a platform for people: the title of the profile whose name
+// or title is s, or s itself when no profile has it (a journal may hold
+// platforms that this hark does not know).
+func TitleOf(s string) string {
+	if p, ok := Find(s); ok {
+		return p.Title
+	}
+	return s
+}
+
+// Fallback is the profile of requests no other profile recognizes.
+func Fallback() *Profile { return generic }
+
+// ColorIndex is the profile's place among the profiles that have a colour
+// of their own, in registry order: a UI draws it in palette[i % len], so
+// that a new profile gets a colour without anyone choosing one. The
+// fallback profile has none (ok is false): it stands for every platform
+// hark does not know, and is drawn like them.
+func (p *Profile) ColorIndex() (i int, ok bool) {
+	for _, q := range registry {
+		if q == generic {
+			continue
+		}
+		if q == p {
+			return i, true
+		}
+		i++
+	}
+	return 0, false
+}
+
+// DemoSecrets are the secrets `hark demo` runs with: each profile that takes
+// a secret gets its demo secret, which its simulated requests are signed
+// with, so the demo's monitor shows verified signatures.
+func DemoSecrets() Secrets {
+	s := Secrets{}
+	for _, p := range registry {
+		if p.Secret != nil && p.Secret.Demo != "" {
+			s[p.Name] = p.Secret.Demo
+		}
+	}
+	return s
+}
+
+// Resigns reports whether Resign can sign the profile's recorded requests
+// again with another secret.
+func (p *Profile) Resigns() bool { return p.resign != nil }
 
 // Names returns the profiles' short names in registry order.
 func Names() []string {

@@ -8,46 +8,21 @@ import (
 )
 
 // Resign returns a copy of a recorded request signed again with the given
-// secrets, as the platform would sign it: Moveo's X-Moveo-Signature is
-// recomputed over the body with secrets["moveo"], and the ChatBot.com token
-// query parameter is replaced with secrets["chatbot"]. It is what replaying
-// a journal against a handler that checks signatures needs when the secret
-// differs from the one of the recording (or the recording was unsigned).
+// secrets, as the platform would sign it (Moveo's X-Moveo-Signature is
+// recomputed over the body, ChatBot.com's ?token= replaced): each profile
+// that signs says how. It is what replaying a journal against a handler
+// that checks signatures needs when the secret differs from the one of the
+// recording (or the recording was unsigned).
 //
 // did says in a few words what was changed, "" when nothing was (no secret
 // for the platform, or nothing to re-sign). The recorded request is left as
 // it is: the copy has its own header map and query.
 func Resign(name string, req model.Request, secrets Secrets) (out model.Request, did string) {
-	out = req
-	switch name {
-	case moveo.Name:
-		token := secrets[moveo.Name]
-		if token == "" {
-			return out, ""
-		}
-		out.Headers = cloneHeaders(req.Headers)
-		for k := range out.Headers {
-			if strings.EqualFold(k, moveoSignatureHeader) {
-				delete(out.Headers, k)
-			}
-		}
-		out.Headers[moveoSignatureHeader] = []string{MoveoSignature(req.Body, token)}
-		return out, moveoSignatureHeader + " recomputed"
-	case chatbot.Name:
-		token := secrets[chatbot.Name]
-		if token == "" {
-			return out, ""
-		}
-		q, replaced := replaceQueryParam(req.RawQuery, "token", token)
-		if !replaced {
-			// ChatBot.com's POSTs carry no token as far as its documentation
-			// says: adding one would send what the platform does not.
-			return out, ""
-		}
-		out.RawQuery = q
-		return out, "token replaced"
+	p, ok := Lookup(name)
+	if !ok || p.resign == nil || secrets[p.Name] == "" {
+		return req, ""
 	}
-	return out, ""
+	return p.resign(req, secrets[p.Name])
 }
 
 // replaceQueryParam sets every value of a query parameter in a raw query,

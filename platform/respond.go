@@ -10,14 +10,15 @@ import (
 
 // DefaultResponse is the pass-through default of a classified request: the
 // response of its kind that changes nothing in the bot's behaviour. A
-// ChatBot.com verification GET gets the same answer as Challenge gives.
+// handshake (ChatBot.com's verification GET) gets the same answer as
+// Challenge gives.
 func DefaultResponse(c Classification) model.Decision {
-	if c.Platform == chatbot.Name && c.Kind == kindVerify {
-		return verifyDecision(c)
-	}
 	p, ok := Lookup(c.Platform)
 	if !ok {
 		p = generic
+	}
+	if p.handshakes(c) {
+		return p.handshake.answer(c)
 	}
 	k, ok := p.Kind(c.Kind)
 	if !ok {

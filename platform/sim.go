@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net/url"
 	"strings"
 	"time"
 
@@ -19,8 +18,10 @@ import (
 // at start and follow the delays. sessionID "" makes an id in the
 // platform's style. The same rng state gives the same conversation.
 //
-// A ChatBot.com conversation does not include the verification GET, which
-// ChatBot.com sends once when a webhook is saved: see VerifyRequest.
+// A conversation does not include the platform's handshake (ChatBot.com's
+// verification GET), which the platform sends once, when a webhook is
+// saved: see HandshakeRequest. Requests are signed with the platform's
+// secret from secrets, or with its demo secret when none is given.
 func Conversation(platform string, rng *rand.Rand, sessionID string, start time.Time, secrets Secrets) ([]SimRequest, error) {
 	p, ok := Lookup(platform)
 	if !ok {
@@ -32,7 +33,7 @@ func Conversation(platform string, rng *rand.Rand, sessionID string, start time.
 	if rng == nil {
 		return nil, errors.New("Conversation needs a random source")
 	}
-	g := &gen{rng: rng, session: sessionID, t: start, secrets: secrets}
+	g := &gen{rng: rng, session: sessionID, t: start, secret: p.secretOrDemo(secrets)}
 	g.values = g.makeValues()
 	reqs := p.simulate(g)
 	if g.err != nil {
@@ -44,30 +45,19 @@ func Conversation(platform string, rng *rand.Rand, sessionID string, start time.
 	return reqs, nil
 }
 
-// VerifyRequest is the GET ChatBot.com sends when a webhook is saved, with a
-// random challenge and the token of --secret chatbot (or a demo token when
-// none is set, which a receiver without a secret answers unchecked).
-func VerifyRequest(rng *rand.Rand, secrets Secrets) SimRequest {
-	token := secrets["chatbot"]
-	if token == "" {
-		token = demoToken
-	}
-	g := &gen{rng: rng}
-	q := url.Values{"challenge": {g.hex(32)}, "token": {token}}
-	return SimRequest{Kind: kindVerify, Method: "GET", Path: chatbotPath, RawQuery: q.Encode()}
-}
-
-// demoToken signs simulated requests when no secret is configured, so that
-// a receiver shows them as signed but unchecked.
+// demoToken is the demo secret of the profiles that take one: what `hark
+// demo` checks with, and what the simulator signs with when no secret is
+// given (so that a receiver without one shows requests as signed but
+// unchecked).
 const demoToken = "hark-demo-token"
 
 // gen builds one simulated conversation.
 type gen struct {
 	rng     *rand.Rand
 	session string
-	t       time.Time     // the conversation's clock: start plus the delays so far
-	pending time.Duration // delay before the next request
-	secrets Secrets
+	t       time.Time         // the conversation's clock: start plus the delays so far
+	pending time.Duration     // delay before the next request
+	secret  string            // the platform's secret, or its demo secret
 	values  *strings.Replacer // fills a script's {placeholders}
 	reqs    []SimRequest
 	err     error

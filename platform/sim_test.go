@@ -21,12 +21,12 @@ func toRequest(r SimRequest) *model.Request {
 }
 
 // simulatedKinds are the kinds a conversation must use: all but "other"
-// (requests hark cannot place) and the verification GET, which
-// VerifyRequest makes.
+// (requests hark cannot place) and the handshake, which HandshakeRequest
+// makes.
 func simulatedKinds(p *Profile) []string {
 	var kinds []string
 	for _, k := range p.Kinds {
-		if k.Name != "other" && k.Name != kindVerify {
+		if k.Name != "other" && (p.handshake == nil || k.Name != p.handshake.kind) {
 			kinds = append(kinds, k.Name)
 		}
 	}
@@ -84,10 +84,10 @@ func TestConversationsClassifyBack(t *testing.T) {
 							last = turn.Time
 						}
 					}
-					checkSimSignature(t, p.Name, c, secrets)
+					checkSimSignature(t, p, c, secrets)
 					kinds = append(kinds, r.Kind)
 				}
-				if !sessionStyle[p.Name].MatchString(session) {
+				if style := sessionStyle[p.Name]; style != nil && !style.MatchString(session) {
 					t.Errorf("%s: session id %q is not in the platform's style", p.Name, session)
 				}
 				slices.Sort(kinds)
@@ -99,17 +99,20 @@ func TestConversationsClassifyBack(t *testing.T) {
 	}
 }
 
-func checkSimSignature(t *testing.T, platform string, c Classification, secrets Secrets) {
+// checkSimSignature: a platform that signs every request signs every
+// simulated one (checked when its secret is set); the others' conversations
+// carry nothing to check.
+func checkSimSignature(t *testing.T, p *Profile, c Classification, secrets Secrets) {
 	t.Helper()
 	want := model.SigNone
-	if platform == "moveo" {
+	if p.Secret != nil && p.Secret.Signs {
 		want = model.SigUnchecked
-		if secrets["moveo"] != "" {
+		if secrets[p.Name] != "" {
 			want = model.SigValid
 		}
 	}
 	if c.Signature.State != want {
-		t.Errorf("%s/%s: signature %q, want %q", platform, c.Kind, c.Signature.State, want)
+		t.Errorf("%s/%s: signature %q, want %q", p.Name, c.Kind, c.Signature.State, want)
 	}
 }
 
@@ -182,9 +185,12 @@ func TestNavTalkRecordMatchesLive(t *testing.T) {
 	}
 }
 
-func TestVerifyRequest(t *testing.T) {
+func TestHandshakeRequest(t *testing.T) {
 	for _, secrets := range []Secrets{nil, {"chatbot": "cb"}} {
-		r := VerifyRequest(seeded(3), secrets)
+		r, ok := chatbot.HandshakeRequest(seeded(3), secrets)
+		if !ok {
+			t.Fatal("no handshake")
+		}
 		req := toRequest(r)
 		d, sig, ok := Challenge(req, secrets)
 		if !ok || d.Status != 200 || len(d.Body) != 32 {
@@ -199,7 +205,13 @@ func TestVerifyRequest(t *testing.T) {
 		}
 	}
 	// A receiver with a secret rejects the demo token.
-	if d, _, _ := Challenge(toRequest(VerifyRequest(seeded(3), nil)), Secrets{"chatbot": "cb"}); d.Status != 403 {
+	demo, _ := chatbot.HandshakeRequest(seeded(3), nil)
+	if d, _, _ := Challenge(toRequest(demo), Secrets{"chatbot": "cb"}); d.Status != 403 {
 		t.Errorf("demo token accepted: %d", d.Status)
+	}
+	for _, p := range []*Profile{navtalk, moveo, generic} {
+		if _, ok := p.HandshakeRequest(seeded(3), nil); ok {
+			t.Errorf("%s has a handshake request", p.Name)
+		}
 	}
 }

@@ -30,28 +30,15 @@ type Forwarder struct {
 
 // NewForwarder checks the target URL.
 func NewForwarder(target string, now func() time.Time) (*Forwarder, error) {
-	u, err := url.Parse(target)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	u, err := hop.ParseTarget(target)
+	if err != nil {
 		return nil, fmt.Errorf("--forward %q: give an http:// or https:// URL, e.g. http://localhost:3000", target)
 	}
 	if now == nil {
 		now = time.Now
 	}
-	tr := &http.Transport{
-		Proxy:               http.ProxyFromEnvironment,
-		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		MaxIdleConnsPerHost: 32,
-		IdleConnTimeout:     90 * time.Second,
-		// The answer goes back to the platform byte for byte: no
-		// transparent gzip.
-		DisableCompression: true,
-	}
-	client := &http.Client{
-		Transport: tr,
-		// A redirect is an answer to show, not to follow.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-	return &Forwarder{target: u, client: client, now: now}, nil
+	// No client timeout: each forward is bounded by the platform's deadline.
+	return &Forwarder{target: u, client: hop.NewClient(hop.ClientOptions{}), now: now}, nil
 }
 
 // URL is the target as given.
@@ -62,7 +49,7 @@ func (f *Forwarder) URL() string { return f.target.String() }
 func (f *Forwarder) Forward(ctx context.Context, ex *model.Exchange, timeout time.Duration) *model.Forward {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	u := f.targetFor(&ex.Request)
+	u := hop.Join(f.target, ex.Request.Path, ex.Request.RawQuery)
 	res := &model.Forward{URL: u}
 	req, err := http.NewRequestWithContext(ctx, ex.Request.Method, u, bytes.NewReader(ex.Request.Body))
 	if err != nil {
@@ -104,36 +91,6 @@ func ForwardDecision(fw *model.Forward) (model.Decision, bool) {
 	return model.Decision{Status: fw.Status, Headers: map[string][]string(h), Body: fw.Body, Source: model.SourceForward}, true
 }
 
-// targetFor joins the target's path with the request's, keeping the query
-// of both, as httputil.ReverseProxy does.
-func (f *Forwarder) targetFor(r *model.Request) string {
-	u := *f.target
-	reqPath := r.Path
-	if reqPath == "" {
-		reqPath = "/"
-	}
-	switch base := u.EscapedPath(); {
-	case strings.HasSuffix(base, "/") && strings.HasPrefix(reqPath, "/"):
-		u.RawPath = base + reqPath[1:]
-	case !strings.HasSuffix(base, "/") && !strings.HasPrefix(reqPath, "/"):
-		u.RawPath = base + "/" + reqPath
-	default:
-		u.RawPath = base + reqPath
-	}
-	if p, err := url.PathUnescape(u.RawPath); err == nil {
-		u.Path = p
-	} else {
-		u.Path = u.RawPath
-	}
-	switch {
-	case u.RawQuery == "":
-		u.RawQuery = r.RawQuery
-	case r.RawQuery != "":
-		u.RawQuery += "&" + r.RawQuery
-	}
-	return u.String()
-}
-
 func forwardHeaders(r *model.Request) http.Header {
 	h := hop.Strip(http.Header(r.Headers))
 	h.Del("Content-Length")
@@ -155,15 +112,14 @@ func forwardHeaders(r *model.Request) http.Header {
 	return h
 }
 
+// describeForwardError says why the target gave no answer; a deadline or
+// a cancel here is the platform's.
 func describeForwardError(err error, timeout time.Duration) string {
-	var opErr *net.OpError
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
 		return fmt.Sprintf("no answer within %s (the platform's deadline)", timeout.Round(time.Millisecond))
 	case errors.Is(err, context.Canceled):
 		return "cancelled: the platform hung up"
-	case errors.As(err, &opErr) && opErr.Op == "dial":
-		return "target down: " + opErr.Err.Error()
 	}
-	return err.Error()
+	return hop.Describe(err)
 }

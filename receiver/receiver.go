@@ -232,6 +232,7 @@ func (rc *Receiver) finish(id model.ExchangeID, d model.Decision, state model.St
 	rc.cfg.Store.Update(id, func(ex *model.Exchange) {
 		ex.State = state
 		ex.Response = resp
+		ex.Proposal = nil // answered: what went back is the Response
 		ex.Timings.Total = total
 		if note != "" {
 			ex.Notes = ex.WithNote(note)

@@ -7,14 +7,13 @@ package replay
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/harkhq/hark/hop"
@@ -63,9 +62,9 @@ const maxResponse = 16 << 20
 // against the new one. It returns an error for unusable options; when ctx
 // ends, the report so far comes with ctx's error.
 func Run(ctx context.Context, opts Options) (Report, error) {
-	base, err := url.Parse(opts.To)
-	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
-		return Report{}, fmt.Errorf("replay: %q is not an http:// or https:// URL", opts.To)
+	base, err := hop.ParseTarget(opts.To)
+	if err != nil {
+		return Report{}, fmt.Errorf("replay: %w", err)
 	}
 	if opts.Speed < 0 {
 		return Report{}, errors.New("replay: speed must be 0 or more")
@@ -77,11 +76,11 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 		opts.Now = time.Now
 	}
 	if opts.Sleep == nil {
-		opts.Sleep = sleepCtx
+		opts.Sleep = hop.Sleep
 	}
 	client := opts.Client
 	if client == nil {
-		client = newClient(opts.Timeout)
+		client = hop.NewClient(hop.ClientOptions{Timeout: cmp.Or(opts.Timeout, hop.DefaultTimeout)})
 		defer client.CloseIdleConnections()
 	}
 	r := &runner{opts: opts, base: base, client: client}
@@ -138,7 +137,7 @@ func (r *runner) one(ctx context.Context, ex *model.Exchange) (Result, error) {
 		if ctx.Err() != nil {
 			return res, ctx.Err()
 		}
-		res.Outcome, res.Reason = Failed, describe(err)
+		res.Outcome, res.Reason = Failed, hop.Describe(err)
 		return res, nil
 	}
 	res.Status = status
@@ -192,7 +191,7 @@ func (r *runner) wait(ctx context.Context, ex *model.Exchange) error {
 
 // send makes the request as recorded and reads the answer.
 func (r *runner) send(ctx context.Context, rec *model.Request) (int, []byte, error) {
-	req, err := http.NewRequestWithContext(ctx, rec.Method, target(r.base, rec), bytes.NewReader(rec.Body))
+	req, err := http.NewRequestWithContext(ctx, rec.Method, hop.Join(r.base, rec.Path, rec.RawQuery), bytes.NewReader(rec.Body))
 	if err != nil {
 		return 0, nil, err
 	}
@@ -208,35 +207,12 @@ func (r *runner) send(ctx context.Context, rec *model.Request) (int, []byte, err
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse+1))
 	if err != nil {
-		return resp.StatusCode, nil, fmt.Errorf("reading the answer: %w", err)
+		return resp.StatusCode, nil, errors.New("reading the answer: " + hop.Describe(err))
 	}
 	if len(body) > maxResponse {
 		return resp.StatusCode, nil, fmt.Errorf("answer larger than %d bytes", maxResponse)
 	}
 	return resp.StatusCode, body, nil
-}
-
-// target joins the base URL's path with the request's, keeping the query
-// of both.
-func target(base *url.URL, r *model.Request) string {
-	u := *base
-	p := r.Path
-	if !strings.HasPrefix(p, "/") {
-		p = "/" + p
-	}
-	u.RawPath = strings.TrimSuffix(base.EscapedPath(), "/") + p
-	if unescaped, err := url.PathUnescape(u.RawPath); err == nil {
-		u.Path = unescaped
-	} else {
-		u.Path = u.RawPath
-	}
-	switch {
-	case u.RawQuery == "":
-		u.RawQuery = r.RawQuery
-	case r.RawQuery != "":
-		u.RawQuery += "&" + r.RawQuery
-	}
-	return u.String()
 }
 
 // dropped are the recorded headers not sent again besides those of the
@@ -254,48 +230,4 @@ func replayHeaders(recorded map[string][]string) http.Header {
 		h["User-Agent"] = []string{""} // the platform's, or none: not Go's own
 	}
 	return h
-}
-
-func newClient(timeout time.Duration) *http.Client {
-	if timeout == 0 {
-		timeout = 30 * time.Second
-	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.DisableCompression = true
-	return &http.Client{
-		Transport: tr,
-		Timeout:   timeout,
-		// A redirect is an answer to compare, not to follow.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-}
-
-// describe says in plain words why a request got no answer.
-func describe(err error) string {
-	var opErr *net.OpError
-	var urlErr *url.Error
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		return "no answer in time"
-	case errors.As(err, &opErr) && opErr.Op == "dial":
-		return "target down: " + opErr.Err.Error()
-	case errors.As(err, &urlErr):
-		if urlErr.Timeout() {
-			return "no answer in time"
-		}
-		return urlErr.Err.Error()
-	}
-	return err.Error()
-}
-
-// sleepCtx sleeps for d, or until ctx is done.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -5,6 +5,8 @@ import (
 	"math"
 	"testing"
 	"time"
+
+	"github.com/harkhq/hark/hop"
 )
 
 func TestBuckets(t *testing.T) {
@@ -140,7 +142,7 @@ func TestPacerCatchUpIsBounded(t *testing.T) {
 }
 
 func TestPacerStopsWithContext(t *testing.T) {
-	p := newPacer(0.001, time.Now, sleepCtx) // one slot per 1000 s
+	p := newPacer(0.001, time.Now, hop.Sleep) // one slot per 1000 s
 	ctx, cancel := context.WithCancel(context.Background())
 	p.wait(ctx) // the first slot is now
 	cancel()

@@ -55,18 +55,3 @@ func (p *pacer) wait(ctx context.Context) error {
 func (p *pacer) slot(k int64) time.Time {
 	return p.start.Add(time.Duration(float64(k) / p.rate * float64(time.Second)))
 }
-
-// sleepCtx sleeps for d, or until ctx is done.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}

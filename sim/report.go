@@ -1,17 +1,14 @@
 package sim
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
-	"net"
-	"net/url"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/harkhq/hark/hop"
 )
 
 // Report sums up a run.
@@ -76,27 +73,10 @@ func (r *runner) report(elapsed time.Duration) Report {
 }
 
 // errorCause names why a request got no response, in words that group
-// alike failures: the URL and addresses are left out.
+// alike failures (hop.Describe leaves the URL and addresses out), short
+// enough for the report's table.
 func errorCause(err error) string {
-	var dns *net.DNSError
-	var ne net.Error
-	switch {
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return "connection refused"
-	case errors.Is(err, syscall.ECONNRESET):
-		return "connection reset"
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
-		return "timeout"
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return "connection closed before the response"
-	case errors.As(err, &dns):
-		return "DNS: " + dns.Err
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
-	msg := err.Error()
+	msg := hop.Describe(err)
 	if len(msg) > 80 {
 		msg = msg[:80] + "…"
 	}

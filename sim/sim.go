@@ -7,6 +7,7 @@ package sim
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -20,6 +21,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/harkhq/hark/hop"
 	"github.com/harkhq/hark/platform"
 )
 
@@ -51,12 +53,12 @@ type Options struct {
 	// Concurrency caps requests in flight over all sessions; 0 means
 	// Sessions.
 	Concurrency int
-	// Secrets sign the requests as the platforms would (Moveo's signature,
-	// ChatBot.com's verification token).
+	// Secrets sign the requests as the platforms would (each profile's
+	// Secret says what its secret is).
 	Secrets platform.Secrets
 	// Client sends the requests; nil uses one tuned to keep Concurrency
 	// connections alive, with Timeout per request (0 means 30 s), which
-	// does not follow redirects.
+	// does not follow redirects nor ask for compression (hop.NewClient).
 	Client  *http.Client
 	Timeout time.Duration
 	// Seed makes the conversations: the same seed plays the same ones.
@@ -72,7 +74,7 @@ type Options struct {
 type Result struct {
 	Platform string
 	Kind     string
-	Session  int // the run's number for the conversation (0, 1, ...); -1 for ChatBot.com's verification GET
+	Session  int // the run's number for the conversation (0, 1, ...); -1 for a platform's handshake
 	// SessionID is the conversation's id as the platform sends it ("" for
 	// the verification GET).
 	SessionID string
@@ -135,9 +137,9 @@ func newRunner(opts Options) (*runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	base, err := url.Parse(opts.To)
-	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
-		return nil, fmt.Errorf("--to %q is not an http:// or https:// URL", opts.To)
+	base, err := hop.ParseTarget(opts.To)
+	if err != nil {
+		return nil, fmt.Errorf("--to %w", err)
 	}
 	switch {
 	case opts.Sessions < 0:
@@ -166,10 +168,13 @@ func newRunner(opts Options) (*runner, error) {
 	r := &runner{opts: opts, platforms: platforms, base: base, client: opts.Client,
 		inflight: make(chan struct{}, opts.Concurrency)}
 	if r.client == nil {
-		r.client, r.ownClient = newClient(opts.Concurrency, opts.Timeout), true
+		// A connection per request in flight stays alive, so that a
+		// benchmark measures the receiver rather than connection set-up.
+		r.client = hop.NewClient(hop.ClientOptions{Timeout: cmp.Or(opts.Timeout, hop.DefaultTimeout), IdlePerHost: opts.Concurrency})
+		r.ownClient = true
 	}
 	if opts.Rate > 0 {
-		r.pacer = newPacer(opts.Rate, time.Now, sleepCtx)
+		r.pacer = newPacer(opts.Rate, time.Now, hop.Sleep)
 	}
 	r.budget.Store(int64(opts.Count))
 	r.stats = newStats()
@@ -201,24 +206,6 @@ func resolvePlatforms(names []string) ([]string, error) {
 	return out, nil
 }
 
-// newClient keeps a connection per request in flight alive, so that a
-// benchmark measures the receiver rather than connection set-up.
-func newClient(concurrency int, timeout time.Duration) *http.Client {
-	if timeout == 0 {
-		timeout = 30 * time.Second
-	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConns = 0 // no overall cap
-	tr.MaxIdleConnsPerHost = concurrency
-	tr.IdleConnTimeout = 90 * time.Second
-	return &http.Client{
-		Transport: tr,
-		Timeout:   timeout,
-		// Platforms do not follow redirects either; report them as sent.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-}
-
 func (r *runner) closeClient() {
 	if r.ownClient {
 		r.client.CloseIdleConnections()
@@ -231,12 +218,15 @@ func (r *runner) take() bool {
 }
 
 func (r *runner) run(ctx context.Context) {
-	// Session i plays platforms[i % len]: ChatBot.com plays if its index
-	// is below the number of sessions.
-	if i := slices.Index(r.platforms, "chatbot"); i >= 0 && i < r.opts.Sessions && r.take() {
-		// ChatBot.com verifies a webhook once, when it is saved.
-		rng := rand.New(rand.NewPCG(r.opts.Seed, 0))
-		r.send(ctx, -1, "chatbot", platform.VerifyRequest(rng, r.opts.Secrets))
+	// A platform with a handshake (ChatBot.com's verification GET) sends
+	// it once, when its webhook is saved: before its conversations, if it
+	// plays at all (session i plays platforms[i % len]).
+	rng := rand.New(rand.NewPCG(r.opts.Seed, 0))
+	for _, name := range r.platforms[:min(len(r.platforms), r.opts.Sessions)] {
+		p, _ := platform.Lookup(name) // resolvePlatforms checked the names
+		if req, ok := p.HandshakeRequest(rng, r.opts.Secrets); ok && r.take() {
+			r.send(ctx, -1, name, req)
+		}
 	}
 	var wg sync.WaitGroup
 	for i := range r.opts.Sessions {
@@ -252,7 +242,7 @@ func (r *runner) session(ctx context.Context, i int) {
 	rng := rand.New(rand.NewPCG(r.opts.Seed, uint64(i)+1))
 	if r.opts.Paced && i > 0 {
 		// Sessions that start together look like a load test, not traffic.
-		if sleepCtx(ctx, r.scaled(time.Duration(rng.Int64N(int64(2*time.Second))))) != nil {
+		if hop.Sleep(ctx, r.scaled(time.Duration(rng.Int64N(int64(2*time.Second))))) != nil {
 			return
 		}
 	}
@@ -264,7 +254,7 @@ func (r *runner) session(ctx context.Context, i int) {
 		}
 		id := int(r.sessions.Add(1) - 1)
 		for _, req := range reqs {
-			if r.opts.Paced && sleepCtx(ctx, r.scaled(req.After)) != nil {
+			if r.opts.Paced && hop.Sleep(ctx, r.scaled(req.After)) != nil {
 				return
 			}
 			if ctx.Err() != nil || !r.take() {
@@ -275,7 +265,7 @@ func (r *runner) session(ctx context.Context, i int) {
 		if !r.opts.Loop && (r.opts.Count == 0 || r.budget.Load() <= 0) {
 			return
 		}
-		if r.opts.Paced && sleepCtx(ctx, r.scaled(time.Second+time.Duration(rng.Int64N(int64(3*time.Second))))) != nil {
+		if r.opts.Paced && hop.Sleep(ctx, r.scaled(time.Second+time.Duration(rng.Int64N(int64(3*time.Second))))) != nil {
 			return
 		}
 	}
@@ -291,7 +281,7 @@ func (r *runner) send(ctx context.Context, session int, name string, sr platform
 	if r.pacer != nil && r.pacer.wait(ctx) != nil {
 		return
 	}
-	u := r.target(sr)
+	u := hop.Join(r.base, sr.Path, sr.RawQuery)
 	req, err := http.NewRequestWithContext(ctx, sr.Method, u, bytes.NewReader(sr.Body))
 	res := Result{Platform: name, Kind: sr.Kind, Session: session, SessionID: sr.SessionID, Method: sr.Method, URL: u}
 	if err != nil {
@@ -329,20 +319,6 @@ func (r *runner) send(ctx context.Context, session int, name string, sr platform
 	res.Err = err
 	res.Response = body
 	r.record(res)
-}
-
-// target joins the base URL and a request's path and query.
-func (r *runner) target(sr platform.SimRequest) string {
-	u := *r.base
-	u.Path = strings.TrimRight(u.Path, "/") + sr.Path
-	u.RawPath = ""
-	switch {
-	case u.RawQuery == "":
-		u.RawQuery = sr.RawQuery
-	case sr.RawQuery != "":
-		u.RawQuery += "&" + sr.RawQuery
-	}
-	return u.String()
 }
 
 func (r *runner) fail(err error) {

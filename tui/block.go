@@ -19,10 +19,10 @@ import (
 func (m *Model) renderBlock(e *sessionEntry, r *exRow, turns []model.Turn, w int) []string {
 	st := m.st
 	lines := []string{m.blockHeader(r, w)}
-	headClock := m.clock(r.received)
+	headClock := clock(m.loc, r.received)
 	const indent = 9 // "15:04:05 "
 	for _, t := range turns {
-		tc := m.clock(t.Time)
+		tc := clock(m.loc, t.Time)
 		if t.Time.IsZero() || tc == headClock {
 			tc = "        "
 		}
@@ -88,7 +88,7 @@ func (m *Model) blockHeader(r *exRow, w int) string {
 	case r.status == 0:
 		status = st.muted.Render("…")
 	default:
-		status = m.statusStyle(r).Render(strconv.Itoa(r.status))
+		status = statusStyle(m.st, r).Render(strconv.Itoa(r.status))
 	}
 	if lat == "" {
 		lat = st.muted.Render(latency(r.total))
@@ -99,7 +99,7 @@ func (m *Model) blockHeader(r *exRow, w int) string {
 	}
 	if wide {
 		kind := st.info.Render(trunc(r.kind, 14))
-		if m.breakOnKind(r) {
+		if m.icpt.breakOnKind(r) {
 			kind = st.err.Render("◆") + st.info.Render(trunc(r.kind, 13))
 		}
 		right += " " + fitRight(kind, 14)
@@ -135,7 +135,7 @@ func (m *Model) blockHeader(r *exRow, w int) string {
 	if len(flags) > 0 {
 		right += " " + joinSp(flags, " ")
 	}
-	left := st.muted.Render(m.clock(r.received)) + " " + st.accent.Render("→") + " " + st.bold.Render(r.method) + " "
+	left := st.muted.Render(clock(m.loc, r.received)) + " " + st.accent.Render("→") + " " + st.bold.Render(r.method) + " "
 	room := w - width(left) - width(right) - 1
 	if room < 6 {
 		right = trunc(right, max(w-width(left)-7, 1))
@@ -167,16 +167,16 @@ func (m *Model) editedLine(r *exRow, w, indent int) string {
 const maxHeaderW = 100
 
 // statusStyle colours a status code by class.
-func (m *Model) statusStyle(r *exRow) lipgloss.Style {
+func statusStyle(st *styles, r *exRow) lipgloss.Style {
 	switch {
 	case r.failed || r.status >= 500:
-		return m.st.err
+		return st.err
 	case r.status >= 400:
-		return m.st.warn
+		return st.warn
 	case r.status >= 200 && r.status < 300:
-		return m.st.ok
+		return st.ok
 	}
-	return m.st.muted
+	return st.muted
 }
 
 // recordLines describe how a delivered session record compares with the
@@ -218,11 +218,11 @@ func (m *Model) recordLines(d *model.RecordDiff, w, indent int) []string {
 }
 
 // clock formats a time of day in the monitor's zone.
-func (m *Model) clock(t time.Time) string {
+func clock(loc *time.Location, t time.Time) string {
 	if t.IsZero() {
 		return "--:--:--"
 	}
-	return t.In(m.loc).Format("15:04:05")
+	return t.In(loc).Format("15:04:05")
 }
 
 // fitRight pads s on the right to w cells.

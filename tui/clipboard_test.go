@@ -2,6 +2,7 @@ package tui
 
 import (
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 
@@ -110,7 +111,7 @@ func TestCurlCommandParses(t *testing.T) {
 		if body != "" {
 			want = append(want, "--data-binary", body)
 		}
-		if !equalStrings(args, want) {
+		if !slices.Equal(args, want) {
 			t.Errorf("body %q: arguments %q, want %q", body, args, want)
 		}
 	}

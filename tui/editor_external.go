@@ -35,6 +35,19 @@ type (
 	}
 )
 
+// externalID is the exchange whose editor started the step.
+func externalID(msg tea.Msg) model.ExchangeID {
+	switch msg := msg.(type) {
+	case editorFileMsg:
+		return msg.id
+	case editorExitMsg:
+		return msg.id
+	case editorReadMsg:
+		return msg.id
+	}
+	return 0
+}
+
 // userEditor is $VISUAL, else $EDITOR, else vi.
 func userEditor(getenv func(string) string) string {
 	for _, env := range []string{"VISUAL", "EDITOR"} {
@@ -87,7 +100,7 @@ func (ed *responseEditor) openExternal() tea.Cmd {
 }
 
 // external goes on with the steps: run the editor, then read its result.
-func (ed *responseEditor) external(m *Model, msg tea.Msg) tea.Cmd {
+func (ed *responseEditor) external(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case editorFileMsg:
 		if msg.err != nil {
@@ -121,7 +134,7 @@ func (ed *responseEditor) external(m *Model, msg tea.Msg) tea.Cmd {
 		ed.body.SetValue(strings.TrimSuffix(msg.text, "\n"))
 		ed.body.MoveToBegin()
 		ed.focus = fieldBody
-		ed.changed(m)
+		ed.changed()
 		ed.note = "body read back from the editor"
 		return ed.focusField()
 	}

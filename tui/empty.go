@@ -1,5 +1,7 @@
 package tui
 
+import "github.com/harkhq/hark/platform"
+
 // The empty state tells a new user what to do: which URL to paste into
 // which platform, and how to see hark work at once with `hark send`.
 
@@ -49,20 +51,33 @@ func (m *Model) renderEmpty(w, h int) []string {
 				label = spaces(nameW)
 			}
 			prev = name
-			add("  " + st.badge(platformKey(p.Platform)).Render(label) + "  " + st.bold.Render(oneLine(p.URL)))
+			add("  " + st.badge(p.Platform).Render(label) + "  " + st.bold.Render(oneLine(p.URL)))
 		}
 		add(st.muted.Render("Any other path works too: hark sorts webhooks by their content."), "")
 	} else if url != "" {
 		add("Send webhooks to:", "  "+st.bold.Render(url), "")
 	}
 	if url != "" {
-		add("Try it now, in another terminal:",
-			"  "+st.accent.Render("hark send navtalk --to "+url), "")
+		if example := sendExample(); example != "" {
+			add("Try it now, in another terminal:",
+				"  "+st.accent.Render("hark send "+example+" --to "+url), "")
+		}
 		add(st.muted.Render("y copies the URL · L shows the log · ? all keys · q quits"))
 	} else {
 		add(st.muted.Render("L shows the log · ? all keys · q quits"))
 	}
 	return center(b, w, h)
+}
+
+// sendExample is the platform the empty screen suggests `hark send` with:
+// the first in the registry that plays conversations, the fallback aside.
+func sendExample() string {
+	for _, p := range platform.Profiles() {
+		if p.Simulated() && p != platform.Fallback() {
+			return p.Name
+		}
+	}
+	return ""
 }
 
 // center places a block of lines in the middle of w×h cells, left-aligned

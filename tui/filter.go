@@ -2,6 +2,7 @@ package tui
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -94,14 +95,7 @@ func parseQuery(s string) *query {
 	return q
 }
 
-func knownField(f string) bool {
-	for _, k := range filterFields {
-		if k == f {
-			return true
-		}
-	}
-	return false
-}
+func knownField(f string) bool { return slices.Contains(filterFields, f) }
 
 // tokenize splits on spaces outside double quotes.
 func tokenize(s string) []string {
@@ -256,27 +250,15 @@ func (q *query) narrows(prev *query) bool {
 	}
 	a, b := prev.terms, q.terms
 	switch {
-	case len(b) == len(a)+1 && sameTerms(a, b[:len(a)]):
+	case len(b) == len(a)+1 && slices.Equal(a, b[:len(a)]):
 		t := b[len(a)]
 		return t.neg || t.field == "" || len(prev.fields[t.field]) == 0
-	case len(b) == len(a) && sameTerms(a[:len(a)-1], b[:len(b)-1]):
+	case len(b) == len(a) && slices.Equal(a[:len(a)-1], b[:len(b)-1]):
 		old, cur := a[len(a)-1], b[len(b)-1]
 		return !old.neg && !cur.neg && old.field == cur.field && monotone(cur.field) &&
 			strings.HasPrefix(cur.value, old.value)
 	}
 	return false
-}
-
-func sameTerms(a, b []term) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // monotone fields match less as their value grows (substring or prefix).

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +24,7 @@ func TestParseQuery(t *testing.T) {
 	for _, w := range q.words {
 		words = append(words, w.value)
 	}
-	if want := []string{"book a table", "refund", "foo:bar"}; !equalStrings(words, want) {
+	if want := []string{"book a table", "refund", "foo:bar"}; !slices.Equal(words, want) {
 		t.Errorf("words %q, want %q", words, want)
 	}
 	if len(q.negs) != 1 || q.negs[0].field != "state" || q.negs[0].value != "held" {
@@ -38,18 +39,6 @@ func TestParseQuery(t *testing.T) {
 	if parseQuery("kind:").empty() {
 		t.Error(`"kind:" with no value should match as a word`)
 	}
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestFilterMatch(t *testing.T) {
@@ -126,7 +115,7 @@ func TestFilterIncremental(t *testing.T) {
 	b.navtalk(t0)
 	b.moveo(t0.Add(time.Minute))
 	m := newTestModel(t, b)
-	m.setFilter(parseQuery("state:held"))
+	m.filter.set(parseQuery("state:held"))
 	if len(m.ix.vis) != 1 || m.ix.vis[0].key.Platform != "moveo" {
 		t.Fatalf("visible sessions: %d", len(m.ix.vis))
 	}
@@ -146,7 +135,7 @@ func TestFilterIncremental(t *testing.T) {
 	if len(m.ix.vis) != 0 {
 		t.Fatalf("a session without held exchanges is still listed")
 	}
-	m.clearFilter()
+	m.filter.clear()
 	if len(m.ix.vis) != 2 {
 		t.Fatalf("clearing the filter lists %d sessions, want 2", len(m.ix.vis))
 	}
@@ -188,7 +177,7 @@ func TestFilterShortcutsAgreeWithFullScan(t *testing.T) {
 				t.Fatalf("%s (%q): %v missing", step, m.ix.filter.raw, k)
 			}
 		}
-		if e := m.selected(); e != nil {
+		if e := m.sel.selected(); e != nil {
 			n := 0
 			for _, r := range e.rows {
 				if m.ix.filter.empty() || m.ix.filter.matchRow(r) {

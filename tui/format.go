@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/harkhq/hark/platform"
 	"github.com/harkhq/hark/sanitize"
 )
 
@@ -180,38 +181,14 @@ func byteSize(n int64) string {
 // platformTitle names a platform for people; profile names and titles both
 // map to the title.
 func platformTitle(name string) string {
-	switch strings.ToLower(name) {
-	case "navtalk":
-		return "NavTalk"
-	case "chatbot", "chatbot.com":
-		return "ChatBot.com"
-	case "moveo", "moveo.ai":
-		return "Moveo.ai"
-	case "generic", "generic json":
-		return "Generic JSON"
-	}
-	return oneLine(name)
+	return oneLine(platform.TitleOf(name))
 }
 
-// platformKey turns a title or name into the profile name: "ChatBot.com" →
-// "chatbot".
-func platformKey(s string) string {
-	s = strings.ToLower(s)
-	s = strings.TrimSuffix(strings.TrimSuffix(s, ".com"), ".ai")
-	return strings.TrimSuffix(s, " json")
-}
-
-// platformBadge is a platform's three-letter badge.
+// platformBadge is a platform's three-letter badge: its profile's, or the
+// start of a name no profile has (a journal of another hark's platforms).
 func platformBadge(name string) string {
-	switch name {
-	case "navtalk":
-		return "NAV"
-	case "chatbot":
-		return "CBT"
-	case "moveo":
-		return "MOV"
-	case "generic":
-		return "GEN"
+	if p, ok := platform.Find(name); ok {
+		return oneLine(p.Badge)
 	}
 	s := strings.ToUpper(oneLine(name))
 	if width(s) > 3 {

@@ -106,7 +106,7 @@ func TestPlatformNames(t *testing.T) {
 	if got := platformBadge("x\x1b[31m"); strings.ContainsRune(got, 0x1b) || ansi.StringWidth(got) != 3 {
 		t.Errorf("hostile badge: %q", got)
 	}
-	if got := platformKey("ChatBot.com"); got != "chatbot" {
-		t.Errorf("platformKey: %q", got)
+	if got := platformBadge("Moveo.ai"); got != "MOV" {
+		t.Errorf("badge by title: %q", got)
 	}
 }

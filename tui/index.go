@@ -100,6 +100,9 @@ type index struct {
 	memos      []filterMemo // recent filters' results, to come back to
 	pending    bool         // some sessions are not yet known under the filter
 	prefer     *sessionEntry
+	// held are the exchanges the store records as held, as the batches
+	// said: a few at most, so the oldest is found without a pass over rows.
+	held map[model.ExchangeID]bool
 	// store holds the bodies, which body searches read; over a history
 	// (readOnly) plain words search bodies too.
 	store    *model.Store
@@ -112,6 +115,7 @@ func newIndex() *index {
 		rows:    make(map[model.ExchangeID]*exRow),
 		strs:    make(map[string]string),
 		entries: make(map[model.SessionKey]*sessionEntry),
+		held:    make(map[model.ExchangeID]bool),
 		filter:  &query{},
 		gen:     1,
 	}
@@ -189,6 +193,11 @@ func (ix *index) put(ex *model.Exchange) *exRow {
 	r.kind = ix.intern(oneLine(ex.Kind))
 	r.platform = ex.Platform
 	r.state = ex.State
+	if ex.Held() {
+		ix.held[ex.ID] = true
+	} else {
+		delete(ix.held, ex.ID)
+	}
 	r.status, r.source, r.rule = 0, "", ""
 	if ex.Response != nil {
 		r.status, r.source, r.rule = ex.Response.Status, ex.Response.Source, ex.Response.Rule
@@ -299,6 +308,32 @@ func (ix *index) reorder(moved []*sessionEntry) {
 	}
 	out = append(out, moved[i:]...)
 	ix.order = out
+}
+
+// oldestHeld is the held exchange that has waited longest, skipping those
+// already answered.
+func (ix *index) oldestHeld(answered map[model.ExchangeID]bool) (model.ExchangeID, bool) {
+	var oldest model.ExchangeID
+	for id := range ix.held {
+		if !answered[id] && (oldest == 0 || id < oldest) {
+			oldest = id
+		}
+	}
+	return oldest, oldest != 0
+}
+
+// heldAmong lists the exchanges of a batch that were held before it.
+func (ix *index) heldAmong(changes []model.Change) map[model.ExchangeID]bool {
+	var was map[model.ExchangeID]bool
+	for i := range changes {
+		if id := changes[i].Exchange.ID; ix.held[id] {
+			if was == nil {
+				was = make(map[model.ExchangeID]bool)
+			}
+			was[id] = true
+		}
+	}
+	return was
 }
 
 // position returns the index of a session among the visible ones, or -1.

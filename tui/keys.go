@@ -68,25 +68,25 @@ func newKeyMap() keyMap {
 // shortHelp is the help bar for the current state.
 func (m *Model) shortHelp() []key.Binding {
 	k := &m.keys
-	if len(m.dialogs) > 0 {
-		return m.dialogs[len(m.dialogs)-1].help(k)
+	if d := m.dialogs.top(); d != nil {
+		return d.help(k)
 	}
-	if m.filtering {
+	if m.filter.typing {
 		return []key.Binding{k.FilterApply, k.FilterClear}
 	}
 	if m.ix.empty() {
 		return []key.Binding{k.CopyURL, k.Logs, k.Help, k.Quit}
 	}
 	if m.gridMode {
-		return []key.Binding{m.arrows(), k.Open, k.Close, k.Filter, k.Follow, k.Help, k.Quit}
+		return []key.Binding{arrowsKey, k.Open, k.Close, k.Filter, k.Follow, k.Help, k.Quit}
 	}
 	switch m.focus {
 	case focusSessions:
-		out := []key.Binding{m.arrows(), k.Focus, openSessionKey, k.Filter}
-		if m.live() && m.opts.Intercept != nil {
+		out := []key.Binding{arrowsKey, k.Focus, openSessionKey, k.Filter}
+		if !m.opts.ReadOnly && m.icpt.setting != nil {
 			out = append(out, k.Intercept)
 		}
-		if m.counts.Held > 0 && m.opts.Holds != nil {
+		if m.counts.Held > 0 && m.icpt.holds != nil {
 			out = append(out, k.Edit)
 		} else if m.counts.Held > 0 {
 			out = append(out, k.Held)
@@ -101,10 +101,10 @@ func (m *Model) shortHelp() []key.Binding {
 		return append(out, k.Help, k.Quit)
 	case focusMain:
 		if m.mainMode == modeLogs {
-			return []key.Binding{m.arrows(), k.Bottom, k.Logs, k.Focus, k.Help, k.Quit}
+			return []key.Binding{arrowsKey, k.Bottom, k.Logs, k.Focus, k.Help, k.Quit}
 		}
-		out := []key.Binding{m.arrows(), k.Open, k.Focus}
-		if m.counts.Held > 0 && m.opts.Holds != nil {
+		out := []key.Binding{arrowsKey, k.Open, k.Focus}
+		if m.counts.Held > 0 && m.icpt.holds != nil {
 			out = append(out, k.Edit)
 		}
 		if m.editedSelected() {
@@ -116,7 +116,7 @@ func (m *Model) shortHelp() []key.Binding {
 		}
 		return append(out, k.Help, k.Quit)
 	case focusInspector:
-		out := []key.Binding{tabsKey, m.arrows(), k.NextEx, k.Close}
+		out := []key.Binding{tabsKey, arrowsKey, k.NextEx, k.Close}
 		if m.editedSelected() {
 			out = append(out, k.Keep)
 		}
@@ -126,8 +126,7 @@ func (m *Model) shortHelp() []key.Binding {
 }
 
 // fullHelp lists every key, grouped, for the `?` overlay.
-func (m *Model) fullHelp() [][]key.Binding {
-	k := &m.keys
+func fullHelp(k *keyMap) [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Focus, k.FocusBack, k.Open, k.Close, k.Left, k.Right, k.NextEx, k.PrevEx},
@@ -140,12 +139,8 @@ func (m *Model) fullHelp() [][]key.Binding {
 // helpTitles name fullHelp's groups.
 var helpTitles = []string{"Move", "Panes", "Find", "Intercept", "Copy and more"}
 
-// arrows is the compact move hint.
-func (m *Model) arrows() key.Binding {
-	return key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "move"))
-}
-
 var (
+	arrowsKey      = key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "move")) // the compact move hint
 	tabsKey        = key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←→", "tabs"))
 	clearFilterKey = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter"))
 	openSessionKey = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open"))

@@ -11,7 +11,7 @@ import (
 const wheelStep = 3
 
 func (m *Model) handleClick(ms tea.Mouse) tea.Cmd {
-	if ms.Button != tea.MouseLeft || len(m.dialogs) > 0 || m.filtering || m.ix.empty() {
+	if ms.Button != tea.MouseLeft || m.dialogs.len() > 0 || m.filter.typing || m.ix.empty() {
 		return nil
 	}
 	l := m.layout()
@@ -36,10 +36,10 @@ func (m *Model) handleClick(ms tea.Mouse) tea.Cmd {
 	case l.sessions.has(ms.X, ms.Y):
 		m.focus = focusSessions
 		if row := ms.Y - l.sessions.y - 1; row >= 0 {
-			i := m.listTop + row/sessionRowHeight
+			i := m.sel.top + row/sessionRowHeight
 			if i < len(m.ix.vis) {
 				m.follow = false
-				m.setSel(i)
+				m.sel.set(i)
 			}
 		}
 	case l.main.has(ms.X, ms.Y):
@@ -54,7 +54,7 @@ func (m *Model) handleClick(ms tea.Mouse) tea.Cmd {
 // clickTranscript selects the exchange on a transcript line, and inspects
 // it when it was already selected.
 func (m *Model) clickTranscript(l layout, row int) {
-	e := m.selected()
+	e := m.sel.selected()
 	if e == nil || row < 0 {
 		return
 	}
@@ -91,7 +91,7 @@ func (m *Model) gridIndexAt(l layout, x, y int) (int, bool) {
 	if !b.has(x, y) {
 		return 0, false
 	}
-	cols, rows := m.gridShape(b.w, b.h)
+	cols, rows := gridShape(b.w, b.h, len(m.ix.vis))
 	c := min((x-b.x)/(b.w/cols), cols-1)
 	r := min((y-b.y)/(b.h/rows), rows-1)
 	i := m.grid.top + r*cols + c
@@ -99,7 +99,7 @@ func (m *Model) gridIndexAt(l layout, x, y int) (int, bool) {
 }
 
 func (m *Model) handleWheel(ms tea.Mouse) {
-	if len(m.dialogs) > 0 || m.ix.empty() {
+	if m.dialogs.len() > 0 || m.ix.empty() {
 		return
 	}
 	d := 0
@@ -115,7 +115,7 @@ func (m *Model) handleWheel(ms tea.Mouse) {
 	switch {
 	case l.tooSmall:
 	case m.gridMode:
-		cols, _ := m.gridShape(l.body.w, l.body.h)
+		cols, _ := gridShape(l.body.w, l.body.h, len(m.ix.vis))
 		m.follow = false
 		m.grid.sel = min(max(m.grid.sel+sign(d)*cols, 0), max(0, len(m.ix.vis)-1))
 	case l.inspector.has(ms.X, ms.Y):
@@ -123,7 +123,7 @@ func (m *Model) handleWheel(ms tea.Mouse) {
 		m.insp.top = min(max(m.insp.top+d, 0), max(0, total-(l.inspector.h-1)))
 	case l.sessions.has(ms.X, ms.Y):
 		m.follow = false
-		m.setSel(m.selIdx + sign(d))
+		m.sel.set(m.sel.idx + sign(d))
 	case l.main.has(ms.X, ms.Y):
 		if m.mainMode == modeLogs {
 			m.logs.back = min(max(m.logs.back-d, 0), max(0, len(m.logs.shown())-1))

@@ -7,6 +7,8 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/tidwall/pretty"
+
+	"github.com/harkhq/hark/platform"
 )
 
 // palette is the one place colours are chosen. Components use the semantic
@@ -17,9 +19,17 @@ type palette struct {
 	selDim                           color.Color // an unfocused selection
 	ok, warn, err, info              color.Color
 	user, ai, system                 color.Color
-	navtalk, chatbot, moveo, generic color.Color
 	jsonKey, jsonString, jsonNumber  color.Color
 	jsonBool, jsonNull, jsonEscape   color.Color
+
+	// platforms colour the platforms' badges: a profile takes
+	// platforms[i % len] for its platform.ColorIndex i, so a new profile
+	// needs no colour of its own. Neighbours in the registry differ, and
+	// none is the colour of a role, a state or the accent.
+	platforms []color.Color
+	// otherPlatform is the fallback profile's colour, and that of any
+	// platform this hark does not know: a neutral one.
+	otherPlatform color.Color
 }
 
 func newPalette(dark, noColor bool) palette {
@@ -29,7 +39,7 @@ func newPalette(dark, noColor bool) palette {
 			fg: none, muted: none, subtle: none, accent: none, selBg: none, selDim: none,
 			ok: none, warn: none, err: none, info: none,
 			user: none, ai: none, system: none,
-			navtalk: none, chatbot: none, moveo: none, generic: none,
+			platforms: []color.Color{none}, otherPlatform: none,
 			jsonKey: none, jsonString: none, jsonNumber: none,
 			jsonBool: none, jsonNull: none, jsonEscape: none,
 		}
@@ -50,16 +60,21 @@ func newPalette(dark, noColor bool) palette {
 		user:       ld(c("#0550AE"), c("#7DD3FC")),
 		ai:         ld(c("#8250DF"), c("#D8B4FE")),
 		system:     ld(c("#57606A"), c("#A1A1AA")),
-		navtalk:    ld(c("#0F766E"), c("#2DD4BF")),
-		chatbot:    ld(c("#BE185D"), c("#F472B6")),
-		moveo:      ld(c("#C2410C"), c("#FB923C")),
-		generic:    ld(c("#475569"), c("#94A3B8")),
 		jsonKey:    ld(c("#0550AE"), c("#93C5FD")),
 		jsonString: ld(c("#116329"), c("#86EFAC")),
 		jsonNumber: ld(c("#953800"), c("#FCD34D")),
 		jsonBool:   ld(c("#8250DF"), c("#F9A8D4")),
 		jsonNull:   ld(c("#6E7781"), c("#8B8B96")),
 		jsonEscape: ld(c("#A40E26"), c("#F0ABFC")),
+		platforms: []color.Color{
+			ld(c("#0F766E"), c("#2DD4BF")), // teal
+			ld(c("#BE185D"), c("#F472B6")), // pink
+			ld(c("#C2410C"), c("#FB923C")), // orange
+			ld(c("#4D7C0F"), c("#A3E635")), // lime
+			ld(c("#4338CA"), c("#A5B4FC")), // indigo
+			ld(c("#0E7490"), c("#67E8F9")), // cyan
+		},
+		otherPlatform: ld(c("#475569"), c("#94A3B8")), // slate
 	}
 }
 
@@ -111,7 +126,7 @@ func newStyles(dark, noColor bool) *styles {
 		roleUser:         s().Foreground(p.user).Bold(true),
 		roleAI:           s().Foreground(p.ai).Bold(true),
 		roleSys:          s().Foreground(p.system),
-		badgeOther:       s().Foreground(p.generic).Bold(true),
+		badgeOther:       s().Foreground(p.otherPlatform).Bold(true),
 		dialog: s().Border(lipgloss.RoundedBorder()).BorderForeground(p.accent).
 			Padding(0, 1),
 		box:        s().Foreground(p.subtle),
@@ -130,11 +145,13 @@ func newStyles(dark, noColor bool) *styles {
 		st.tabActive = s().Bold(true).Reverse(true)
 		st.tabIdle = s()
 	}
-	st.badges = map[string]lipgloss.Style{
-		"navtalk": s().Foreground(p.navtalk).Bold(true),
-		"chatbot": s().Foreground(p.chatbot).Bold(true),
-		"moveo":   s().Foreground(p.moveo).Bold(true),
-		"generic": s().Foreground(p.generic).Bold(true),
+	st.badges = map[string]lipgloss.Style{}
+	for _, pr := range platform.Profiles() {
+		if i, ok := pr.ColorIndex(); ok {
+			st.badges[pr.Name] = s().Foreground(p.platforms[i%len(p.platforms)]).Bold(true)
+		} else {
+			st.badges[pr.Name] = st.badgeOther
+		}
 	}
 	st.help = help.Styles{
 		Ellipsis:       st.muted,
@@ -149,10 +166,13 @@ func newStyles(dark, noColor bool) *styles {
 	return st
 }
 
-// badge is the style of a platform's badge.
-func (st *styles) badge(platform string) lipgloss.Style {
-	if b, ok := st.badges[platform]; ok {
+// badge is the style of a platform's badge, by the profile's name or title.
+func (st *styles) badge(name string) lipgloss.Style {
+	if b, ok := st.badges[name]; ok {
 		return b
+	}
+	if p, ok := platform.Find(name); ok {
+		return st.badges[p.Name]
 	}
 	return st.badgeOther
 }

@@ -239,10 +239,10 @@ func (m *Model) scrollLines(e *sessionEntry, tc *transcriptCache, n int) {
 // renderTranscript draws the transcript pane of the selected session.
 func (m *Model) renderTranscript(w, h int, focused bool) []string {
 	st := m.st
-	e := m.selected()
+	e := m.sel.selected()
 	out := make([]string, 0, h)
 	if e == nil {
-		out = append(out, m.paneTitle("Transcript", "", w, focused))
+		out = append(out, paneTitle(st, "Transcript", "", w, focused))
 		for len(out) < h {
 			out = append(out, spaces(w))
 		}
@@ -260,10 +260,10 @@ func (m *Model) renderTranscript(w, h int, focused bool) []string {
 	if !m.ix.filter.empty() {
 		note = strconv.Itoa(m.ix.matches(e)) + "/" + strconv.Itoa(len(e.sess.Exchanges)) + " match"
 	}
-	if m.breakOnSession(e.key) {
+	if m.icpt.breakOnSession(e.key) {
 		note = "◆ breakpoint · " + note
 	}
-	out = append(out, m.paneTitle(title, note, w, focused))
+	out = append(out, paneTitle(st, title, note, w, focused))
 	tc := m.transcript(e, w-gutterW)
 	sel := -1
 	win := m.window(e, tc, h-1)
@@ -297,7 +297,7 @@ func (m *Model) renderTranscript(w, h int, focused bool) []string {
 // transcriptView is the selected session, its cache and the pane's height,
 // for the key and mouse handlers.
 func (m *Model) transcriptView() (*sessionEntry, *transcriptCache, int) {
-	e := m.selected()
+	e := m.sel.selected()
 	if e == nil {
 		return nil, nil, 0
 	}
@@ -344,7 +344,7 @@ func (m *Model) transcriptKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.selectBlock(e, tc, len(tc.blocks)-1, h)
 		e.stick = true
 	case key.Matches(msg, k.Open):
-		if r := m.ix.rows[e.selEx]; r != nil && r.state == model.StateHeld && m.opts.Holds != nil && !m.opts.ReadOnly {
+		if r := m.ix.rows[e.selEx]; r != nil && r.state == model.StateHeld && m.icpt.canDecide() {
 			if cmd, ok := m.openEditor(r.id); ok {
 				return cmd // a held exchange is there to be answered
 			}

@@ -3,11 +3,15 @@
 // exchange, a grid of live sessions and the tunnel's status and log.
 //
 // The root Model owns layout, focus and key routing; each part (header,
-// sessions list, transcript, inspector, grid, logs, help, dialogs) lives in
-// its own file and renders only what is visible. With intercept on, held
-// webhooks open the response editor (intercept.go, editor*.go), where the
-// user decides them before the platform's deadline; edits can be kept as
-// rules. Over a journal (ReadOnly) it browses history, with search across
+// sessions list and its selection, transcript, inspector, grid, logs,
+// filter bar, flash messages, intercept state) lives in its own file with
+// its own state and renders only what is visible. Dialogs (dialog.go) never
+// touch the root: they read a small context and answer each key with an
+// action, which the root carries out in one place (actions.go). With
+// intercept on, held webhooks open the response editor (intercept.go,
+// editor*.go), where the user decides them before the platform's deadline;
+// edits can be kept as rules. Whether an exchange is held, and with what
+// proposal, the store says; decisions go back through model.Holds. Over a journal (ReadOnly) it browses history, with search across
 // bodies (bodysearch.go); PickJournal chooses a journal to open. Data comes from a
 // model.Store subscription drained in batches on a short interval, so a
 // flood of webhooks costs one update per batch, and View's cost depends on

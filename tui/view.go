@@ -99,8 +99,11 @@ func (m *Model) render() string {
 	lines := make([]string, 0, m.height)
 	lines = append(lines, m.renderHeader(m.width)...)
 	body := m.renderBody(l)
-	for _, d := range m.dialogs { // each over the one it was opened from
-		body = overlay(body, d.view(m, l.body.w, l.body.h), l.body.w)
+	if m.dialogs.len() > 0 {
+		c := m.dialogContext()
+		for _, d := range m.dialogs.open { // each over the one it was opened from
+			body = overlay(body, d.view(c, l.body.w, l.body.h), l.body.w)
+		}
 	}
 	lines = append(lines, body...)
 	lines = append(lines, m.bottomBar(m.width))
@@ -111,7 +114,7 @@ func (m *Model) renderBody(l layout) []string {
 	b := l.body
 	switch {
 	case l.onLogs:
-		return m.renderLogs(b.w, b.h, true)
+		return m.logs.render(m.st, m.loc, b.w, b.h, true)
 	case m.ix.empty():
 		return m.renderEmpty(b.w, b.h)
 	case m.gridMode:
@@ -123,7 +126,7 @@ func (m *Model) renderBody(l layout) []string {
 	}
 	var right []string
 	if m.mainMode == modeLogs {
-		right = m.renderLogs(l.main.w, l.main.h, m.focus == focusMain)
+		right = m.logs.render(m.st, m.loc, l.main.w, l.main.h, m.focus == focusMain)
 	} else {
 		right = m.renderTranscript(l.main.w, l.main.h, m.focus == focusMain)
 	}
@@ -144,8 +147,8 @@ func (m *Model) renderBody(l layout) []string {
 
 // bottomBar is the filter being typed, or the help for what has focus.
 func (m *Model) bottomBar(w int) string {
-	if m.filtering {
-		return m.filterBar(w)
+	if m.filter.typing {
+		return m.filter.view(m.st, w)
 	}
 	m.help.SetWidth(w - 1)
 	return fit(" "+m.help.ShortHelpView(m.shortHelp()), w)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"runtime"
 	"strconv"
@@ -144,6 +145,31 @@ func (p Plan) String() string {
 		s += ", url " + p.URL
 	}
 	return s
+}
+
+// Server is the http.Server that serves h for this plan, on the tunnel's
+// listener or on any other (the loopback listener beside ngrok), so that
+// both have the same limits. Its timeouts allow long holds: WriteTimeout
+// is Options.WriteTimeout (default 5 min, above any hold),
+// ReadHeaderTimeout limits slow-header clients, ReadTimeout covers the
+// request body only, and IdleTimeout closes idle keep-alive connections.
+// The server's own errors go to logger at Warn level (nil discards them).
+func (p Plan) Server(h http.Handler, logger *slog.Logger) *http.Server {
+	write := DefaultWriteTimeout
+	if p.secret != nil && p.secret.writeTimeout > 0 {
+		write = p.secret.writeTimeout
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: DefaultReadHeaderTimeout,
+		ReadTimeout:       DefaultReadTimeout,
+		WriteTimeout:      write,
+		IdleTimeout:       DefaultIdleTimeout,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
 }
 
 // Resolve finds the authtoken and ngrok config, validates the flags and

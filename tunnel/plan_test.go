@@ -1,15 +1,19 @@
 package tunnel
 
 import (
+	"bytes"
 	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/harkhq/hark/tunnel/fakeedge"
 )
@@ -331,4 +335,31 @@ func TestPlanNeverShowsToken(t *testing.T) {
 	if want := "ngrok with authtoken 2fla…[redacted] from --authtoken"; plan.String() != want {
 		t.Fatalf("String() = %q; want %q", plan.String(), want)
 	}
+}
+
+// TestPlanServer: the tunnel and the loopback listener beside it get their
+// server from the plan: the same limits, the plan's write timeout, and the
+// server's own errors in the logger.
+func TestPlanServer(t *testing.T) {
+	plan, err := newHome(t).resolve(t, Options{Local: true, WriteTimeout: 7 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged bytes.Buffer
+	mux := http.NewServeMux()
+	srv := plan.Server(mux, slog.New(slog.NewTextHandler(&logged, nil)))
+	if srv.Handler != mux || srv.WriteTimeout != 7*time.Minute || srv.ReadHeaderTimeout != DefaultReadHeaderTimeout ||
+		srv.ReadTimeout != DefaultReadTimeout || srv.IdleTimeout != DefaultIdleTimeout {
+		t.Errorf("server timeouts: header %v, read %v, write %v, idle %v", srv.ReadHeaderTimeout, srv.ReadTimeout, srv.WriteTimeout, srv.IdleTimeout)
+	}
+	srv.ErrorLog.Print("http: TLS handshake error")
+	if s := logged.String(); !strings.Contains(s, "level=WARN") || !strings.Contains(s, "TLS handshake error") {
+		t.Errorf("server error logged as %q", s)
+	}
+
+	srv = Plan{}.Server(mux, nil) // a zero plan: the defaults, errors discarded
+	if srv.WriteTimeout != DefaultWriteTimeout || srv.ErrorLog == nil {
+		t.Errorf("zero plan: write timeout %v, error log %v", srv.WriteTimeout, srv.ErrorLog)
+	}
+	srv.ErrorLog.Print("discarded")
 }

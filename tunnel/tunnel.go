@@ -246,11 +246,9 @@ func (t *Tunnel) publishLocked(s Status) {
 	t.feed.publish(s)
 }
 
-// Serve runs an http.Server for h on the listener until Close, and then
-// returns http.ErrServerClosed. Timeouts allow long holds: WriteTimeout is
-// Options.WriteTimeout (default 5 min, above any hold), ReadHeaderTimeout
-// limits slow-header clients, and ReadTimeout covers the request body only.
-// The server's own error log goes to Options.Logger.
+// Serve runs Plan.Server for h on the listener until Close, and then
+// returns http.ErrServerClosed. The server's own error log goes to
+// Options.Logger, the authtoken redacted.
 func (t *Tunnel) Serve(h http.Handler) error {
 	t.mu.Lock()
 	switch {
@@ -267,14 +265,7 @@ func (t *Tunnel) Serve(h http.Handler) error {
 	if t.plan.Mode == ModeLocal {
 		h = t.plan.Guard(h)
 	}
-	t.srv = &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: DefaultReadHeaderTimeout,
-		ReadTimeout:       DefaultReadTimeout,
-		WriteTimeout:      t.sec.writeTimeout,
-		IdleTimeout:       DefaultIdleTimeout,
-		ErrorLog:          slog.NewLogLogger(t.log.Handler(), slog.LevelWarn),
-	}
+	t.srv = t.plan.Server(h, t.log)
 	srv, front := t.srv, t.front
 	t.mu.Unlock()
 	return srv.Serve(front)

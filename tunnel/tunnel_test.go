@@ -1,16 +1,12 @@
 package tunnel
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
-	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,160 +17,19 @@ import (
 // 127.0.0.1. Timeouts in them only stop a hung test; nothing asserts on
 // durations.
 
-const goodToken = "2goodTOKEN0123456789abcdefgh"
-
 // waitLimit bounds every wait for an event, so a broken build fails
 // instead of hanging.
-const waitLimit = 30 * time.Second
-
-type logBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func startEdge(t *testing.T, cfg fakeedge.Config) *fakeedge.Edge {
-	t.Helper()
-	edge, err := fakeedge.Start(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { edge.Close() })
-	return edge
-}
-
 // edgePlan resolves opts against edge, with no environment (so the
 // developer's own ngrok config is never read) and a debug logger captured
 // in the returned buffer.
-func edgePlan(t *testing.T, edge *fakeedge.Edge, opts Options) (Plan, *logBuf) {
-	t.Helper()
-	logs := &logBuf{}
-	if opts.Authtoken == "" {
-		opts.Authtoken = goodToken
-	}
-	if edge != nil {
-		opts.ConnectURL, opts.ConnectCAs = edge.Addr(), edge.CertPool()
-	}
-	opts.Env = func(string) string { return "" }
-	opts.ClientVersion = "1.2.3"
-	opts.HeartbeatInterval = 300 * time.Millisecond // see noLeak
-	opts.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	plan, err := Resolve(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return plan, logs
-}
-
 // expectStates reads events until it has seen len(want) states (repeats
 // of the same state in a row count once) and checks them.
-func expectStates(t *testing.T, events <-chan Status, want ...State) []Status {
-	t.Helper()
-	var got []Status
-	timeout := time.After(waitLimit)
-	for len(got) < len(want) {
-		select {
-		case st, ok := <-events:
-			if !ok {
-				t.Fatalf("events closed after %v; want states %v", got, want)
-			}
-			if n := len(got); n > 0 && got[n-1].State == st.State {
-				got[n-1] = st
-				continue
-			}
-			got = append(got, st)
-		case <-timeout:
-			t.Fatalf("timed out after events %v; want states %v", got, want)
-		}
-	}
-	for i, st := range got {
-		if st.State != want[i] {
-			t.Fatalf("events %v; want states %v", got, want)
-		}
-	}
-	return got
-}
-
 // noLeak records the goroutine count and returns a check that waits for it
 // to settle back: ngrok-go's retry sleeps, and muxado's heartbeat goroutine
 // of a closed session (it wakes at its next tick, hence the short
 // HeartbeatInterval in edgePlan), end on their own.
-func noLeak(t *testing.T) func() {
-	before := runtime.NumGoroutine()
-	return func() {
-		t.Helper()
-		deadline := time.Now().Add(15 * time.Second)
-		for {
-			n := runtime.NumGoroutine()
-			if n <= before {
-				return
-			}
-			if time.Now().After(deadline) {
-				buf := make([]byte, 1<<20)
-				buf = buf[:runtime.Stack(buf, true)]
-				t.Fatalf("%d goroutines before, %d after:\n%s", before, n, buf)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
-}
-
-func closeTunnel(t *testing.T, tun *Tunnel) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := tun.Close(ctx); err != nil {
-		t.Fatalf("Close: %v", err)
-	}
-}
-
 // serve runs tun.Serve(h) and returns a wait for it to end with
 // http.ErrServerClosed.
-func serve(t *testing.T, tun *Tunnel, h http.Handler) func() {
-	done := make(chan error, 1)
-	go func() { done <- tun.Serve(h) }()
-	return func() {
-		t.Helper()
-		select {
-		case err := <-done:
-			if !errors.Is(err, http.ErrServerClosed) {
-				t.Fatalf("Serve = %v; want http.ErrServerClosed", err)
-			}
-		case <-time.After(waitLimit):
-			t.Fatal("Serve did not return after Close")
-		}
-	}
-}
-
-func get(t *testing.T, client *http.Client, url string) (int, string) {
-	t.Helper()
-	resp, err := client.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, string(body)
-}
-
-var echo = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-	io.WriteString(w, r.RemoteAddr+" "+r.Header.Get("X-Forwarded-For")+" "+r.Method+" "+r.URL.Path)
-})
-
 // TestServeThroughEdge: a request from a visitor reaches the handler
 // in-process with the visitor's address, and the endpoint carries the
 // traffic policy, metadata and description built from the options.
@@ -300,116 +155,7 @@ func TestReconnectKeepsURL(t *testing.T) {
 // TestAuthFailuresFailFast: auth errors end Start at once with a coded,
 // redacted error. The watchdog is set far beyond the test's limit, so
 // passing proves the failure did not wait for it.
-func TestAuthFailuresFailFast(t *testing.T) {
-	const badToken = "2badTOKENzzzzzzzzzzzzzzzzzzzzzz"
-	cases := []struct {
-		name     string
-		cfg      fakeedge.Config
-		code     string
-		hintPart string
-	}{
-		{"revoked token", fakeedge.Config{Authtoken: goodToken}, "ERR_NGROK_107", "reset or revoked"},
-		{"malformed token", fakeedge.Config{AuthFailure: &fakeedge.Failure{Code: 105, Message: "The authtoken you specified does not look like a proper ngrok authtoken.\nYour authtoken: " + badToken}}, "ERR_NGROK_105", "malformed"},
-		{"no account", fakeedge.Config{AuthFailure: &fakeedge.Failure{Code: 4018, Message: "Usage of ngrok requires a verified account and authtoken."}}, "ERR_NGROK_4018", "verified account"},
-		{"session limit", fakeedge.Config{AuthFailure: &fakeedge.Failure{Code: 108, Message: "Your account is limited to 1 simultaneous ngrok agent sessions."}}, "ERR_NGROK_108", "stop another ngrok agent"},
-		{"v1 token", fakeedge.Config{AuthFailure: &fakeedge.Failure{Code: 106, Message: "The authtoken you specified is an ngrok v1 authtoken, but you're using ngrok v2."}}, "ERR_NGROK_106", "old ngrok v1 authtoken"},
-		{"agent too old", fakeedge.Config{AuthFailure: &fakeedge.Failure{Code: 121, Message: "Your ngrok-agent version is too old."}}, "ERR_NGROK_121", "update hark"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			checkLeak := noLeak(t)
-			edge := startEdge(t, c.cfg)
-			plan, logs := edgePlan(t, edge, Options{Authtoken: badToken, FirstConnectTimeout: time.Hour})
-			tun := New(plan)
-			err := tun.Start(context.Background())
-			var e *Error
-			if !errors.As(err, &e) {
-				t.Fatalf("Start = %v; want *Error", err)
-			}
-			if e.Code != c.code || e.Docs != "https://ngrok.com/docs/errors/"+strings.ToLower(c.code) || !strings.Contains(e.Hint, c.hintPart) {
-				t.Fatalf("error = %#v", e)
-			}
-			if strings.Contains(e.Message, "within") {
-				t.Fatalf("the watchdog ended it: %v", e)
-			}
-			rendered := e.Error()
-			for _, part := range []string{e.Message, "\n  code: " + c.code, "\n  docs: " + e.Docs, "\n  hint: " + e.Hint} {
-				if !strings.Contains(rendered, part) {
-					t.Fatalf("Error() = %q lacks %q", rendered, part)
-				}
-			}
-			if c.code == "ERR_NGROK_107" || c.code == "ERR_NGROK_105" {
-				if !strings.Contains(e.Message, "Your authtoken: 2bad…[redacted]") {
-					t.Fatalf("message = %q; want the token shown redacted", e.Message)
-				}
-			}
-			for what, text := range map[string]string{"Error()": rendered, "Err": e.Err.Error(), "logs": logs.String()} {
-				if strings.Contains(text, badToken) {
-					t.Fatalf("%s shows the token: %s", what, text)
-				}
-			}
-			got := expectStates(t, tun.Events(), Connecting, Failed)
-			if got[1].Err != e || got[1].Reason != e.Summary() {
-				t.Fatalf("Failed event = %+v", got[1])
-			}
-			if _, ok := <-tun.Events(); ok {
-				t.Fatal("events still open after Failed")
-			}
-			if err := tun.Close(context.Background()); err != nil {
-				t.Fatalf("Close after a failed Start = %v", err)
-			}
-			edge.Close()
-			checkLeak()
-		})
-	}
-}
-
 // TestBindFailures: a refused endpoint fails Start with the code and hint.
-func TestBindFailures(t *testing.T) {
-	t.Run("URL already online elsewhere", func(t *testing.T) {
-		checkLeak := noLeak(t)
-		edge := startEdge(t, fakeedge.Config{})
-		plan, _ := edgePlan(t, edge, Options{URL: "https://taken.ngrok.app"})
-		first, err := Start(context.Background(), plan)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = Start(context.Background(), plan)
-		var e *Error
-		if !errors.As(err, &e) || e.Code != "ERR_NGROK_334" || !strings.Contains(e.Message, "The endpoint 'https://taken.ngrok.app' is already online.") ||
-			e.Hint != hints["ERR_NGROK_334"] || e.Docs != "https://ngrok.com/docs/errors/err_ngrok_334" {
-			t.Fatalf("second Start = %#v", err)
-		}
-		if e.Summary() != "The endpoint 'https://taken.ngrok.app' is already online. Either (ERR_NGROK_334)" {
-			t.Fatalf("Summary() = %q", e.Summary())
-		}
-		closeTunnel(t, first)
-		edge.Close()
-		checkLeak()
-	})
-	for _, c := range []struct {
-		name string
-		f    fakeedge.Failure
-		hint string
-	}{
-		{"domain not reserved", fakeedge.Failure{Code: 319, Message: "You must reserve a custom hostname for your account before it can be used to create endpoints."}, hints["ERR_NGROK_319"]},
-		{"paid subdomain", fakeedge.Failure{Code: 313, Message: "Custom subdomains are a feature on ngrok's paid plans."}, hints["ERR_NGROK_313"]},
-		{"bad URL", fakeedge.Failure{Code: 9037, Message: "Invalid URL https://a.b, path is not allowed."}, hints["ERR_NGROK_9037"]},
-		{"invalid policy", fakeedge.Failure{Code: 2201, Message: "Invalid Traffic Policy: unknown action type 'nope'."}, policyHint},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			edge := startEdge(t, fakeedge.Config{BindFailure: &c.f})
-			plan, _ := edgePlan(t, edge, Options{})
-			_, err := Start(context.Background(), plan)
-			var e *Error
-			want := "ERR_NGROK_" + map[int]string{319: "319", 313: "313", 9037: "9037", 2201: "2201"}[c.f.Code]
-			if !errors.As(err, &e) || e.Code != want || e.Message != c.f.Message || e.Hint != c.hint {
-				t.Fatalf("Start = %#v; want %s with message %q", err, want, c.f.Message)
-			}
-		})
-	}
-}
-
 // TestCloseWithRequestInFlight: Close lets the request in flight finish,
 // then stops everything; no goroutine is left.
 func TestCloseWithRequestInFlight(t *testing.T) {
@@ -473,114 +219,11 @@ func TestCloseWithRequestInFlight(t *testing.T) {
 
 // TestNoNetworkWatchdog: with nothing listening at the connect address, the
 // first-connect watchdog ends Start with the last dial error and a hint.
-func TestNoNetworkWatchdog(t *testing.T) {
-	checkLeak := noLeak(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close() // nothing listens there now
-
-	plan, _ := edgePlan(t, nil, Options{ConnectURL: addr, FirstConnectTimeout: time.Second})
-	tun := New(plan)
-	err = tun.Start(context.Background())
-	var e *Error
-	if !errors.As(err, &e) {
-		t.Fatalf("Start = %v; want *Error", err)
-	}
-	if !strings.HasPrefix(e.Message, "could not connect to ngrok within 1s: failed to dial ngrok server with address \""+addr+"\"") ||
-		!strings.Contains(e.Message, "connection refused") || e.Code != "" || e.Hint != "check the internet connection, proxy or firewall (the agent needs outbound TLS to "+addr+"), or run with --local" {
-		t.Fatalf("error = %#v", e)
-	}
-	got := expectStates(t, tun.Events(), Connecting, Failed)
-	if !strings.HasPrefix(got[0].Reason, "retrying: failed to dial ngrok server") {
-		t.Fatalf("Connecting reason = %q; want the retried failure", got[0].Reason)
-	}
-	checkLeak()
-}
-
 // TestSilentServerWatchdog: a server that accepts TCP but never answers
 // (TLS hangs) is cut off by the watchdog too.
-func TestSilentServerWatchdog(t *testing.T) {
-	checkLeak := noLeak(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var conns sync.WaitGroup
-	conns.Add(1)
-	go func() {
-		defer conns.Done()
-		var held []net.Conn
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				for _, c := range held {
-					c.Close()
-				}
-				return
-			}
-			held = append(held, c)
-		}
-	}()
-	plan, _ := edgePlan(t, nil, Options{ConnectURL: ln.Addr().String(), FirstConnectTimeout: time.Second})
-	_, err = Start(context.Background(), plan)
-	var e *Error
-	if !errors.As(err, &e) || !strings.HasPrefix(e.Message, "could not connect to ngrok within 1s") || !strings.Contains(e.Hint, "--local") {
-		t.Fatalf("Start = %#v", err)
-	}
-	ln.Close()
-	conns.Wait()
-	checkLeak()
-}
-
 // TestStartInterrupted: cancelling Start's ctx ends the connect at once.
-func TestStartInterrupted(t *testing.T) {
-	checkLeak := noLeak(t)
-	plan, _ := edgePlan(t, nil, Options{ConnectURL: "127.0.0.1:1", FirstConnectTimeout: time.Hour})
-	tun := New(plan)
-	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		for st := range tun.Events() {
-			if st.State == Connecting && st.Reason != "" { // a dial has failed: connecting is under way
-				cancel()
-			}
-		}
-	}()
-	err := tun.Start(ctx)
-	cancel()
-	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "interrupted while connecting to ngrok") {
-		t.Fatalf("Start = %v; want an interruption wrapping context.Canceled", err)
-	}
-	checkLeak()
-}
-
 // TestCloseWhileStarting: Close during the connect stops it; Start
 // returns ErrClosed and the events end with Closed.
-func TestCloseWhileStarting(t *testing.T) {
-	checkLeak := noLeak(t)
-	plan, _ := edgePlan(t, nil, Options{ConnectURL: "127.0.0.1:1", FirstConnectTimeout: time.Hour})
-	tun := New(plan)
-	started := make(chan error, 1)
-	go func() { started <- tun.Start(context.Background()) }()
-	expectStates(t, tun.Events(), Connecting)
-	if err := tun.Close(context.Background()); err != nil {
-		t.Fatalf("Close = %v", err)
-	}
-	if err := <-started; !errors.Is(err, ErrClosed) {
-		t.Fatalf("Start = %v; want ErrClosed", err)
-	}
-	var last Status
-	for st := range tun.Events() {
-		last = st
-	}
-	if last.State != Closed {
-		t.Fatalf("last event %v; want closed", last)
-	}
-	checkLeak()
-}
-
 // TestLocalMode: without ngrok the receiver is served on 127.0.0.1.
 func TestLocalMode(t *testing.T) {
 	checkLeak := noLeak(t)
@@ -665,51 +308,6 @@ func TestMisuse(t *testing.T) {
 // TestReconnectRefusedThenRecovers: once online, a refused re-auth (here a
 // revoked token) is shown as reconnecting with its code; ngrok-go keeps
 // trying, and the tunnel is online again when the edge accepts.
-func TestReconnectRefusedThenRecovers(t *testing.T) {
-	edge := startEdge(t, fakeedge.Config{})
-	plan, logs := edgePlan(t, edge, Options{})
-	tun, err := Start(context.Background(), plan)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closeTunnel(t, tun)
-	expectStates(t, tun.Events(), Connecting, Online)
-
-	edge.SetAuthFailure(&fakeedge.Failure{Code: 107, Message: "The authtoken you specified is properly formed, but it is invalid.\nYour authtoken: " + goodToken})
-	edge.DropSessions()
-	var refused Status
-	timeout := time.After(waitLimit)
-	for refused.Err == nil {
-		select {
-		case st := <-tun.Events():
-			if st.State != Reconnecting {
-				t.Fatalf("event %v; want reconnecting", st)
-			}
-			refused = st
-		case <-timeout:
-			t.Fatal("no refused reconnect reported")
-		}
-	}
-	if refused.Err.Code != "ERR_NGROK_107" || !strings.Contains(refused.Reason, "(ERR_NGROK_107)") || strings.Contains(refused.Err.Error(), goodToken) {
-		t.Fatalf("reconnecting = %+v", refused)
-	}
-	edge.SetAuthFailure(nil)
-	for st := range tun.Events() { // more refused retries may come first
-		if st.State == Online {
-			break
-		}
-		if st.State != Reconnecting {
-			t.Fatalf("event %v; want reconnecting, then online", st)
-		}
-	}
-	if tun.Status().State != Online {
-		t.Fatalf("status %v; want online", tun.Status())
-	}
-	if strings.Contains(logs.String(), goodToken) {
-		t.Fatal("the logs show the token")
-	}
-}
-
 // TestEndpointStoppedRemotely: an endpoint stopped by ngrok (dashboard,
 // API) ends Serve with the reason, reported as Failed; Close still cleans up.
 func TestEndpointStoppedRemotely(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/harkhq/hark/platform"
 	"github.com/harkhq/hark/sim"
 	"github.com/harkhq/hark/tui"
 )
@@ -22,8 +23,8 @@ func newDemoCommand(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "The monitor on a local receiver fed with simulated conversations of every platform",
-		Long: "Starts the monitor on a local receiver and plays simulated NavTalk, ChatBot.com, Moveo.ai and generic " +
-			"conversations into it at a real conversation's pace, so everything hark shows can be seen without any " +
+		Long: "Starts the monitor on a local receiver and plays simulated " + platformTitles("and", (*platform.Profile).Simulated) +
+			" conversations into it at a real conversation's pace, so everything hark shows can be seen without any " +
 			"account. The receiver is a real one: `hark send` or curl can reach it too.",
 		Example: "  hark demo\n  hark demo --sessions 12 --speed 3",
 		Args:    noArgs,
@@ -46,10 +47,10 @@ func newDemoCommand(e *env) *cobra.Command {
 				return usagef("--speed %g: give a positive factor", speed)
 			}
 			// The simulator signs as the platforms would, with these
-			// tokens, so the monitor shows verified signatures.
-			for _, p := range []string{"moveo", "chatbot"} {
-				if _, set := secrets[p]; !set {
-					secrets[p] = "hark-demo-token"
+			// secrets, so the monitor shows verified signatures.
+			for name, demo := range platform.DemoSecrets() {
+				if _, set := secrets[name]; !set {
+					secrets[name] = demo
 				}
 			}
 			exports, err := exportDir(ed)

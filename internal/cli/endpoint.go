@@ -53,14 +53,9 @@ func (ep *endpoint) serveLocal(plan tunnel.Plan, port int, h http.Handler, logge
 		logger.Warn("not serving on "+plan.Bind+" as well", "err", err)
 		return
 	}
-	ep.local = &http.Server{
-		Handler:           plan.Guard(h), // --basic-auth, --allow-cidr on a --bind beyond loopback
-		ReadHeaderTimeout: tunnel.DefaultReadHeaderTimeout,
-		ReadTimeout:       tunnel.DefaultReadTimeout,
-		WriteTimeout:      tunnel.DefaultWriteTimeout,
-		IdleTimeout:       tunnel.DefaultIdleTimeout,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	// The tunnel's own limits, and --basic-auth, --allow-cidr enforced
+	// on a --bind beyond loopback.
+	ep.local = plan.Server(plan.Guard(h), logger)
 	_, actual, _ := net.SplitHostPort(ln.Addr().String())
 	ep.localURL = "http://" + net.JoinHostPort(plan.Bind, actual)
 	go ep.local.Serve(ln)

@@ -28,7 +28,7 @@ func newListenCommand(e *env) *cobra.Command {
 		Long: "Starts the receiver (on a public ngrok URL when an authtoken is found, else on 127.0.0.1) and prints one line " +
 			"per completed exchange: with --json, one JSON object per line on stdout (platform, kind, session, turns, " +
 			"status, timings, signature), and human logs on stderr. Every exchange is journaled unless --no-journal.",
-		Example: "  hark listen --json\n  hark listen --json --local --port 9000 | jq .turns\n  hark listen --json --secret moveo=TOKEN",
+		Example: "  hark listen --json\n  hark listen --json --local --port 9000 | jq .turns\n  hark listen --json --secret " + secretExample(""),
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runListen(cmd.Context(), e, rf, tf, pf, asJSON)
@@ -110,6 +110,9 @@ func runListen(ctx context.Context, e *env, rf receiverFlags, tf tunnelFlags, pf
 		runErr = serveErr(err)
 	case err := <-followed:
 		runErr = fmt.Errorf("writing exchanges: %w", err) // stdout closed, e.g. a pipe's reader quit
+		// The follower has ended and its error is taken; the shutdown
+		// below waits on followed once more, so give it a value to read
+		// (the channel's one slot is free again).
 		followed <- nil
 	}
 	logger.Info("stopping: finishing exchanges in flight")

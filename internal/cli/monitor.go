@@ -26,7 +26,7 @@ func newMonitorCommand(e *env) *cobra.Command {
 		Short: "Watch, inspect and steer the webhooks of a conversational-AI platform",
 		Long: "hark opens a public ngrok URL served in-process (or 127.0.0.1 without an authtoken), receives every webhook, " +
 			"groups them into one pane per conversation, and shows each request and the response that went back.\n\n" +
-			"Paste the URL it shows into NavTalk, ChatBot.com or Moveo.ai (`hark platforms` lists the paths). " +
+			"Paste the URL it shows into " + platformTitles("or", notFallback) + " (`hark platforms` lists the paths). " +
 			"No account? Try `hark demo`.",
 		Example: "  hark\n  hark --local --port 9000\n  hark --url example.ngrok.app --basic-auth user:longpassword\n  hark demo",
 		Args:    unknownCommand,

@@ -24,7 +24,7 @@ type policyFlags struct {
 func (f *policyFlags) register(cmd *cobra.Command, withIntercept bool) {
 	fs := cmd.Flags()
 	fs.StringVar(&f.forward, "forward", "", "also send every webhook to your own handler at this URL (path and query kept) and answer with its response")
-	fs.StringArrayVar(&f.deadlines, "deadline", nil, "override a platform's response deadline, PLATFORM=DURATION, e.g. moveo=5s (repeatable)")
+	fs.StringArrayVar(&f.deadlines, "deadline", nil, "override a platform's response deadline, PLATFORM=DURATION, e.g. "+deadlineExample()+" (repeatable)")
 	fs.StringVar(&f.rules, "rules", "", "load response rules from FILE and save changes back to it")
 	if withIntercept {
 		fs.StringVar(&f.intercept, "intercept", "off", "hold webhooks for editing: off, consumed (those whose response the platform acts on) or all")
@@ -77,7 +77,7 @@ func parseDeadlines(values []string) (map[string]time.Duration, error) {
 		name, dur, ok := strings.Cut(v, "=")
 		name = strings.ToLower(strings.TrimSpace(name))
 		if !ok {
-			return nil, usagef("--deadline %q: expected PLATFORM=DURATION, e.g. --deadline moveo=5s", v)
+			return nil, usagef("--deadline %q: expected PLATFORM=DURATION, e.g. --deadline %s", v, deadlineExample())
 		}
 		if _, known := platform.Lookup(name); !known {
 			return nil, usagef("--deadline %q: unknown platform %q (known: %s)", v, name, strings.Join(platformNames(), ", "))

@@ -25,7 +25,7 @@ const defaultPort = 8787
 func (f *receiverFlags) register(cmd *cobra.Command, port int) {
 	fs := cmd.Flags()
 	fs.IntVar(&f.port, "port", port, "port of the receiver on 127.0.0.1 (also served there when the public URL is ngrok's; 0 = any free port)")
-	fs.StringArrayVar(&f.secrets, "secret", nil, "verification secret of a platform, as PLATFORM=SECRET (repeatable): chatbot=TOKEN checks ChatBot.com's token, moveo=TOKEN checks X-Moveo-Signature")
+	fs.StringArrayVar(&f.secrets, "secret", nil, "verification secret of a platform, as PLATFORM=SECRET (repeatable): "+secretHelp())
 	fs.StringVar(&f.journal, "journal", "", "journal file to append every exchange to (default: a new file under the user's state directory)")
 	fs.BoolVar(&f.noJournal, "no-journal", false, "keep no journal on disk")
 	fs.BoolVar(&f.fast, "fast", false, "journal without fsync: faster; a crash of hark loses nothing, a power loss may lose the last exchanges")
@@ -58,7 +58,7 @@ func parseSecrets(values []string) (platform.Secrets, error) {
 		name, secret, ok := strings.Cut(v, "=")
 		name = strings.ToLower(strings.TrimSpace(name))
 		if !ok || name == "" || secret == "" {
-			return nil, usagef("--secret %q: expected PLATFORM=SECRET, e.g. --secret moveo=my-token", redactSecret(v))
+			return nil, usagef("--secret %q: expected PLATFORM=SECRET, e.g. --secret %s", redactSecret(v), secretExample("my-token"))
 		}
 		if _, known := platform.Lookup(name); !known {
 			return nil, usagef("--secret %s=…: unknown platform %q (known: %s)", name, name, strings.Join(platformNames(), ", "))

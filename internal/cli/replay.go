@@ -43,13 +43,13 @@ func newReplayCommand(e *env) *cobra.Command {
 		Short: "Send a journal's requests again to a URL and compare the answers with the recorded ones",
 		Long: "Sends the recorded requests of a journal (or of one --session) in order to a URL, with their method, path, " +
 			"query, headers and exact body, keeping the recorded time between them scaled by --speed. " +
-			"With --secret, requests of signed platforms are signed again (Moveo's X-Moveo-Signature, ChatBot.com's token). " +
+			"With --secret, requests of signed platforms are signed again (" + resignedHelp() + "). " +
 			"Each answer is compared with the recorded response: the status, and the body (JSON by meaning: white space " +
 			"and key order do not count). One line per request, then a summary; exits 1 when any answer differs or fails, " +
 			"so it can guard a handler in CI. Exchanges without a recorded response, and those hark rejected, are skipped.",
 		Example: "  hark replay today.jsonl --to http://localhost:3000 --speed 0\n" +
 			"  hark replay today.jsonl --to http://localhost:3000 --session session_123 --speed 2\n" +
-			"  hark replay today.jsonl --to https://staging.example.com/hooks --secret moveo=TOKEN --json",
+			"  hark replay today.jsonl --to https://staging.example.com/hooks --secret " + secretExample("") + " --json",
 		Args: journalArg("replay"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := validateTarget(to); err != nil {
@@ -119,7 +119,7 @@ func newReplayCommand(e *env) *cobra.Command {
 	fs.Float64Var(&speed, "speed", 1, "scale the recorded time between requests: 1 as recorded, 2 twice as fast, 0 as fast as possible")
 	fs.DurationVar(&maxGap, "max-gap", 10*time.Second, "longest recorded pause kept between two requests (0 = keep all)")
 	fs.DurationVar(&timeout, "timeout", 30*time.Second, "how long to wait for each answer")
-	fs.StringArrayVar(&secrets, "secret", nil, "sign again as the platform would, PLATFORM=SECRET (repeatable): moveo=TOKEN, chatbot=TOKEN")
+	fs.StringArrayVar(&secrets, "secret", nil, "sign again as the platform would, PLATFORM=SECRET (repeatable): "+signHelp(true))
 	fs.BoolVar(&rejected, "rejected", false, "also replay the exchanges hark rejected (413, 405...)")
 	fs.BoolVar(&asJSON, "json", false, "print one JSON object per request on stdout (the summary goes to stderr)")
 	return cmd

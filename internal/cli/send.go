@@ -31,12 +31,12 @@ func newSendCommand(e *env) *cobra.Command {
 			"Point it at your own handler to test it, or at hark itself. Prints the requests sent, the status codes, " +
 			"latency percentiles and throughput; exits 1 when any request failed or got a status of 400 or more.\n\n" +
 			"PLATFORM is one of " + strings.Join(platformNames(), ", ") + ", or all.",
-		Example: "  hark send navtalk --to http://127.0.0.1:8787\n" +
+		Example: "  hark send " + sendExample() + " --to http://127.0.0.1:8787\n" +
 			"  hark send all --to http://127.0.0.1:8787 --sessions 50 --count 10000\n" +
-			"  hark send moveo --to https://example.com/webhooks --secret moveo=TOKEN --rate 20",
+			"  hark send " + signedSendExample() + " --to https://example.com/webhooks --secret " + secretExample("") + " --rate 20",
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
-				return usagef("give one platform (%s, or all), e.g. hark send navtalk --to http://127.0.0.1:8787", strings.Join(platformNames(), ", "))
+				return usagef("give one platform (%s, or all), e.g. hark send %s --to http://127.0.0.1:8787", strings.Join(platformNames(), ", "), sendExample())
 			}
 			return nil
 		},
@@ -86,7 +86,7 @@ func newSendCommand(e *env) *cobra.Command {
 	fs.IntVar(&concurrency, "concurrency", 0, "requests in flight at once (default: --sessions)")
 	fs.BoolVar(&paced, "paced", false, "wait between requests as a real conversation would")
 	fs.Float64Var(&speed, "speed", 1, "with --paced, play this many times faster")
-	fs.StringArrayVar(&secrets, "secret", nil, "sign as the platform would, PLATFORM=SECRET (repeatable): moveo=TOKEN, chatbot=TOKEN")
+	fs.StringArrayVar(&secrets, "secret", nil, "sign as the platform would, PLATFORM=SECRET (repeatable): "+signHelp(false))
 	fs.Uint64Var(&seed, "seed", 1, "the same seed plays the same conversations")
 	return cmd
 }

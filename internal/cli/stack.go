@@ -95,6 +95,8 @@ func openStack(cfg stackConfig) (*stack, error) {
 	if fw := cfg.policy.forward; fw != nil {
 		fmt.Fprintf(cfg.notice, "hark: forwarding every webhook to %s\n", fw.URL())
 	}
+	// Journal is an interface: assigning a nil *journal.Writer would make
+	// it a non-nil interface holding nil, and the receiver would call it.
 	if st.journal != nil {
 		rcfg.Journal = st.journal
 	}

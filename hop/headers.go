@@ -1,7 +1,8 @@
-// Package hop knows the HTTP headers that concern one connection rather
-// than the message (RFC 9110 §7.6.1): a request or response passed on to
-// another connection — forwarded to the user's handler, replayed from the
-// journal — must not carry them.
+// The hop-by-hop headers (RFC 9110 §7.6.1) concern one connection rather
+// than the message: a request or response passed on to another connection
+// — forwarded to the user's handler, replayed from the journal — must not
+// carry them.
+
 package hop
 
 import (
