@@ -9,6 +9,6 @@ const (
 	HelpURL           = "reserved ngrok domain for the endpoint, e.g. example.ngrok.app (https:// optional, no path)"
 	HelpBasicAuth     = "require HTTP basic auth user:password at the ngrok edge, and on a --bind address other than loopback; password 8-128 characters; repeatable, at most 10"
 	HelpAllowCIDR     = "accept visitors only from this CIDR or IP at the ngrok edge, and on a --bind address other than loopback; repeatable"
-	HelpBind          = "address of the local receiver (default 127.0.0.1); another, e.g. 0.0.0.0 in a container, needs --basic-auth or --allow-cidr, which hark then enforces on it"
+	HelpBind          = "address of the local receiver; one that other machines can reach (e.g. 0.0.0.0 in a container) needs --basic-auth or --allow-cidr, which hark then enforces on it"
 	HelpTrafficPolicy = "ngrok Traffic Policy file (YAML or JSON); the --allow-cidr/--basic-auth rule is put first in its on_http_request phase, so both apply"
 )

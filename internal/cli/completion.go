@@ -83,43 +83,22 @@ func interceptCompletions() []cobra.Completion {
 }
 
 // platformCompletions are the registry's profiles, described by title.
-func platformCompletions(prefix string) []cobra.Completion {
+func platformCompletions() []cobra.Completion {
 	var out []cobra.Completion
-	for _, name := range platform.Names() {
-		p, _ := platform.Lookup(name)
-		out = append(out, cobra.CompletionWithDesc(prefix+name, p.Title))
+	for _, p := range platform.Profiles() {
+		out = append(out, cobra.CompletionWithDesc(p.Name, p.Title))
 	}
 	return out
 }
 
-// completeSendPlatforms offers the platforms and "all"; after a comma,
-// the platforms not yet listed (send takes navtalk,moveo).
+// completeSendPlatforms offers the platforms and "all". (send also takes
+// navtalk,moveo, but bash's completion script escapes the comma of such a
+// value, so lists are not offered.)
 func completeSendPlatforms(_ *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-	if len(args) > 0 {
+	if len(args) > 0 || strings.Contains(toComplete, ",") {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
-	i := strings.LastIndex(toComplete, ",")
-	if i < 0 {
-		return append(platformCompletions(""), cobra.CompletionWithDesc("all", "every platform")), cobra.ShellCompDirectiveNoFileComp
-	}
-	listed := strings.Split(toComplete[:i], ",")
-	var out []cobra.Completion
-	for _, c := range platformCompletions(toComplete[:i+1]) {
-		name := strings.TrimPrefix(strings.SplitN(c, "\t", 2)[0], toComplete[:i+1])
-		if !containsFold(listed, name) {
-			out = append(out, c)
-		}
-	}
-	return out, cobra.ShellCompDirectiveNoFileComp
-}
-
-func containsFold(list []string, s string) bool {
-	for _, v := range list {
-		if strings.EqualFold(strings.TrimSpace(v), s) {
-			return true
-		}
-	}
-	return false
+	return append(platformCompletions(), cobra.CompletionWithDesc("all", "every platform")), cobra.ShellCompDirectiveNoFileComp
 }
 
 // completeKeyed offers PLATFORM= for --secret and --deadline.

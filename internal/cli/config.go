@@ -8,6 +8,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+
+	"github.com/harkhq/hark/journal"
 )
 
 func newConfigCommand(e *env) *cobra.Command {
@@ -39,7 +41,7 @@ func newConfigCommand(e *env) *cobra.Command {
 					return err
 				}
 				if len(a.values) == 0 {
-					a.values = []sourcedValue{{owner.Flags().Lookup(s.key).DefValue, source{}}}
+					a.values = []sourcedValue{{defaultText(s.key, owner.Flags().Lookup(s.key).DefValue), source{}}}
 				}
 				all = append(all, a)
 			}
@@ -72,7 +74,7 @@ func writeConfig(w io.Writer, cfg *configFile, all []appliedSetting) error {
 	fmt.Fprintln(tw, "SETTING\tVALUE\tSOURCE\tCOMMANDS")
 	for _, a := range all {
 		for i, line := range configLines(a) {
-			key, commands := a.key, strings.Join(a.commands, " ")
+			key, commands := a.key, strings.Join(a.commands, ", ")
 			if i > 0 {
 				key, commands = "", ""
 			}
@@ -111,6 +113,22 @@ func configLines(a appliedSetting) []sourcedValue {
 		texts[i] = show(v.text)
 	}
 	return []sourcedValue{{strings.Join(texts, ", "), a.from}}
+}
+
+// defaultText is a setting's default as `hark config` shows it: where the
+// defaults that are places really are.
+func defaultText(key, flagDefault string) string {
+	switch key {
+	case "export-dir":
+		if dir, err := exportDir(""); err == nil {
+			return dir
+		}
+	case "journal":
+		if dir, err := journal.DefaultDir(); err == nil {
+			return filepath.Join(dir, "<start time>"+journal.Ext)
+		}
+	}
+	return flagDefault
 }
 
 // redactSetting keeps the part of a secret value that says what it is

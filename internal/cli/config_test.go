@@ -165,11 +165,13 @@ func TestConfigCommand(t *testing.T) {
 	}
 	for _, want := range []*regexp.Regexp{
 		regexp.MustCompile(`config file +` + regexp.QuoteMeta(path) + `\n`),
-		regexp.MustCompile(`port +9100 +\$HARK_PORT +hark listen\n`),
-		regexp.MustCompile(`secret +moveo=… +\$HARK_SECRET_MOVEO +hark listen send replay\n +chatbot=… +config.yaml:3 *\n`),
-		regexp.MustCompile(`intercept +consumed +config.yaml:4 +hark demo\n`),
+		regexp.MustCompile(`port +9100 +\$HARK_PORT +hark, listen\n`),
+		regexp.MustCompile(`secret +moveo=… +\$HARK_SECRET_MOVEO +hark, listen, send, replay\n +chatbot=… +config.yaml:3 *\n`),
+		regexp.MustCompile(`intercept +consumed +config.yaml:4 +hark, demo\n`),
 		regexp.MustCompile(`basic-auth +alice:… +config.yaml:5`),
 		regexp.MustCompile(`local +false +default`),
+		regexp.MustCompile(`export-dir +/\S+/hark/exports +default`),
+		regexp.MustCompile(`journal +/\S+/hark/journal/<start time>.jsonl +default`),
 	} {
 		if !want.MatchString(out) {
 			t.Errorf("hark config lacks %s:\n%s", want, out)

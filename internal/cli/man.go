@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	mcobra "github.com/muesli/mango-cobra"
 	"github.com/muesli/roff"
@@ -31,10 +32,23 @@ func newManCommand(e *env) *cobra.Command {
 					"$XDG_STATE_HOME/hark/journal/ (~/.local/state/hark/journal/): a journal per run, JSON lines, mode 0600.\n"+
 					"$XDG_STATE_HOME/hark/exports/: sessions exported with e in the monitor.").
 				WithSection("Exit Status", "0 success; 1 a runtime failure (a request failed, answers differ, the tunnel failed); 2 a usage error (a bad flag, argument, setting or config file).")
-			_, err = fmt.Fprint(e.stdout, page.Build(roff.NewDocument()))
+			_, err = fmt.Fprint(e.stdout, page.Build(manDocument{roff.NewDocument()}))
 			return err
 		},
 	}
+}
+
+// manDocument is roff's document with the heading man pages of section 1
+// have: "User Commands" as the manual's name (mango puts the whole short
+// description there, which man cuts off), and the build's date when known,
+// so that a release's page is the same whenever it is built.
+type manDocument struct{ *roff.Document }
+
+func (d manDocument) Heading(section uint, title, _ string, ts time.Time) {
+	if built, err := time.Parse(time.RFC3339, currentVersion().Date); err == nil {
+		ts = built
+	}
+	d.Document.Heading(section, title, "User Commands", ts)
 }
 
 func manConfiguration() string {
