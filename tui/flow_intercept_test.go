@@ -325,9 +325,10 @@ func TestFlowInterceptTemplates(t *testing.T) {
 	}
 }
 
-// ctrl+e hands the body to $VISUAL and reads it back.
+// ctrl+e hands the body to $VISUAL and reads it back. $VISUAL is shell
+// syntax, as for git: the quotes keep the sed script whole.
 func TestFlowInterceptExternalEditor(t *testing.T) {
-	t.Setenv("VISUAL", "sed -i -e s/{}/{\"edited\":\"outside\"}/")
+	t.Setenv("VISUAL", `sed -i -e 's/{}/{"edited":"outside"}/'`)
 	r := newInterceptRig(t, model.InterceptConsumed, 100, 30)
 	got := r.post("/moveo/post-message", moveoPostSeed(t))
 	r.waitFor("Edit response", "1 {}")

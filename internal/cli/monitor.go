@@ -19,6 +19,7 @@ func newMonitorCommand(e *env) *cobra.Command {
 		rf receiverFlags
 		tf tunnelFlags
 		pf policyFlags
+		ed string
 	)
 	cmd := &cobra.Command{
 		Use:   "hark",
@@ -40,19 +41,24 @@ func newMonitorCommand(e *env) *cobra.Command {
 			}
 			logs := tui.NewLogSink(500)
 			logger := slog.New(logs.Handler())
+			exports, err := exportDir(ed)
+			if err != nil {
+				return err
+			}
 			plan, err := tf.plan(e, rf.port, logger)
 			if err != nil {
 				return err
 			}
 			return runMonitor(cmd.Context(), e, monitorConfig{
 				stack: stackConfig{flags: rf, secrets: secrets, maxBody: maxBody, now: time.Now, logger: logger, policy: policy},
-				plan:  plan, logs: logs,
+				plan:  plan, logs: logs, exportDir: exports,
 			})
 		},
 	}
 	rf.register(cmd, defaultPort)
 	tf.register(cmd)
 	pf.register(cmd, true)
+	registerExportDir(cmd, &ed)
 	return cmd
 }
 
@@ -62,6 +68,8 @@ type monitorConfig struct {
 	plan  tunnel.Plan
 	logs  *tui.LogSink
 	title string
+	// exportDir is where `e` writes exported sessions.
+	exportDir string
 	// feed, when set, runs beside the monitor with the receiver's URL (the
 	// demo's simulator) until the monitor ends.
 	feed func(ctx context.Context, url string)
@@ -123,7 +131,7 @@ func runMonitor(ctx context.Context, e *env, cfg monitorConfig) error {
 		Store: st.store, Endpoint: initial, Endpoints: endpoints, Logs: cfg.logs,
 		Intercept: st.intercept, Holds: st.holds, Rules: st.rules,
 		RulesFile: cfg.stack.policy.rulesFile, SaveRules: rules.Save,
-		Export: sessionExporter(st.store, ".", time.Now),
+		Export: sessionExporter(st.store, cfg.exportDir, time.Now),
 		Title:  cfg.title, NoColor: e.getenv("NO_COLOR") != "",
 	}
 	if fw := cfg.stack.policy.forward; fw != nil {

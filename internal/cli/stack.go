@@ -76,7 +76,7 @@ func openStack(cfg stackConfig) (*stack, error) {
 			st.closeJournal()
 			return nil, err
 		}
-		fmt.Fprintf(cfg.notice, "hark: %d rules from %s (changes are saved there)\n", len(loaded), path)
+		fmt.Fprintf(cfg.notice, "hark: %s from %s (changes are saved there)\n", plural(len(loaded), "rule"), path)
 	}
 	st.rules = model.NewRules(loaded)
 	if path := cfg.policy.rulesFile; path != "" {
