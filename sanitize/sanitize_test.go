@@ -54,7 +54,8 @@ func TestText(t *testing.T) {
 }
 
 func FuzzLine(f *testing.F) {
-	for _, s := range []string{"plain", "\x1b[31m", "\u202e", "\xff", "a\r\nb", "\u009b"} {
+	for _, s := range []string{"plain", "\x1b[31m", "\u202e", "\xff", "a\r\nb", "\u009b",
+		"👨\u200d👩\u200d👧", "👍🏽", "❤️", "🇫🇷🇩", "क्ष", "กำ", "\u1100\u1161\u11a8", "\u0d4ea", "e\u0301\u0301"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
