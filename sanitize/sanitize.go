@@ -127,8 +127,9 @@ func Invisible(r rune) bool {
 // sameWidths escapes the runes that join a grapheme cluster whose width
 // differs between the two ways of measuring it (per cluster, per code
 // point), so that the text is as wide to a terminal as to the layout:
-// `👨\u200d👩\u200d👧`, `👍\u1f3fd`, `❤\ufe0f`. A second pass escapes
-// every rune of such clusters should the first leave a difference.
+// `👨\u200d👩\u200d👧`, `👍\u1f3fd`, `❤\ufe0f`, `क\u094dष`. Should that
+// leave a difference, a second pass keeps no rune past ASCII of such a
+// cluster.
 func sameWidths(s string) string {
 	if !mayCluster(s) {
 		return s
@@ -153,48 +154,65 @@ func mayCluster(s string) bool {
 
 func escapeClusters(s string, all bool) (string, bool) {
 	var b strings.Builder
-	done := 0 // s[:done] is in b, or is all of the result when b is empty
+	changed := false
 	for i := 0; i < len(s); {
 		cluster, w := ansi.FirstGraphemeCluster(s[i:], ansi.GraphemeWidth)
 		if len(cluster) == 0 {
 			break
 		}
-		i += len(cluster)
 		if len(cluster) == 1 || w == ansi.StringWidthWc(cluster) {
-			if b.Len() > 0 {
-				b.WriteString(cluster)
-			}
-			done = i
+			b.WriteString(cluster)
+			i += len(cluster)
 			continue
 		}
-		if b.Len() == 0 {
-			b.WriteString(s[:done])
+		// The first rune stays when it stands alone the same way, and the
+		// rune that joins it to the rest is escaped, with the runes that
+		// would join the escape's text; what follows is measured afresh,
+		// as the clusters it makes on its own.
+		changed = true
+		r, size := utf8.DecodeRuneInString(cluster)
+		if r < utf8.RuneSelf || !all && standsAlone(r) {
+			b.WriteString(cluster[:size])
+			i += size
+			r, size = utf8.DecodeRuneInString(s[i:])
 		}
-		done = i
-		// A rune is kept when it starts anew, after the escape that ends
-		// the cluster it was joined to, and measures the same alone.
-		fresh := true
-		for _, r := range cluster {
-			if fresh && !all && soloWidthAgrees(r) {
-				b.WriteRune(r)
-				fresh = false
-				continue
+		writeEscape(&b, r)
+		i += size
+		for i < len(s) {
+			r, size = utf8.DecodeRuneInString(s[i:])
+			if !joinsPrevious(r) {
+				break
 			}
 			writeEscape(&b, r)
-			fresh = true
+			i += size
 		}
 	}
-	if b.Len() == 0 {
+	if !changed {
 		return s, false
 	}
 	return b.String(), true
 }
 
-func soloWidthAgrees(r rune) bool {
-	var buf [utf8.UTFMax]byte
-	one := string(buf[:utf8.EncodeRune(buf[:], r)])
+// standsAlone reports a rune that measures the same both ways on its own,
+// and does not join what follows it (as a prepended mark would).
+func standsAlone(r rune) bool {
+	one := string(r)
 	w := ansi.StringWidth(one)
-	return w > 0 && w == ansi.StringWidthWc(one)
+	if w == 0 || w != ansi.StringWidthWc(one) {
+		return false
+	}
+	c, _ := ansi.FirstGraphemeCluster(one+"x", ansi.GraphemeWidth)
+	return c == one
+}
+
+// joinsPrevious reports a rune that would join the text before it into one
+// cluster (a combining or spacing mark, a joiner).
+func joinsPrevious(r rune) bool {
+	if r < utf8.RuneSelf {
+		return false
+	}
+	c, _ := ansi.FirstGraphemeCluster("x"+string(r), ansi.GraphemeWidth)
+	return c != "x"
 }
 
 // JSON returns JSON text with every Invisible rune written as a \u escape,

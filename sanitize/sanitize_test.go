@@ -2,6 +2,7 @@ package sanitize
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -29,6 +30,7 @@ func TestLine(t *testing.T) {
 		{"thumb 👍🏽 heart ❤️ flag 🇫🇷", `thumb 👍\u1f3fd heart ❤\ufe0f flag 🇫🇷`},
 		{"rainbow 🏳️\u200d🌈", `rainbow 🏳\ufe0f\u200d🌈`},
 		{"क्ष กำ", `क\u094dष ก\u0e33`},
+		{"नमस्ते", `नमस\u094dते`}, // only the joiner: ते measures the same both ways
 		{"café e\u0301 한국", "café e\u0301 한국"},
 	}
 	for _, c := range cases {
@@ -119,5 +121,22 @@ func BenchmarkLineEmoji(b *testing.B) {
 	s := strings.Repeat("family 👨\u200d👩\u200d👧 thumbs 👍🏽 日本語 ", 8)
 	for b.Loop() {
 		_ = Line(s)
+	}
+}
+
+// Text made of the runes that join clusters, at random: every output is
+// as wide by grapheme cluster as by code point.
+func TestSameWidthsOnJoiningRunes(t *testing.T) {
+	pool := []rune("ax1 \u200d\u200c\ufe0f\ufe0e\u0301\u0903\u094d\u0e33\u0d81\u0d4e\u20e3👨👩👧👍🏽🏻🇫🇷🏳🌈❤☝क्षतेกำ\u1100\u1161\u11a8\uac00\U000e0067\U000e007f🏴")
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		var sb strings.Builder
+		for range 1 + rng.IntN(12) {
+			sb.WriteRune(pool[rng.IntN(len(pool))])
+		}
+		in := sb.String()
+		if out := Line(in); ansi.StringWidth(out) != ansi.StringWidthWc(out) {
+			t.Fatalf("Line(%+q) = %+q: %d cells by grapheme, %d by code point", in, out, ansi.StringWidth(out), ansi.StringWidthWc(out))
+		}
 	}
 }
