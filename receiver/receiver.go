@@ -14,7 +14,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/harkhq/hark/model"
@@ -56,7 +56,10 @@ type Receiver struct {
 
 	resends resendBook // resends from the monitor on their way in
 
-	journalErr sync.Once // a failing journal is logged once, and noted on every exchange
+	// journalFailing is set while journal writes fail: the failure is
+	// logged when it starts and when writes work again, and noted on every
+	// exchange it costs.
+	journalFailing atomic.Bool
 }
 
 // New returns a receiver; Store is required.
@@ -105,7 +108,7 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	decision, final := rc.classify(ex, readErr)
 
-	rc.journalRequest(ex)
+	journaled := rc.journalRequest(ex)
 	snapshot := *ex
 	rc.cfg.Store.Add(ex) // the store owns ex from here on
 
@@ -123,7 +126,7 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		final = model.StateFailed
 		undelivered = "response not delivered: " + err.Error()
 	}
-	rc.finish(snapshot.ID, decision.Response(), final, undelivered, start)
+	rc.finish(snapshot.ID, decision.Response(), final, undelivered, start, journaled)
 }
 
 // readBody reads at most MaxBody bytes. A larger body is cut at the limit
@@ -202,20 +205,30 @@ func plain(status int, body string) model.Decision {
 }
 
 // journalRequest makes the request record durable before anything is
-// answered. A failing journal never stops the platform from getting its
-// response: it is logged once and noted on the exchange.
-func (rc *Receiver) journalRequest(ex *model.Exchange) {
+// answered, and reports whether it is. A failing journal never stops the
+// platform from getting its response: it is logged and noted on the
+// exchange.
+func (rc *Receiver) journalRequest(ex *model.Exchange) bool {
 	if rc.cfg.Journal == nil {
-		return
+		return false
 	}
 	begin := rc.cfg.Now()
 	err := rc.cfg.Journal.WriteRequest(ex)
 	ex.Timings.Journal = rc.cfg.Now().Sub(begin)
 	if err != nil {
 		ex.Notes = ex.WithNote("not journaled: " + err.Error())
-		rc.journalErr.Do(func() {
-			rc.cfg.Logger.Error("journal write failed; exchanges are no longer recorded on disk", "err", err)
-		})
+	}
+	rc.journalWrote(err)
+	return err == nil
+}
+
+// journalWrote logs the journal's turns between working and failing.
+func (rc *Receiver) journalWrote(err error) {
+	switch {
+	case err != nil && rc.journalFailing.CompareAndSwap(false, true):
+		rc.cfg.Logger.Error("journal write failed: exchanges are not recorded on disk until writes work again", "err", err)
+	case err == nil && rc.journalFailing.CompareAndSwap(true, false):
+		rc.cfg.Logger.Info("journal writes work again")
 	}
 }
 
@@ -237,9 +250,10 @@ func writeDecision(w http.ResponseWriter, d model.Decision) error {
 	return err
 }
 
-// finish records what went back (resp, nil when nothing did), in the store
-// and in the journal.
-func (rc *Receiver) finish(id model.ExchangeID, resp *model.Response, state model.State, note string, start time.Time) {
+// finish records what went back (resp, nil when nothing did), in the
+// store and, when its request is there (a response record without it is
+// of no use), in the journal.
+func (rc *Receiver) finish(id model.ExchangeID, resp *model.Response, state model.State, note string, start time.Time, journaled bool) {
 	total := rc.cfg.Now().Sub(start)
 	var final model.Exchange
 	rc.cfg.Store.Update(id, func(ex *model.Exchange) {
@@ -252,11 +266,9 @@ func (rc *Receiver) finish(id model.ExchangeID, resp *model.Response, state mode
 		}
 		final = *ex
 	})
-	if rc.cfg.Journal != nil {
+	if journaled {
 		if err := rc.cfg.Journal.WriteResponse(&final); err != nil {
-			rc.journalErr.Do(func() {
-				rc.cfg.Logger.Error("journal write failed; exchanges are no longer recorded on disk", "err", err)
-			})
+			rc.journalWrote(err)
 		}
 	}
 }

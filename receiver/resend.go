@@ -205,7 +205,7 @@ func (s *Resender) toForward(ctx context.Context, req model.Request, link model.
 	req.Proto, req.Host, req.RemoteAddr = "HTTP/1.1", "", "" // hark sends it: no visitor, no edge
 	ex.Request = req
 	rc.recognize(ex)
-	rc.journalRequest(ex)
+	journaled := rc.journalRequest(ex)
 	snapshot := *ex
 	rc.cfg.Store.Add(ex)
 
@@ -216,10 +216,10 @@ func (s *Resender) toForward(ctx context.Context, req model.Request, link model.
 	})
 	res := ResendResult{ID: snapshot.ID, To: fw.URL, Status: fw.Status, Latency: fw.Latency}
 	if d, ok := ForwardDecision(fw); ok {
-		rc.finish(snapshot.ID, d.Response(), model.StateResponded, "", start)
+		rc.finish(snapshot.ID, d.Response(), model.StateResponded, "", start, journaled)
 		return res
 	}
 	res.Failure = fw.Error
-	rc.finish(snapshot.ID, nil, model.StateFailed, "resent to the forward target, which did not answer: "+fw.Error, start)
+	rc.finish(snapshot.ID, nil, model.StateFailed, "resent to the forward target, which did not answer: "+fw.Error, start, journaled)
 	return res
 }

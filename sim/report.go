@@ -98,7 +98,7 @@ func (r Report) Write(w io.Writer) error {
 	row := func(label, format string, args ...any) {
 		fmt.Fprintf(&b, "%-10s %s\n", label, fmt.Sprintf(format, args...))
 	}
-	row("sent", "%d requests in %s (%.1f req/s), %d conversations", r.Sent, roundDur(r.Elapsed), r.Throughput, r.Sessions)
+	row("sent", "%s in %s (%.1f req/s), %s", count(r.Sent, "request"), roundDur(r.Elapsed), r.Throughput, count(r.Sessions, "conversation"))
 	row("ok", "%d", r.OK)
 	row("failed", "%d", r.Failed)
 	if len(r.Status) > 0 {
@@ -168,6 +168,14 @@ func nonNil(m map[string]int) map[string]int {
 		return map[string]int{}
 	}
 	return m
+}
+
+// count is "1 request" or "2 requests".
+func count(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 func sumValues(m map[string]int) int {

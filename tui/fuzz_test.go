@@ -8,12 +8,15 @@ import (
 )
 
 // Whatever arrives from the network, every view stays exactly the
-// terminal's size and nothing but style sequences reaches the terminal.
+// terminal's size — measured by grapheme cluster as the layout does, and
+// by code point as terminals do, so no joined emoji moves a border — and
+// nothing but style sequences reaches the terminal.
 func FuzzRenderUntrusted(f *testing.F) {
 	f.Add("c7f3a1e2", "Hello!", "/api/webhook/message", "a=b", `{"event":"session.created"}`, "X-Note", "v")
 	f.Add("evil\x1b[2J", "red \x1b[31m\u202e \xff", "/p\x1b]52;c;eA==\a", "q=\x9b", "{\"a\":\"\xff\u202e\"}", "X\x1b[1m", "\x07")
 	f.Add("", "", "", "", "", "", "")
 	f.Add("日本語のセッション", "😀👍🏽‍ zero\u200dwidth joiner", "/ü", "ä=ö", `[1,2,3]`, "Ü", "ö")
+	f.Add("👨\u200d👩\u200d👧", "family 👨\u200d👩\u200d👧 thumbs 👍🏽 heart ❤️ flag 🇫🇷 क्ष กำ", "/🏳️\u200d🌈", "e=\u0301", `{"t":"👨\u200d👩"}`, "X-👍🏽", "1️⃣")
 	f.Add("x", string(make([]byte, 3000)), "/"+string(make([]byte, 500)), "", "\x00\x01\x02", "A", "\r\n")
 	f.Fuzz(func(t *testing.T, sid, text, path, query, body, hname, hvalue string) {
 		b := newBuilder()

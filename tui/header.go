@@ -68,7 +68,9 @@ func (m *Model) renderHeader(w int) []string {
 		parts += st.muted.Render(" · " + errs)
 	}
 	var note string
-	switch {
+	switch journal := m.journalWarning(compact); {
+	case journal != "":
+		note = st.err.Render(journal) // standing: records are being lost
 	case m.flash.text != "" && m.flash.warn:
 		note = st.warn.Render(m.flash.text)
 	case m.flash.text != "":

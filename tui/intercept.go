@@ -43,6 +43,7 @@ type interceptState struct {
 	// answered are the held exchanges decided here whose answer the store
 	// has not reported yet: no editor opens on them meanwhile.
 	answered map[model.ExchangeID]bool
+	fell     fellBack // what the fallback banner counts
 }
 
 // canDecide reports a live monitor that can answer held exchanges.
@@ -278,11 +279,22 @@ func (m *Model) heldChanged(changes []model.Change, wasHeld map[model.ExchangeID
 			m.closeDialog(ed)
 		}
 	}
-	switch len(fell) {
-	case 0:
-	case 1:
-		m.flash.warning(fell[0].String() + " fell back: nobody decided before the deadline, the proposal went out")
-	default:
-		m.flash.warning(strconv.Itoa(len(fell)) + " exchanges fell back: their proposals went out at the deadline")
+	if len(fell) == 0 {
+		return
 	}
+	// Many fallbacks arrive over several batches: while the banner of the
+	// earlier ones shows, it counts them all.
+	total := len(fell)
+	if m.icpt.fell.flashID == m.flash.id && m.flash.text != "" {
+		total += m.icpt.fell.n
+	}
+	if total == 1 {
+		m.flash.warning(fell[0].String() + " fell back: nobody decided before the deadline, the proposal went out")
+	} else {
+		m.flash.warning(strconv.Itoa(total) + " exchanges fell back: their proposals went out at the deadline")
+	}
+	m.icpt.fell = fellBack{n: total, flashID: m.flash.id}
 }
+
+// fellBack is what the fallback banner counts, and which flash it is.
+type fellBack struct{ n, flashID int }

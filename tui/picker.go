@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"errors"
 	"os"
 	"slices"
 	"strconv"
@@ -35,12 +34,8 @@ type JournalEntry struct {
 // tea.NewProgram.
 func PickJournal(ctx context.Context, dir string, entries []JournalEntry, progOpts ...tea.ProgramOption) (string, error) {
 	p := newPicker(dir, entries, time.Now(), time.Local, os.Getenv("NO_COLOR") != "")
-	prog := tea.NewProgram(p, append([]tea.ProgramOption{tea.WithContext(ctx)}, progOpts...)...)
-	final, err := prog.Run()
+	final, err := runProgram(ctx, p, progOpts...)
 	if err != nil {
-		if ctx.Err() != nil && errors.Is(err, tea.ErrProgramKilled) {
-			return "", nil
-		}
 		return "", err
 	}
 	if fp, ok := final.(*picker); ok {

@@ -28,7 +28,6 @@ package tui
 
 import (
 	"context"
-	"errors"
 	"os"
 	"time"
 
@@ -100,6 +99,11 @@ type Options struct {
 	// command. nil: resending is not available (a history).
 	Resend func(ctx context.Context, r ResendRequest) (ResendResult, error)
 
+	// Journal, when set, says how the journal is doing: while its writes
+	// fail, the header shows a standing warning with the count of records
+	// lost. It is called on every redraw, so it must be cheap.
+	Journal func() JournalHealth
+
 	// Export writes one session to a file in a format (har, md or ndjson)
 	// and returns the file's path. It runs in a command. nil: no export.
 	Export func(session model.SessionKey, format string) (path string, err error)
@@ -136,10 +140,6 @@ func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error
 	}
 	m := New(opts)
 	defer m.Close()
-	p := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithContext(ctx)}, progOpts...)...)
-	_, err := p.Run()
-	if err != nil && ctx.Err() != nil && errors.Is(err, tea.ErrProgramKilled) {
-		return nil
-	}
+	_, err := runProgram(ctx, m, progOpts...)
 	return err
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -36,11 +35,11 @@ func newListenCommand(e *env) *cobra.Command {
 			"\n  hark listen --json --filter 'status:4xx status:5xx'\n  hark listen --json --filter 'kind:pre body:refund -state:held'",
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			q := filter.Parse(query)
-			if err := q.Err(); err != nil {
+			only := filter.Parse(query)
+			if err := only.Err(); err != nil {
 				return usagef("--filter %q: %v", query, err)
 			}
-			return runListen(cmd.Context(), e, rf, tf, pf, asJSON, q)
+			return runListen(cmd.Context(), e, rf, tf, pf, asJSON, only)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per exchange on stdout (logs go to stderr)")
@@ -51,7 +50,7 @@ func newListenCommand(e *env) *cobra.Command {
 	return cmd
 }
 
-func runListen(ctx context.Context, e *env, rf receiverFlags, tf tunnelFlags, pf policyFlags, asJSON bool, q *filter.Query) error {
+func runListen(ctx context.Context, e *env, rf receiverFlags, tf tunnelFlags, pf policyFlags, asJSON bool, only *filter.Query) error {
 	secrets, maxBody, err := rf.validate()
 	if err != nil {
 		return err
@@ -94,25 +93,33 @@ func runListen(ctx context.Context, e *env, rf receiverFlags, tf tunnelFlags, pf
 	if asJSON {
 		human = e.stderr
 	}
-	var mu sync.Mutex // stdout and stderr may be the same terminal
+	q := newOutQueue(maxQueued)
+	kept := " (the journal has them)"
+	if st.journal == nil {
+		kept = " (with --no-journal they are not kept anywhere)"
+	}
 	followCtx, stopFollow := context.WithCancel(context.Background())
 	followed := make(chan error, 1)
+	var warned bool
 	go func() {
 		followed <- export.Follow(followCtx, sub, func(ex *model.Exchange) error {
-			if !q.MatchExchange(ex) {
+			if !only.MatchExchange(ex) {
 				return nil // answered and journaled all the same
 			}
-			mu.Lock()
-			defer mu.Unlock()
-			if !asJSON {
-				_, err := fmt.Fprintln(out, export.LogLine(ex))
-				return err
+			log := []byte(export.LogLine(ex) + "\n")
+			lines := queuedLines{{out, log}}
+			if asJSON {
+				line, err := export.NDJSONLine(ex)
+				if err != nil {
+					return err
+				}
+				lines = queuedLines{{out, line}, {human, log}}
 			}
-			if err := export.WriteNDJSON(out, ex); err != nil {
-				return err
+			if !q.add(lines) && !warned {
+				warned = true
+				logger.Warn("stdout is not being read: exchanges are not printed until it is" + kept)
 			}
-			_, err := fmt.Fprintln(human, export.LogLine(ex))
-			return err
+			return nil
 		})
 	}()
 
@@ -121,24 +128,32 @@ func runListen(ctx context.Context, e *env, rf receiverFlags, tf tunnelFlags, pf
 	case <-ctx.Done():
 	case err := <-ep.stopped():
 		runErr = serveErr(err)
-	case err := <-followed:
-		runErr = fmt.Errorf("writing exchanges: %w", err) // stdout closed, e.g. a pipe's reader quit
-		// The follower has ended and its error is taken; the shutdown
-		// below waits on followed once more, so give it a value to read
-		// (the channel's one slot is free again).
-		followed <- nil
+	case <-q.failed:
+		runErr = fmt.Errorf("writing exchanges: %w", q.writeErr()) // stdout closed, e.g. a pipe's reader quit
 	}
 	logger.Info("stopping: finishing exchanges in flight")
-	closeCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	closeErr := st.close(closeCtx)
+	giveUp := time.Now().Add(shutdownGrace)
+	closeErr := st.closeWithin(shutdownGrace)
 	stopFollow()
 	if err := <-followed; err != nil && runErr == nil {
 		runErr = fmt.Errorf("writing exchanges: %w", err)
 	}
 	sub.Close()
+	dropped, err := q.close(time.Until(giveUp))
+	if err != nil && runErr == nil {
+		runErr = fmt.Errorf("writing exchanges: %w", err)
+	}
+	if dropped > 0 {
+		logger.Warn(plural(dropped, "exchange was", "exchanges were") + " not printed: stdout was not read in time" + kept)
+	}
+	if st.journal != nil {
+		fmt.Fprintln(e.stderr, journalLine(st.journal.Path(), st.journal.Health()))
+	}
 	if runErr != nil {
 		return runErr
 	}
 	return closeErr
 }
+
+// maxQueued bounds the lines waiting for a slow stdout.
+const maxQueued = 16 << 20

@@ -14,6 +14,7 @@ import (
 	"github.com/harkhq/hark/platform"
 	"github.com/harkhq/hark/receiver"
 	"github.com/harkhq/hark/rules"
+	"github.com/harkhq/hark/sanitize"
 )
 
 // stackConfig is what the receiving side needs, from flags.
@@ -78,7 +79,7 @@ func openStack(cfg stackConfig) (*stack, error) {
 			st.closeJournal()
 			return nil, err
 		}
-		fmt.Fprintf(cfg.notice, "hark: %d rules from %s (changes are saved there)\n", len(loaded), path)
+		fmt.Fprintf(cfg.notice, "hark: %s from %s (changes are saved there)\n", plural(len(loaded), "rule"), path)
 	}
 	st.rules = model.NewRules(loaded)
 	if path := cfg.policy.rulesFile; path != "" {
@@ -140,6 +141,53 @@ func (st *stack) closeJournal() error {
 		return nil
 	}
 	return st.journal.Close()
+}
+
+// closeWithin is close bounded by grace: held exchanges are released at
+// once, and what is still stuck when grace runs out (a journal on a disk
+// that stopped answering, an exchange that never ends) is given up on, so
+// that hark ends anyway.
+func (st *stack) closeWithin(grace time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- st.close(ctx) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(100 * time.Millisecond): // close's own calls end with ctx
+		return fmt.Errorf("gave up after %s: exchanges in flight or the journal did not finish", grace)
+	}
+}
+
+// journalLine says what reached the journal, for the exit: the exchanges
+// whose records are on disk, and the records a failing disk lost.
+func journalLine(path string, h journal.Health) string {
+	line := fmt.Sprintf("hark: %s journaled in %s", plural(int(h.Journaled), "exchange"), sanitize.Line(path))
+	if h.Lost > 0 {
+		line += fmt.Sprintf("; %s could not be written (%s)", plural(int(h.Lost), "record"), rootCause(h.Err))
+	}
+	return line
+}
+
+// rootCause is the innermost error's message: "no space left on device"
+// rather than the paths around it.
+func rootCause(err error) string {
+	if err == nil {
+		return "unknown error"
+	}
+	for {
+		inner := errors.Unwrap(err)
+		if inner == nil {
+			return err.Error()
+		}
+		err = inner
+	}
 }
 
 // serveErr reports a server that stopped on its own.
