@@ -8,17 +8,27 @@ import (
 	"io"
 
 	"github.com/harkhq/hark/model"
+	"github.com/harkhq/hark/sanitize"
 )
 
 // WriteNDJSON writes one exchange as one JSON line: its model.Summary.
 // An exchange read from a journal gives the same line as it did live.
 func WriteNDJSON(w io.Writer, ex *model.Exchange) error {
-	s := ex.Summarize()
-	b, err := json.Marshal(s)
+	b, err := NDJSONLine(ex)
 	if err != nil {
 		return err
 	}
-	b = append(b, '\n')
 	_, err = w.Write(b)
 	return err
+}
+
+// NDJSONLine is the line WriteNDJSON writes, its newline included. C1 and
+// bidi controls, and the other runes sanitize.Invisible reports, are \u
+// escapes: the line is safe on a terminal and means the same to jq.
+func NDJSONLine(ex *model.Exchange) ([]byte, error) {
+	b, err := json.Marshal(ex.Summarize())
+	if err != nil {
+		return nil, err
+	}
+	return append(sanitize.JSON(b), '\n'), nil
 }

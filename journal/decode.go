@@ -49,6 +49,8 @@ type record struct {
 	also                                     []string
 	deadline                                 int64
 	sig                                      model.Signature
+	resentOf                                 uint64
+	resentEdited                             bool
 
 	// response
 	source, rule string
@@ -171,6 +173,10 @@ func (d *decoder) field(r *record, key []byte) (err error) {
 		r.deadline, err = d.int()
 	case "sig":
 		err = d.signature(&r.sig)
+	case "resent_of":
+		r.resentOf, err = d.uint()
+	case "resent_edited":
+		r.resentEdited, err = d.bool()
 	case "source":
 		r.source, err = d.name()
 		r.hasResponse = true

@@ -72,6 +72,10 @@ type Turn struct {
 	// user edited: the exchange whose edited response came before it, so
 	// the transcript can show what the edit changed.
 	AfterEdit ExchangeID `json:"after_edit,omitempty"`
+	// Resent is set by the store on a turn that came with a resent
+	// exchange: hark sent it again, so it is not part of what the
+	// conversation said (a session record, timing figures leave it out).
+	Resent bool `json:"-"`
 }
 
 // Lifecycle markers a profile may put on a turn.
@@ -175,11 +179,28 @@ type Exchange struct {
 	Signature Signature
 	Notes     []string // what was odd about the request, in plain words
 
+	// State is the one record of whether the exchange is held: the
+	// session's and the store's held counts are derived from it.
 	State     State
 	HeldUntil time.Time // when a held exchange falls back
-	Response  *Response
-	Forward   *Forward
-	Timings   Timings
+	// Proposal is, while the exchange is held, the response it gets if
+	// nobody edits it: a rule, the forward target's answer or the
+	// profile's default. The receiver replaces it through Store.Update
+	// whenever it changes, so the monitor learns of it from the store's
+	// change notifications; nil before and after the hold.
+	Proposal *Decision
+	Response *Response
+	Forward  *Forward
+	Timings  Timings
+
+	// Resent is set on an exchange whose request hark itself sent again
+	// from an earlier exchange (a resend from the monitor), and journaled
+	// with it; nil for a webhook as the platform sent it.
+	Resent *Resent
+	// Resends are the later exchanges that resent this one, oldest first:
+	// the store sets them as those arrive (also from a journal), so the
+	// link is seen from both ends.
+	Resends []ExchangeID
 
 	// Evicted is set when the store dropped bodies and headers to bound
 	// memory; the journal still has them.
@@ -188,6 +209,21 @@ type Exchange struct {
 
 // Consumed reports whether the platform acts on the response body.
 func (e *Exchange) Consumed() bool { return e.Use == UseConsumed }
+
+// Resent links a resent exchange to the one it was sent again from.
+type Resent struct {
+	Of     ExchangeID // the exchange whose request was sent again
+	Edited bool       // the user changed the request before sending it
+}
+
+// Label is how the monitor marks a resent exchange: "↻ resent #12", or
+// "↻ edited and resent #12".
+func (r *Resent) Label() string {
+	if r.Edited {
+		return "↻ edited and resent " + r.Of.String()
+	}
+	return "↻ resent " + r.Of.String()
+}
 
 // Session returns the key of the session the exchange belongs to.
 func (e *Exchange) Session() SessionKey {
@@ -199,6 +235,9 @@ func (e *Exchange) Session() SessionKey {
 func (e *Exchange) WithNote(note string) []string {
 	return append(slices.Clip(e.Notes), note)
 }
+
+// Held reports whether the exchange waits for a decision.
+func (e *Exchange) Held() bool { return e.State == StateHeld }
 
 // Failed reports whether the exchange counts as an error: rejected, failed,
 // or answered with a status of 400 or more.

@@ -2,7 +2,6 @@ package model
 
 import (
 	"testing"
-	"time"
 )
 
 func TestInterceptHolds(t *testing.T) {
@@ -37,21 +36,10 @@ func TestInterceptHolds(t *testing.T) {
 	}
 }
 
-func TestHoldsDecideProposeRelease(t *testing.T) {
+func TestHoldsDecideEndRelease(t *testing.T) {
 	h := NewHolds()
-	dl := time.Unix(100, 0)
-	a := h.Hold(1, dl, Decision{Status: 200, Body: []byte("default")})
-	b := h.Hold(2, dl, Decision{Status: 200})
-	if got := h.Held(); len(got) != 2 {
-		t.Fatalf("held = %v", got)
-	}
-	if !a.Propose(Decision{Status: 200, Body: []byte("forward"), Source: SourceForward}) {
-		t.Fatal("proposal refused before any edit")
-	}
-	h.Editing(1)
-	if a.Propose(Decision{Body: []byte("late")}) || string(a.Proposal().Body) != "forward" {
-		t.Fatal("a late proposal replaced what the user is editing")
-	}
+	a := h.Hold(1)
+	b := h.Hold(2)
 	if err := h.Decide(1, Decision{Status: 201, Source: SourceEdited}); err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +59,7 @@ func TestHoldsDecideProposeRelease(t *testing.T) {
 	default:
 		t.Fatal("release not signalled")
 	}
-	if h.Hold(3, dl, Decision{}) != nil {
+	if h.Hold(3) != nil {
 		t.Fatal("held after ReleaseAll")
 	}
 }

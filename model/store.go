@@ -1,6 +1,7 @@
 package model
 
 import (
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -89,6 +90,25 @@ func (s *Store) Add(ex *Exchange) {
 	s.bodied = append(s.bodied, ex.ID)
 	s.evict()
 	s.publish(ex, true)
+	s.linkResend(ex)
+}
+
+// linkResend records a resent exchange on the one it was sent again from,
+// so the link reads from both ends, and tells subscribers of that one's
+// change.
+func (s *Store) linkResend(ex *Exchange) {
+	if ex.Resent == nil {
+		return
+	}
+	orig, ok := s.exchanges[ex.Resent.Of]
+	if !ok || orig == ex {
+		return
+	}
+	orig.Resends = append(slices.Clip(orig.Resends), ex.ID)
+	if sess := s.sessions[orig.Session()]; sess != nil {
+		sess.Version++
+	}
+	s.publish(orig, false)
 }
 
 // Update changes a stored exchange: fn gets the live exchange and must
@@ -206,7 +226,7 @@ func (s *Store) addTurns(sess *Session, ex *Exchange) {
 	}
 	if !ex.Record {
 		for _, t := range ex.Turns {
-			t.Exchange = ex.ID
+			t.Exchange, t.Resent = ex.ID, ex.Resent != nil
 			if sess.pendingEdit != 0 && t.Role == RoleAI && t.Text != "" {
 				t.AfterEdit, sess.pendingEdit = sess.pendingEdit, 0
 			}
@@ -215,7 +235,13 @@ func (s *Store) addTurns(sess *Session, ex *Exchange) {
 		return
 	}
 	sess.Closed = true
-	diff := CompareRecord(sess.Turns, ex.Turns)
+	live := make([]Turn, 0, len(sess.Turns))
+	for _, t := range sess.Turns {
+		if !t.Resent { // hark's own resends are not what the platform saw
+			live = append(live, t)
+		}
+	}
+	diff := CompareRecord(live, ex.Turns)
 	diff.Exchange = ex.ID
 	sess.Record = diff
 	if sess.SpokenTurns() == 0 {
@@ -227,13 +253,14 @@ func (s *Store) addTurns(sess *Session, ex *Exchange) {
 	ex.Notes = ex.WithNote(diff.Summary())
 }
 
-// account keeps held and error counts right as an exchange changes.
+// account keeps held and error counts right as an exchange changes: they
+// are derived from the exchanges' states, never set on their own.
 func (s *Store) account(sess *Session, before, after *Exchange) {
 	wasHeld, wasFailed := false, false
 	if before != nil {
-		wasHeld, wasFailed = before.State == StateHeld, before.Failed()
+		wasHeld, wasFailed = before.Held(), before.Failed()
 	}
-	isHeld, isFailed := after.State == StateHeld, after.Failed()
+	isHeld, isFailed := after.Held(), after.Failed()
 	delta := func(was, is bool) int {
 		switch {
 		case is && !was:
@@ -285,5 +312,7 @@ func stripBodies(ex *Exchange) {
 		f.Body, f.Headers = nil, nil
 		ex.Forward = &f
 	}
+	// A held exchange's Proposal keeps its body: the editor shows it, and
+	// only the few exchanges being held have one.
 	ex.Evicted = true
 }

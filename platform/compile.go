@@ -2,6 +2,7 @@ package platform
 
 import (
 	"fmt"
+	"net/textproto"
 	"regexp"
 	"slices"
 	"strings"
@@ -17,7 +18,7 @@ import (
 var profileKeys = []string{
 	"name", "title", "badge", "docs", "override", "common", "paths", "secret", "verification", "unverified",
 	"limit", "response", "default", "match", "batch", "guessed", "session", "groups", "also", "time", "kind",
-	"kinds", "fallback", "turns", "consumed", "handshake", "signature", "simulate",
+	"kinds", "fallback", "turns", "consumed", "handshake", "signature", "credentials", "simulate",
 }
 
 var (
@@ -102,6 +103,7 @@ func (c *compiler) profile(src []byte) *Profile {
 		p.handshake = c.handshake(o.val["handshake"], p)
 	}
 	c.secret(p, o)
+	c.credentials(p, o.val["credentials"])
 	if p.Verification == "" {
 		p.Verification = p.describeVerification()
 	}
@@ -312,4 +314,39 @@ func (p *Profile) describeVerification() string {
 		return "none"
 	}
 	return strings.Join(parts, "; ")
+}
+
+// credentials says which parts of the profile's requests carry secrets,
+// which exports redact: the signature's and the handshake token's places,
+// and those the file lists.
+func (c *compiler) credentials(p *Profile, n *yaml.Node) {
+	add := func(s source) {
+		switch s.from {
+		case srcHeader:
+			p.Credentials.Headers = append(p.Credentials.Headers, s.key)
+		case srcQuery:
+			p.Credentials.Query = append(p.Credentials.Query, s.key)
+		}
+	}
+	if s := p.sign; s != nil {
+		if s.algo != "" {
+			add(source{from: srcHeader, key: s.header})
+		} else {
+			add(s.token)
+		}
+	}
+	if h := p.handshake; h != nil && h.token != nil {
+		add(*h.token)
+	}
+	if n == nil {
+		return
+	}
+	o := c.object(n, "credentials", "headers", "words", "query")
+	for _, h := range o.strs("headers") {
+		p.Credentials.Headers = append(p.Credentials.Headers, textproto.CanonicalMIMEHeaderKey(h))
+	}
+	for _, w := range o.strs("words") {
+		p.Credentials.Words = append(p.Credentials.Words, strings.ToLower(w))
+	}
+	p.Credentials.Query = append(p.Credentials.Query, o.strs("query")...)
 }

@@ -55,6 +55,10 @@ type Profile struct {
 	// the others are folded behind `hark platforms`.
 	Common bool
 
+	// Credentials says where the platform's requests carry secrets, which
+	// exports redact (see Redact).
+	Credentials Credentials
+
 	profileRules // how to recognize and read requests (profile.go)
 }
 

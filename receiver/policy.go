@@ -59,8 +59,8 @@ func (p *Policy) Respond(ctx context.Context, ex model.Exchange, def model.Decis
 		if r, ok := findRule(p.Rules, &ex); ok {
 			proposal = r.Decision()
 		}
-		if hold := p.Holds.Hold(ex.ID, deadline, proposal); hold != nil {
-			d := p.hold(ctx, &ex, hold, forwarded, now, after)
+		if hold := p.Holds.Hold(ex.ID); hold != nil {
+			d := p.hold(ctx, &ex, hold, proposal, deadline, forwarded, now, after)
 			if d.Source == model.SourceRule && p.Rules != nil {
 				p.Rules.Use(d.Rule)
 			}
@@ -84,14 +84,18 @@ func (p *Policy) Respond(ctx context.Context, ex model.Exchange, def model.Decis
 }
 
 // hold waits for the user, the forward target, the deadline or the exit.
-func (p *Policy) hold(ctx context.Context, ex *model.Exchange, hold *model.Hold, forwarded <-chan *model.Forward, now func() time.Time, after func(time.Duration) <-chan time.Time) model.Decision {
+// The exchange is recorded as held, with its proposal, in the store: that
+// record is what the monitor reads, and a new proposal reaches it the same
+// way. The way for the user's decision (hold) is open before the record is
+// made, so whoever sees the exchange held can decide it.
+func (p *Policy) hold(ctx context.Context, ex *model.Exchange, hold *model.Hold, proposal model.Decision, deadline time.Time, forwarded <-chan *model.Forward, now func() time.Time, after func(time.Duration) <-chan time.Time) model.Decision {
 	defer hold.End()
 	start := now()
-	p.Store.Update(ex.ID, func(e *model.Exchange) {
+	p.propose(ex.ID, proposal, func(e *model.Exchange) {
 		e.State = model.StateHeld
-		e.HeldUntil = hold.Deadline
+		e.HeldUntil = deadline
 	})
-	timeout := after(hold.Deadline.Sub(start))
+	timeout := after(deadline.Sub(start))
 	var d model.Decision
 	note := ""
 wait:
@@ -102,19 +106,20 @@ wait:
 		case fw := <-forwarded:
 			forwarded = nil
 			// The forward answer outranks the default as a proposal, not a
-			// rule (which is the user's own earlier edit).
-			if fd, ok := ForwardDecision(fw); ok && hold.Proposal().Source != model.SourceRule {
-				hold.Propose(fd)
+			// rule (which is the user's own earlier edit). The editor keeps
+			// what the user is typing and sets the new proposal aside.
+			if fd, ok := ForwardDecision(fw); ok && proposal.Source != model.SourceRule {
+				proposal = fd
+				p.propose(ex.ID, proposal, nil)
 			}
-			p.Store.Update(ex.ID, func(e *model.Exchange) {}) // tell the monitor the proposal changed
 		case <-timeout:
-			d, note = fallback(hold), "deadline reached with nobody deciding: the proposal was sent as fallback"
+			d, note = fallback(proposal), "deadline reached with nobody deciding: the proposal was sent as fallback"
 			break wait
 		case <-hold.Released():
-			d, note = fallback(hold), "released on exit: the proposal was sent as fallback"
+			d, note = fallback(proposal), "released on exit: the proposal was sent as fallback"
 			break wait
 		case <-ctx.Done():
-			d, note = fallback(hold), "the platform hung up while the exchange was held"
+			d, note = fallback(proposal), "the platform hung up while the exchange was held"
 			break wait
 		}
 	}
@@ -131,10 +136,20 @@ wait:
 	return d
 }
 
-func fallback(hold *model.Hold) model.Decision {
-	d := hold.Proposal()
-	d.Source = model.SourceFallback
-	return d
+// propose records the current proposal of a held exchange in the store,
+// with whatever else changes at the same moment.
+func (p *Policy) propose(id model.ExchangeID, d model.Decision, also func(*model.Exchange)) {
+	p.Store.Update(id, func(e *model.Exchange) {
+		e.Proposal = &d
+		if also != nil {
+			also(e)
+		}
+	})
+}
+
+func fallback(proposal model.Decision) model.Decision {
+	proposal.Source = model.SourceFallback
+	return proposal
 }
 
 // startForward sends the exchange to --forward in the background; the

@@ -84,22 +84,44 @@ func (h *policyHarness) post(path, body string) <-chan reply {
 	return ch
 }
 
-// waitHeld waits until n exchanges are held.
+// waitHeld waits until n exchanges are held, as the store records them.
 func (h *policyHarness) waitHeld(t *testing.T, n int) []model.ExchangeID {
 	t.Helper()
 	sub := h.store.Subscribe()
 	defer sub.Close()
 	for {
-		if ids := h.holds.Held(); len(ids) >= n {
+		if ids := h.held(); len(ids) >= n {
 			return ids
 		}
 		select {
 		case <-sub.Ready():
 			sub.Drain()
 		case <-time.After(10 * time.Second):
-			t.Fatalf("only %d of %d exchanges held", len(h.holds.Held()), n)
+			t.Fatalf("only %d of %d exchanges held", len(h.held()), n)
 		}
 	}
+}
+
+// held lists the exchanges the store records as held, oldest first.
+func (h *policyHarness) held() []model.ExchangeID {
+	var ids []model.ExchangeID
+	h.store.Exchanges(func(ex model.Exchange) bool {
+		if ex.Held() {
+			ids = append(ids, ex.ID)
+		}
+		return true
+	})
+	return ids
+}
+
+// proposal is what a held exchange gets if nobody decides.
+func (h *policyHarness) proposal(t *testing.T, id model.ExchangeID) model.Decision {
+	t.Helper()
+	ex := h.exchange(t, id)
+	if ex.Proposal == nil {
+		t.Fatalf("%v (%s) has no proposal", id, ex.State)
+	}
+	return *ex.Proposal
 }
 
 func (h *policyHarness) exchange(t *testing.T, id model.ExchangeID) model.Exchange {
@@ -121,7 +143,7 @@ func TestHeldWebhookGetsTheEditedBody(t *testing.T) {
 	if c := h.store.Counts(); c.Held != 1 {
 		t.Fatalf("header count held = %d", c.Held)
 	}
-	proposal, _, _ := h.holds.Proposal(id)
+	proposal := h.proposal(t, id)
 	if string(proposal.Body) != `{"responses":[]}` {
 		t.Fatalf("proposal = %q, want the pass-through default", proposal.Body)
 	}
@@ -134,8 +156,8 @@ func TestHeldWebhookGetsTheEditedBody(t *testing.T) {
 		t.Fatalf("platform got %+v", r)
 	}
 	ex := h.exchange(t, id)
-	if ex.State != model.StateResponded || ex.Response.Source != model.SourceEdited || ex.Timings.Hold <= 0 {
-		t.Fatalf("exchange after edit: %s %+v %v", ex.State, ex.Response, ex.Timings)
+	if ex.State != model.StateResponded || ex.Response.Source != model.SourceEdited || ex.Timings.Hold <= 0 || ex.Proposal != nil {
+		t.Fatalf("exchange after edit: %s %+v %v proposal %v", ex.State, ex.Response, ex.Timings, ex.Proposal)
 	}
 }
 
@@ -228,8 +250,8 @@ func TestExitReleasesEveryHeldExchange(t *testing.T) {
 		}
 	}
 	// Once released, nothing is held any more.
-	if r := <-h.post("/chatbot", chatbotWebhook); r.status != 200 || len(h.holds.Held()) != 0 {
-		t.Fatalf("after release: %+v, held %v", r, h.holds.Held())
+	if r := <-h.post("/chatbot", chatbotWebhook); r.status != 200 || len(h.held()) != 0 {
+		t.Fatalf("after release: %+v, held %v", r, h.held())
 	}
 }
 
@@ -321,18 +343,21 @@ func TestForwardTarget(t *testing.T) {
 		h := newPolicyHarness(t, model.InterceptConsumed, func(p *Policy) { p.Forward, _ = NewForwarder(target.URL, nil) })
 		got := h.post("/chatbot", chatbotWebhook)
 		id := h.waitHeld(t, 1)[0]
-		// The forward answer lands in the store, then replaces the
-		// proposal, and the store says so again.
+		// The forward answer replaces the proposal on the exchange, and the
+		// store's notifications carry it: nothing has to ask the policy.
 		sub := h.store.Subscribe()
-		proposal, _, _ := h.holds.Proposal(id)
+		proposal := h.proposal(t, id)
 		for proposal.Source != model.SourceForward {
 			select {
 			case <-sub.Ready():
-				sub.Drain()
+				for _, c := range sub.Drain() {
+					if c.Exchange.ID == id && c.Exchange.Proposal != nil {
+						proposal = *c.Exchange.Proposal
+					}
+				}
 			case <-time.After(10 * time.Second):
 				t.Fatalf("the forward answer never became the proposal: %+v", proposal)
 			}
-			proposal, _, _ = h.holds.Proposal(id)
 		}
 		sub.Close()
 		if ex := h.exchange(t, id); ex.Forward == nil || !strings.Contains(string(proposal.Body), "from the handler") {
@@ -369,7 +394,7 @@ func TestRuleIsTheProposalOfAHeldExchange(t *testing.T) {
 	h.rules.Add(model.Rule{Scope: model.ScopeSession, Platform: "chatbot", Session: "125338496333449767", Enabled: true, Status: 200, Body: `{"kept":true}`})
 	got := h.post("/chatbot", chatbotWebhook)
 	id := h.waitHeld(t, 1)[0]
-	proposal, _, _ := h.holds.Proposal(id)
+	proposal := h.proposal(t, id)
 	if proposal.Source != model.SourceRule || string(proposal.Body) != `{"kept":true}` {
 		t.Fatalf("proposal %+v", proposal)
 	}
@@ -379,5 +404,40 @@ func TestRuleIsTheProposalOfAHeldExchange(t *testing.T) {
 	}
 	if rs := h.rules.List(); rs[0].Used != 1 {
 		t.Fatalf("rule use not counted: %+v", rs[0])
+	}
+}
+
+// The fallback is the proposal as it stands at the deadline: here the
+// forward target's answer, which replaced the default while nobody acted.
+func TestFallbackSendsTheLatestProposal(t *testing.T) {
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"responses":[{"type":"text","elements":["from the handler"]}]}`))
+	}))
+	defer target.Close()
+	timers := &manualTimers{}
+	h := newPolicyHarness(t, model.InterceptConsumed, func(p *Policy) {
+		p.After = timers.After
+		p.Forward, _ = NewForwarder(target.URL, nil)
+	})
+	got := h.post("/chatbot", chatbotWebhook)
+	id := h.waitHeld(t, 1)[0]
+	sub := h.store.Subscribe()
+	for h.proposal(t, id).Source != model.SourceForward {
+		select {
+		case <-sub.Ready():
+			sub.Drain()
+		case <-time.After(10 * time.Second):
+			t.Fatal("the forward answer never became the proposal")
+		}
+	}
+	sub.Close()
+	timers.fireAll()
+	if r := <-got; !strings.Contains(r.body, "from the handler") {
+		t.Fatalf("platform got %+v", r)
+	}
+	ex := h.exchange(t, id)
+	if ex.State != model.StateFallback || ex.Response.Source != model.SourceFallback || ex.Proposal != nil {
+		t.Fatalf("exchange: %s %+v proposal %v", ex.State, ex.Response, ex.Proposal)
 	}
 }

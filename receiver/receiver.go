@@ -3,7 +3,8 @@
 // profiles classify it, journals it, publishes it to the store, decides the
 // response (the platform's pass-through default, or what a Responder says:
 // a held decision, a rule, the forward target), writes it, and records what
-// went back. It knows nothing about the terminal.
+// went back. It also sends an exchange again for the monitor (resend.go).
+// It knows nothing about the terminal.
 package receiver
 
 import (
@@ -13,7 +14,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/harkhq/hark/model"
@@ -58,7 +59,12 @@ type Config struct {
 type Receiver struct {
 	cfg Config
 
-	journalErr sync.Once // a failing journal is logged once, and noted on every exchange
+	resends resendBook // resends from the monitor on their way in
+
+	// journalFailing is set while journal writes fail: the failure is
+	// logged when it starts and when writes work again, and noted on every
+	// exchange it costs.
+	journalFailing atomic.Bool
 }
 
 // New returns a receiver; Store is required.
@@ -101,10 +107,13 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Truncated: truncated,
 	}
 	ex.Timings.Read = rc.cfg.Now().Sub(start)
+	if tok := r.Header[ResendHeader]; len(tok) > 0 {
+		rc.resends.arrived(ex, tok[0], r.Header)
+	}
 
 	decision, final := rc.classify(ex, readErr)
 
-	rc.journalRequest(ex)
+	journaled := rc.journalRequest(ex)
 	snapshot := *ex
 	rc.cfg.Store.Add(ex) // the store owns ex from here on
 
@@ -122,7 +131,7 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		final = model.StateFailed
 		undelivered = "response not delivered: " + err.Error()
 	}
-	rc.finish(snapshot.ID, decision, final, undelivered, start)
+	rc.finish(snapshot.ID, decision.Response(), final, undelivered, start, journaled)
 }
 
 // readBody reads at most MaxBody bytes. A larger body is cut at the limit
@@ -145,19 +154,8 @@ func (rc *Receiver) readBody(w http.ResponseWriter, r *http.Request) (body []byt
 // response. A non-empty state means the response is settled without asking
 // the Responder (a rejection, or the ChatBot.com handshake).
 func (rc *Receiver) classify(ex *model.Exchange, readErr error) (model.Decision, model.State) {
+	c := rc.recognize(ex)
 	req := &ex.Request
-	c := platform.Classify(req, rc.cfg.Secrets)
-	ex.Platform, ex.Kind, ex.SessionID = c.Platform, c.Kind, c.SessionID
-	ex.Turns, ex.Record, ex.Use, ex.Deadline, ex.Also = c.Turns, c.Record, c.Use, c.Deadline, c.Also
-	ex.Signature, ex.Notes = c.Signature, c.Notes
-	if d, ok := rc.cfg.Deadlines[c.Platform]; ok && !c.Handshake && c.Use != model.UseIgnored {
-		ex.Use, ex.Deadline = model.UseConsumed, d // the user said it: --deadline
-	}
-	for i := range ex.Turns {
-		if ex.Turns[i].Time.IsZero() {
-			ex.Turns[i].Time = ex.Received // the platform gave no time: when it arrived
-		}
-	}
 
 	switch {
 	case readErr != nil:
@@ -186,6 +184,24 @@ func (rc *Receiver) classify(ex *model.Exchange, readErr error) (model.Decision,
 	return d, model.StateRejected
 }
 
+// recognize fills in what the profiles recognize of an exchange's request:
+// platform, kind, session, turns, the response contract, the signature.
+func (rc *Receiver) recognize(ex *model.Exchange) platform.Classification {
+	c := platform.Classify(&ex.Request, rc.cfg.Secrets)
+	ex.Platform, ex.Kind, ex.SessionID = c.Platform, c.Kind, c.SessionID
+	ex.Turns, ex.Record, ex.Use, ex.Deadline, ex.Also = c.Turns, c.Record, c.Use, c.Deadline, c.Also
+	ex.Signature, ex.Notes = c.Signature, c.Notes
+	if d, ok := rc.cfg.Deadlines[c.Platform]; ok && !c.Handshake && c.Use != model.UseIgnored {
+		ex.Use, ex.Deadline = model.UseConsumed, d // the user said it: --deadline
+	}
+	for i := range ex.Turns {
+		if ex.Turns[i].Time.IsZero() {
+			ex.Turns[i].Time = ex.Received // the platform gave no time: when it arrived
+		}
+	}
+	return c
+}
+
 func plain(status int, body string) model.Decision {
 	return model.Decision{
 		Status:  status,
@@ -196,20 +212,30 @@ func plain(status int, body string) model.Decision {
 }
 
 // journalRequest makes the request record durable before anything is
-// answered. A failing journal never stops the platform from getting its
-// response: it is logged once and noted on the exchange.
-func (rc *Receiver) journalRequest(ex *model.Exchange) {
+// answered, and reports whether it is. A failing journal never stops the
+// platform from getting its response: it is logged and noted on the
+// exchange.
+func (rc *Receiver) journalRequest(ex *model.Exchange) bool {
 	if rc.cfg.Journal == nil {
-		return
+		return false
 	}
 	begin := rc.cfg.Now()
 	err := rc.cfg.Journal.WriteRequest(ex)
 	ex.Timings.Journal = rc.cfg.Now().Sub(begin)
 	if err != nil {
 		ex.Notes = ex.WithNote("not journaled: " + err.Error())
-		rc.journalErr.Do(func() {
-			rc.cfg.Logger.Error("journal write failed; exchanges are no longer recorded on disk", "err", err)
-		})
+	}
+	rc.journalWrote(err)
+	return err == nil
+}
+
+// journalWrote logs the journal's turns between working and failing.
+func (rc *Receiver) journalWrote(err error) {
+	switch {
+	case err != nil && rc.journalFailing.CompareAndSwap(false, true):
+		rc.cfg.Logger.Error("journal write failed: exchanges are not recorded on disk until writes work again", "err", err)
+	case err == nil && rc.journalFailing.CompareAndSwap(true, false):
+		rc.cfg.Logger.Info("journal writes work again")
 	}
 }
 
@@ -231,25 +257,25 @@ func writeDecision(w http.ResponseWriter, d model.Decision) error {
 	return err
 }
 
-// finish records what went back, in the store and in the journal.
-func (rc *Receiver) finish(id model.ExchangeID, d model.Decision, state model.State, note string, start time.Time) {
+// finish records what went back (resp, nil when nothing did), in the
+// store and, when its request is there (a response record without it is
+// of no use), in the journal.
+func (rc *Receiver) finish(id model.ExchangeID, resp *model.Response, state model.State, note string, start time.Time, journaled bool) {
 	total := rc.cfg.Now().Sub(start)
-	resp := d.Response()
 	var final model.Exchange
 	rc.cfg.Store.Update(id, func(ex *model.Exchange) {
 		ex.State = state
 		ex.Response = resp
+		ex.Proposal = nil // answered: what went back is the Response
 		ex.Timings.Total = total
 		if note != "" {
 			ex.Notes = ex.WithNote(note)
 		}
 		final = *ex
 	})
-	if rc.cfg.Journal != nil {
+	if journaled {
 		if err := rc.cfg.Journal.WriteResponse(&final); err != nil {
-			rc.journalErr.Do(func() {
-				rc.cfg.Logger.Error("journal write failed; exchanges are no longer recorded on disk", "err", err)
-			})
+			rc.journalWrote(err)
 		}
 	}
 }

@@ -117,7 +117,7 @@ func BenchmarkView(b *testing.B) {
 				b.ReportAllocs()
 				b.ResetTimer()
 				for i := 0; i < b.N; i++ {
-					if m.selIdx == len(m.ix.vis)-1 {
+					if m.sel.idx == len(m.ix.vis)-1 {
 						b.StopTimer()
 						do(m, keyMsg("g"))
 						for _, e := range m.ix.vis {

@@ -3,8 +3,8 @@ package tui
 import (
 	"strings"
 	"unicode/utf8"
-	"unsafe"
 
+	"github.com/harkhq/hark/filter"
 	"github.com/harkhq/hark/model"
 )
 
@@ -36,7 +36,8 @@ const (
 	bodyScanUnit = 2048
 )
 
-func (b *bodySearch) inWords() bool { return b != nil && b.history }
+// InWords reports whether plain words search bodies too (filter.Bodies).
+func (b *bodySearch) InWords() bool { return b != nil && b.history }
 
 // take returns the work done since it was last called.
 func (b *bodySearch) take() int {
@@ -48,24 +49,18 @@ func (b *bodySearch) take() int {
 	return n
 }
 
-// row reports whether one of an exchange's bodies contains v (lower case),
-// ignoring case.
-func (b *bodySearch) row(r *exRow, v string) bool {
+// Contain reports whether one of an exchange's bodies contains v (lower
+// case), ignoring case (filter.Bodies).
+func (b *bodySearch) Contain(r *filter.Row, v string) bool {
 	if b == nil || b.store == nil {
 		return false
 	}
-	ex, ok := b.store.Exchange(r.id)
+	ex, ok := b.store.Exchange(r.ID)
 	if !ok {
 		return false
 	}
 	b.spent += lookupCost + len(ex.Request.Body)/bodyScanUnit
-	if containsFoldBytes(ex.Request.Body, v) {
-		return true
-	}
-	if ex.Response != nil && containsFoldBytes(ex.Response.Body, v) {
-		return true
-	}
-	return ex.Forward != nil && containsFoldBytes(ex.Forward.Body, v)
+	return filter.ExchangeContains(&ex, v)
 }
 
 // mayContain reports whether some body of the session may contain v: false
@@ -95,7 +90,7 @@ func (b *bodySearch) sessionBodies(e *sessionEntry) string {
 		}
 	}
 	for _, r := range e.rows {
-		ex, ok := b.store.Exchange(r.id)
+		ex, ok := b.store.Exchange(r.ID)
 		if !ok {
 			continue
 		}
@@ -122,7 +117,7 @@ func isASCII(s string) bool {
 }
 
 // appendLowerASCII appends b with ASCII letters lowered (only those, so
-// that a lower-case ASCII word containsFold finds is found by
+// that a lower-case ASCII word filter.ContainsFold finds is found by
 // strings.Contains).
 func appendLowerASCII(dst, b []byte) []byte {
 	n := len(dst)
@@ -133,12 +128,4 @@ func appendLowerASCII(dst, b []byte) []byte {
 		}
 	}
 	return dst
-}
-
-// containsFoldBytes is containsFold for a body. It reads the bytes as a
-// string without copying them: bodies are never written once captured
-// (model's rule for stored exchanges), and filters scan every body on each
-// keystroke.
-func containsFoldBytes(s []byte, sub string) bool {
-	return containsFold(unsafe.String(unsafe.SliceData(s), len(s)), sub)
 }

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/harkhq/hark/model"
+	"github.com/harkhq/hark/platform"
 )
 
 // Copying goes through OSC 52 (tea.SetClipboard), which works over SSH and
@@ -19,11 +20,9 @@ import (
 func (m *Model) copyURL() tea.Cmd {
 	u := m.endpoint.URL
 	if u == "" {
-		m.notify("no URL to copy")
-		return m.flashCmd()
+		return m.flash.say("no URL to copy", flashShort)
 	}
-	m.notify("copied " + oneLine(u))
-	return tea.Batch(tea.SetClipboard(u), m.flashCmd())
+	return tea.Batch(tea.SetClipboard(u), m.flash.say("copied "+oneLine(u), flashShort))
 }
 
 // copyExchange copies the selected exchange's body (the response's when the
@@ -31,21 +30,17 @@ func (m *Model) copyURL() tea.Cmd {
 func (m *Model) copyExchange(msg tea.KeyPressMsg) tea.Cmd {
 	id := m.currentExchange()
 	if id == 0 {
-		m.notify("select an exchange first")
-		return m.flashCmd()
+		return m.flash.say("select an exchange first", flashShort)
 	}
 	ex, ok := m.store.Exchange(id)
 	if !ok {
-		m.notify("exchange " + id.String() + " is no longer in memory")
-		return m.flashCmd()
+		return m.flash.say("exchange "+id.String()+" is no longer in memory", flashShort)
 	}
 	if key.Matches(msg, m.keys.CopyCurl) {
 		if ex.Evicted {
-			m.notify("the body of " + id.String() + " was evicted from memory: use the journal")
-			return m.flashCmd()
+			return m.flash.say("the body of "+id.String()+" was evicted from memory: use the journal", flashShort)
 		}
-		m.notify("copied curl for " + id.String())
-		return tea.Batch(tea.SetClipboard(curlCommand(&ex, m.endpoint.URL)), m.flashCmd())
+		return tea.Batch(tea.SetClipboard(curlCommand(&ex, m.endpoint.URL)), m.flash.say("copied curl for "+id.String(), flashShort))
 	}
 	body, what := ex.Request.Body, "request body"
 	if m.insp.open && m.insp.tab == tabResponse && ex.Response != nil {
@@ -53,14 +48,11 @@ func (m *Model) copyExchange(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch {
 	case ex.Evicted && len(body) == 0:
-		m.notify("the body of " + id.String() + " was evicted from memory: use the journal")
-		return m.flashCmd()
+		return m.flash.say("the body of "+id.String()+" was evicted from memory: use the journal", flashShort)
 	case len(body) == 0:
-		m.notify("the " + what + " of " + id.String() + " is empty")
-		return m.flashCmd()
+		return m.flash.say("the "+what+" of "+id.String()+" is empty", flashShort)
 	}
-	m.notify("copied " + what + " of " + id.String() + " (" + byteSize(int64(len(body))) + ")")
-	return tea.Batch(tea.SetClipboard(string(body)), m.flashCmd())
+	return tea.Batch(tea.SetClipboard(string(body)), m.flash.say("copied "+what+" of "+id.String()+" ("+byteSize(int64(len(body)))+")", flashShort))
 }
 
 // currentExchange is the exchange the copy keys act on: the inspected one,
@@ -69,7 +61,7 @@ func (m *Model) currentExchange() model.ExchangeID {
 	if m.insp.open {
 		return m.insp.id
 	}
-	if e := m.selected(); e != nil {
+	if e := m.sel.selected(); e != nil {
 		if e.selEx != 0 {
 			return e.selEx
 		}
@@ -92,6 +84,8 @@ var skipHeaders = map[string]bool{
 
 // curlCommand builds a shell command that sends the same request again:
 // method, base URL + path + query, headers (sorted), and the exact body.
+// Credentials (Authorization, Cookie, signatures, tokens) are REDACTED: a
+// copied command ends up in chats and tickets.
 // Every argument is quoted for POSIX shells; one that holds bytes a
 // terminal must not see raw is written with bash's $'…' escapes instead.
 func curlCommand(ex *model.Exchange, baseURL string) string {
@@ -106,18 +100,19 @@ func curlCommand(ex *model.Exchange, baseURL string) string {
 	}
 	u := base + req.Path
 	if req.RawQuery != "" {
-		u += "?" + req.RawQuery
+		u += "?" + platform.RedactQuery(req.RawQuery)
 	}
+	hdrs := platform.RedactHeaders(req.Headers)
 	parts := []string{"curl", "-X", shellQuote(req.Method), shellQuote(u)}
-	names := make([]string, 0, len(req.Headers))
-	for k := range req.Headers {
+	names := make([]string, 0, len(hdrs))
+	for k := range hdrs {
 		if !skipHeaders[strings.ToLower(k)] {
 			names = append(names, k)
 		}
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		for _, v := range req.Headers[k] {
+		for _, v := range hdrs[k] {
 			parts = append(parts, "-H", shellQuote(k+": "+v))
 		}
 	}

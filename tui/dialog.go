@@ -1,169 +1,119 @@
 package tui
 
 import (
+	"slices"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/harkhq/hark/model"
 )
 
 // Dialogs stack over the screen, each drawn over the one it was opened
-// from: the top one gets every key and the help bar shows its keys. Here:
-// the quit confirmation, the full help and a history's note. Elsewhere: the
-// response editor and its templates (editor*.go, templates.go), keeping an
-// edit as a rule (keep.go), the rules (rulesview.go) and export (export.go).
+// from: the top one gets every key and paste, and the help bar shows its
+// keys. A dialog changes nothing outside itself. It reads what it needs to
+// draw from a dialogContext, and answers each message with an action
+// (actions.go) that the root model carries out in one place: close, send
+// the edit, keep as a rule, open another dialog, export, quit…
+//
+// The dialogs: the quit confirmation, the full help and a history's note
+// (dialog_basic.go), the response editor and its templates (editor*.go,
+// templates.go), keeping an edit as a rule (keep.go), the rules
+// (rulesview.go) and export (export.go).
 type dialog interface {
-	// update handles a key; done removes the dialog from the stack.
-	update(m *Model, msg tea.KeyPressMsg) (cmd tea.Cmd, done bool)
+	// handle takes a key press or a paste and says what is to happen.
+	handle(c *dialogContext, msg tea.Msg) action
 	// view draws the dialog's box for a screen of w×h cells.
-	view(m *Model, w, h int) string
+	view(c *dialogContext, w, h int) string
 	help(k *keyMap) []key.Binding
 }
 
-// confirmQuit asks before quitting while exchanges are held.
-type confirmQuit struct{ held int }
+// dialogContext is what dialogs may know of the monitor: how to draw, the
+// keys, the clock and the few facts they show. The root builds it afresh
+// for every call; dialogs only read it.
+type dialogContext struct {
+	st       *styles
+	styleGen uint32 // bumped with every change of styles, for caches
+	keys     *keyMap
+	now      time.Time
+	held     int // exchanges held now
 
-func (d *confirmQuit) update(m *Model, msg tea.KeyPressMsg) (tea.Cmd, bool) {
-	switch {
-	case key.Matches(msg, m.keys.Confirm), msg.String() == "ctrl+c":
-		m.Close()
-		return tea.Quit, true
-	case key.Matches(msg, m.keys.Cancel), msg.String() == "q":
-		return nil, true
-	}
-	return nil, false
+	rules        ruleBook // nil when rules are not available
+	rulesFile    string   // --rules FILE: rules are saved there after every change
+	rulesSavedTo string   // where s saved them last, without a rules file
+	canSaveRules bool     // a rules file can be written from the dialog
+	forward      string   // the --forward target, "" when there is none
 }
 
-func (d *confirmQuit) view(m *Model, w, h int) string {
-	st := m.st
-	n := plural(d.held, "exchange")
-	verb := " is"
-	if d.held != 1 {
-		verb = " are"
-	}
-	body := st.warn.Render(n+verb+" held.") + "\n" +
-		"Quitting releases " + pronoun(d.held) + " now, with\n" + possessive(d.held) + " proposal as the response.\n\n" +
-		st.accentBold.Render("y") + " quit   " + st.accentBold.Render("n") + " stay"
-	return st.dialog.Width(min(w-2, 48)).Render(st.bold.Render("Quit hark?") + "\n\n" + body)
+// ruleBook is what dialogs read of the rules; changing them is an action.
+type ruleBook interface {
+	List() []model.Rule
+	Version() uint64
 }
 
-func (d *confirmQuit) help(k *keyMap) []key.Binding { return []key.Binding{k.Confirm, k.Cancel} }
-
-func possessive(n int) string {
-	if n == 1 {
-		return "its"
+// dialogContext is built from the root's state.
+func (m *Model) dialogContext() *dialogContext {
+	c := &dialogContext{
+		st: m.st, styleGen: m.styleGen, keys: &m.keys, now: m.now(), held: m.counts.Held,
+		rulesFile: m.opts.RulesFile, rulesSavedTo: m.rulesSavedTo,
+		canSaveRules: m.opts.SaveRules != nil, forward: m.opts.Forward,
 	}
-	return "their"
+	if m.opts.Rules != nil {
+		c.rules = m.opts.Rules
+	}
+	return c
 }
 
-func pronoun(n int) string {
-	if n == 1 {
-		return "it"
-	}
-	return "them"
+// dialogStack is the dialogs open, bottom first. A dialog opened on behalf
+// of another (the templates of an editor) belongs to it and closes with it.
+type dialogStack struct {
+	open  []dialog
+	owner map[dialog]dialog
 }
 
-// helpDialog lists every key.
-type helpDialog struct{}
+func (s *dialogStack) len() int { return len(s.open) }
 
-func (d *helpDialog) update(m *Model, msg tea.KeyPressMsg) (tea.Cmd, bool) {
-	if msg.String() == "ctrl+c" {
-		return m.quit(), true
+// top is the dialog in front, nil when none is open.
+func (s *dialogStack) top() dialog {
+	if len(s.open) == 0 {
+		return nil
 	}
-	return nil, true // any key closes it
+	return s.open[len(s.open)-1]
 }
 
-func (d *helpDialog) view(m *Model, w, h int) string {
-	st := m.st
-	titles := helpTitles
-	var cols []string
-	for g, group := range m.fullHelp() {
-		keyW := 0
-		for _, b := range group {
-			keyW = max(keyW, width(b.Help().Key))
+// push opens d in front; owner, when not nil, is the dialog it belongs to.
+func (s *dialogStack) push(d, owner dialog) {
+	s.open = append(s.open, d)
+	if owner != nil {
+		if s.owner == nil {
+			s.owner = make(map[dialog]dialog)
 		}
-		lines := []string{st.bold.Render(titles[g])}
-		for _, b := range group {
-			lines = append(lines, st.accentBold.Render(fitRight(b.Help().Key, keyW))+" "+st.muted.Render(b.Help().Desc))
-		}
-		cols = append(cols, strings.Join(lines, "\n"))
+		s.owner[d] = owner
 	}
-	// As many groups side by side as the screen allows.
-	inner := max(w-6, 20)
-	var rows []string
-	for len(cols) > 0 {
-		n := len(cols)
-		for n > 1 && lipgloss.Width(lipgloss.JoinHorizontal(lipgloss.Top, spaced(cols[:n])...)) > inner {
-			n--
-		}
-		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, spaced(cols[:n])...))
-		cols = cols[n:]
-	}
-	filter := "filter: words, " + strings.Join(filterFields, ":, ") + ":, -exclude"
-	notes := wrap(st.muted.Render(filter), inner)
-	mouse := wrap(st.muted.Render("mouse: a click selects, a second inspects; the wheel scrolls"), inner)
-	closes := st.muted.Render("any key closes")
-	// On a short screen the spacing goes first, then the notes.
-	for _, c := range []string{
-		strings.Join(rows, "\n\n") + "\n\n" + strings.Join(append(notes, mouse...), "\n") + "\n\n" + closes,
-		strings.Join(rows, "\n\n") + "\n\n" + strings.Join(notes, "\n") + "\n" + closes,
-		strings.Join(rows, "\n") + "\n" + strings.Join(notes, "\n"),
-	} {
-		if lipgloss.Height(c)+2 <= h {
-			return st.dialog.Render(c)
+}
+
+// has reports whether d is open.
+func (s *dialogStack) has(d dialog) bool { return d != nil && slices.Contains(s.open, d) }
+
+// close takes d off the stack, with every dialog that belongs to it.
+func (s *dialogStack) close(d dialog) {
+	gone := map[dialog]bool{d: true}
+	for changed := true; changed; { // owners may own owners
+		changed = false
+		for x, o := range s.owner {
+			if gone[o] && !gone[x] {
+				gone[x], changed = true, true
+			}
 		}
 	}
-	return st.dialog.Render(strings.Join(rows, "\n"))
-}
-
-// spaced puts a gap after every column but the last.
-func spaced(cols []string) []string {
-	out := make([]string, len(cols))
-	for i, c := range cols {
-		if i < len(cols)-1 {
-			c = lipgloss.NewStyle().PaddingRight(3).Render(c)
-		}
-		out[i] = c
+	s.open = slices.DeleteFunc(s.open, func(x dialog) bool { return gone[x] })
+	for x := range gone {
+		delete(s.owner, x)
 	}
-	return out
-}
-
-func (d *helpDialog) help(k *keyMap) []key.Binding {
-	return []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("any key", "closes"))}
-}
-
-// noteDialog shows, when a history opens, what of it could not be read.
-type noteDialog struct{}
-
-func (d *noteDialog) update(m *Model, msg tea.KeyPressMsg) (tea.Cmd, bool) {
-	if msg.String() == "ctrl+c" {
-		return m.quit(), true
-	}
-	return nil, true
-}
-
-func (d *noteDialog) view(m *Model, w, h int) string {
-	st := m.st
-	bw := min(w-2, 76)
-	iw := bw - 4
-	src := oneLine(m.opts.Source)
-	if src == "" {
-		src = "this history"
-	}
-	note := wrap(oneLine(m.opts.Note), iw)
-	if room := h - 2 - 4; len(note) > room { // the header keeps it too
-		note = append(note[:max(room-1, 0)], st.muted.Render("…"))
-	}
-	lines := []string{st.warn.Render("Not all of " + src + " could be read"), ""}
-	lines = append(lines, note...)
-	lines = append(lines, "", st.muted.Render("Everything else is shown. Any key closes this."))
-	return st.dialog.Width(bw).Render(strings.Join(lines, "\n"))
-}
-
-func (d *noteDialog) help(k *keyMap) []key.Binding {
-	return []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("any key", "closes"))}
 }
 
 // overlay draws box centred over the lines of a w-wide screen region.

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -19,7 +18,8 @@ import (
 // held exchange. It opens with the proposal (the forward target's answer,
 // a rule, or the platform's pass-through default), shows the time left
 // before the fallback goes out, checks the response as it is typed, and
-// decides the hold: ctrl+s sends the edit, esc the proposal unchanged.
+// asks for the hold to be decided: ctrl+s sends the edit, esc the proposal
+// unchanged. A new proposal reaches it from the store's changes (refresh).
 
 const (
 	fieldStatus = iota
@@ -77,21 +77,9 @@ type responseEditor struct {
 	}
 }
 
-// openEditor opens the editor on a held exchange; ok is false when the
-// exchange is no longer held.
-func (m *Model) openEditor(id model.ExchangeID) (tea.Cmd, bool) {
-	if m.editor != nil {
-		if m.editor.id == id {
-			return nil, true
-		}
-		return nil, false // one at a time: the open one is decided first
-	}
-	prop, until, held := m.opts.Holds.Proposal(id)
-	ex, found := m.store.Exchange(id)
-	if !held || !found {
-		return nil, false
-	}
-	ed := &responseEditor{id: id, ex: ex, proposal: prop, until: until, focus: fieldBody}
+// newResponseEditor opens an editor on a held exchange, with its proposal.
+func newResponseEditor(ex model.Exchange, st *styles) *responseEditor {
+	ed := &responseEditor{id: ex.ID, ex: ex, proposal: *ex.Proposal, until: ex.HeldUntil, focus: fieldBody}
 	if p, ok := platform.Lookup(ex.Platform); ok {
 		ed.profile = p
 		if k, ok := p.Kind(ex.Kind); ok {
@@ -102,32 +90,32 @@ func (m *Model) openEditor(id model.ExchangeID) (tea.Cmd, bool) {
 	ed.status.Prompt = ""
 	ed.status.CharLimit = 3
 	ed.status.SetWidth(4)
-	ed.headers = textarea.New()
-	ed.headers.ShowLineNumbers = false
-	ed.headers.Prompt = ""
-	ed.headers.Placeholder = "Name: value"
-	ed.headers.KeyMap.Paste.SetEnabled(false) // pastes come as bracketed paste
-	ed.body = textarea.New()
-	ed.body.Prompt = " "
-	ed.body.ShowLineNumbers = true
-	ed.body.Placeholder = "the response body"
-	ed.body.CharLimit = 0
-	ed.body.MaxHeight = 999 // also sets the width of the line numbers
-	ed.body.KeyMap.Paste.SetEnabled(false)
-	ed.setStyles(m.st)
-	ed.load(prop)
-	m.editor = ed
-	m.dialogs = append(m.dialogs, ed)
-	// Opening an editor is looking at this exchange: show it behind, and
-	// stay there to see what the decision does.
-	m.follow = false
-	if i := m.ix.position(ex.Session()); i >= 0 && (m.selected() == nil || m.selected().key != ex.Session()) {
-		m.setSel(i)
-	}
-	if e := m.selected(); e != nil && e.key == ex.Session() {
-		e.selEx, e.stick = id, false
-	}
-	return tea.Batch(ed.focusField(), m.startHeldTick()), true
+	ed.headers, ed.body = headersArea(), bodyArea("the response body")
+	ed.setStyles(st)
+	ed.load(ed.proposal)
+	return ed
+}
+
+// headersArea is an editor's field for headers, one `Name: value` a line.
+func headersArea() textarea.Model {
+	a := textarea.New()
+	a.ShowLineNumbers = false
+	a.Prompt = ""
+	a.Placeholder = "Name: value"
+	a.KeyMap.Paste.SetEnabled(false) // pastes come as bracketed paste
+	return a
+}
+
+// bodyArea is an editor's field for a body, with line numbers.
+func bodyArea(placeholder string) textarea.Model {
+	a := textarea.New()
+	a.Prompt = " "
+	a.ShowLineNumbers = true
+	a.Placeholder = placeholder
+	a.CharLimit = 0
+	a.MaxHeight = 999 // also sets the width of the line numbers
+	a.KeyMap.Paste.SetEnabled(false)
+	return a
 }
 
 // load fills the fields from a response, which becomes the unedited state.
@@ -153,7 +141,7 @@ func (ed *responseEditor) load(d model.Decision) {
 }
 
 // insert puts a template or another answer into the fields, as an edit.
-func (ed *responseEditor) insert(m *Model, d model.Decision) {
+func (ed *responseEditor) insert(d model.Decision) {
 	body, _ := editableBody(d.Body)
 	status := d.Status
 	if status == 0 {
@@ -164,7 +152,7 @@ func (ed *responseEditor) insert(m *Model, d model.Decision) {
 	ed.body.SetValue(body)
 	ed.body.MoveToBegin()
 	ed.focus = fieldBody
-	ed.changed(m)
+	ed.changed()
 }
 
 func (ed *responseEditor) rules() bodyRules {
@@ -194,48 +182,38 @@ func (ed *responseEditor) recheck() {
 }
 
 // changed follows an edit: the check is redone, and the first change
-// tells the receiver that the user is editing, so that a late forward
-// answer no longer replaces the proposal under their hands.
-func (ed *responseEditor) changed(m *Model) {
-	ed.recheck()
+// makes the fields the user's: from then on a new proposal is set aside
+// rather than loaded over them.
+func (ed *responseEditor) changed() {
 	ed.problem = ""
-	if ed.modified {
-		return
-	}
-	if ed.status.Value() != ed.loaded[fieldStatus] || ed.headers.Value() != ed.loaded[fieldHeaders] ||
-		ed.body.Value() != ed.loaded[fieldBody] {
+	if !ed.modified && (ed.status.Value() != ed.loaded[fieldStatus] || ed.headers.Value() != ed.loaded[fieldHeaders] ||
+		ed.body.Value() != ed.loaded[fieldBody]) {
 		ed.modified = true
 		ed.note = ""
-		m.opts.Holds.Editing(ed.id)
 	}
+	ed.recheck() // once modified, the fields' own size counts
 }
 
-// refresh takes what a batch says about the exchange: a forward answer
-// that became the proposal replaces the fields while they are untouched.
-func (ed *responseEditor) refresh(m *Model, changes []model.Change) {
-	for i := range changes {
-		if changes[i].Exchange.ID == ed.id {
-			if ex, ok := m.store.Exchange(ed.id); ok {
-				ed.ex = ex
-			}
-			break
-		}
+// refresh takes the exchange as a batch brought it: a new proposal (the
+// forward target answered) replaces the fields while they are untouched,
+// and is set aside for ctrl+t once the user has edited them.
+func (ed *responseEditor) refresh(c *dialogContext, ex model.Exchange) {
+	ed.ex = ex
+	if !ex.Held() || ex.Proposal == nil {
+		return // answered: the batch that says so closes the editor
 	}
-	prop, until, ok := m.opts.Holds.Proposal(ed.id)
-	if !ok {
-		return // decided: the batch that says so closes the editor
-	}
-	ed.until = until
+	ed.until = ex.HeldUntil
+	prop := *ex.Proposal
 	if sameDecision(prop, ed.proposal) {
 		return
 	}
 	ed.proposal = prop
 	if ed.modified {
-		ed.note = "new proposal (" + m.proposalSource(ed) + ") kept aside: ctrl+t inserts it"
+		ed.note = "new proposal (" + ed.proposalSource(c) + ") kept aside: ctrl+t inserts it"
 		return
 	}
 	ed.load(prop)
-	ed.note = "proposal updated: " + m.proposalSource(ed)
+	ed.note = "proposal updated: " + ed.proposalSource(c)
 }
 
 func sameDecision(a, b model.Decision) bool {
@@ -255,55 +233,51 @@ func (ed *responseEditor) focusField() tea.Cmd {
 	return ed.body.Focus()
 }
 
-func (ed *responseEditor) update(m *Model, msg tea.KeyPressMsg) (tea.Cmd, bool) {
+func (ed *responseEditor) handle(c *dialogContext, msg tea.Msg) action {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return actCmd{ed.edit(msg)} // a paste goes into the focused field
+	}
 	switch {
-	case key.Matches(msg, sendKey):
-		return ed.send(m)
-	case key.Matches(msg, sendKeepKey):
+	case key.Matches(k, sendKey):
+		return ed.send(false)
+	case key.Matches(k, sendKeepKey):
 		switch {
-		case m.opts.Rules == nil:
+		case c.rules == nil:
 			ed.problem = "rules are not available in this run: ctrl+s sends"
-			return nil, false
+			return nil
 		case !ed.modified:
 			ed.problem = "nothing to keep: edit the response first (ctrl+s sends the proposal as it is)"
-			return nil, false
+			return nil
 		}
-		cmd, done := ed.send(m)
-		if done && m.lastEdit != nil && m.lastEdit.id == ed.id {
-			m.notify("sent your edit to " + ed.id.String())
-			m.dialogs = append(m.dialogs, newKeepDialog(*m.lastEdit))
-		}
-		return cmd, done
-	case key.Matches(msg, releaseKey):
-		return ed.release(m)
-	case key.Matches(msg, laterKey):
+		return ed.send(true)
+	case key.Matches(k, releaseKey):
+		return actClose{then: actRelease{edit: ed.sent(ed.proposal)}}
+	case key.Matches(k, laterKey):
 		// Out of the way: the exchange stays held (its fallback goes out
 		// at the deadline) and no editor opens by itself until E.
-		m.snoozed = true
-		m.notify(ed.id.String() + " stays held: E edits it, i changes the intercept mode")
-		return m.flashFor(4 * time.Second), true
-	case key.Matches(msg, fieldKey):
+		return actClose{then: actSnooze{id: ed.id}}
+	case key.Matches(k, fieldKey):
 		ed.focus = (ed.focus + 1) % fieldCount
-		return ed.focusField(), false
-	case key.Matches(msg, fieldBackKey):
+		return actCmd{ed.focusField()}
+	case key.Matches(k, fieldBackKey):
 		ed.focus = (ed.focus + fieldCount - 1) % fieldCount
-		return ed.focusField(), false
-	case key.Matches(msg, templatesKey):
-		m.dialogs = append(m.dialogs, newTemplatesDialog(m, ed))
-		return nil, false
-	case key.Matches(msg, externalKey):
-		return ed.openExternal(), false
-	case msg.String() == "ctrl+c":
-		return m.quit(), false
-	case ed.focus == fieldStatus && msg.String() == "enter":
+		return actCmd{ed.focusField()}
+	case key.Matches(k, templatesKey):
+		return actOpen{d: newTemplatesDialog(ed)}
+	case key.Matches(k, externalKey):
+		return actCmd{ed.openExternal()}
+	case k.String() == "ctrl+c":
+		return actQuit{}
+	case ed.focus == fieldStatus && k.String() == "enter":
 		ed.focus = fieldBody
-		return ed.focusField(), false
+		return actCmd{ed.focusField()}
 	}
-	return ed.edit(m, msg), false
+	return actCmd{ed.edit(msg)}
 }
 
 // edit passes a key or a paste to the focused field.
-func (ed *responseEditor) edit(m *Model, msg tea.Msg) tea.Cmd {
+func (ed *responseEditor) edit(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
 	switch ed.focus {
 	case fieldStatus:
@@ -313,52 +287,26 @@ func (ed *responseEditor) edit(m *Model, msg tea.Msg) tea.Cmd {
 	default:
 		ed.body, cmd = ed.body.Update(msg)
 	}
-	ed.changed(m)
+	ed.changed()
 	return cmd
 }
 
-func (ed *responseEditor) paste(m *Model, msg tea.PasteMsg) tea.Cmd { return ed.edit(m, msg) }
-
-// send answers the exchange with the edit, when it passes the checks.
-// Untouched, it sends the proposal as it is.
-func (ed *responseEditor) send(m *Model) (tea.Cmd, bool) {
+// send asks for the edit to be sent (and kept as a rule), when it passes
+// the checks. Untouched, the proposal goes as it is.
+func (ed *responseEditor) send(keep bool) action {
 	if !ed.modified {
-		return ed.decide(m, ed.proposal)
+		return actClose{then: actSend{edit: ed.sent(ed.proposal), keep: keep}}
 	}
 	if why := ed.check.refusal(); why != "" {
 		ed.problem = "not sent: " + ed.check.short() + " · esc sends the proposal instead"
-		return nil, false
+		return nil
 	}
-	return ed.decide(m, ed.check.decision())
+	return actClose{then: actSend{edit: ed.sent(ed.check.decision()), keep: keep}}
 }
 
-// release answers the exchange with the proposal unchanged.
-func (ed *responseEditor) release(m *Model) (tea.Cmd, bool) {
-	if prop, _, ok := m.opts.Holds.Proposal(ed.id); ok {
-		ed.proposal = prop
-	}
-	return ed.decide(m, ed.proposal)
-}
-
-func (ed *responseEditor) decide(m *Model, d model.Decision) (tea.Cmd, bool) {
-	err := m.opts.Holds.Decide(ed.id, d)
-	switch {
-	case errors.Is(err, model.ErrNotHeld):
-		m.warn("too late: the fallback was sent at the deadline")
-	case err != nil:
-		m.warn("not sent: " + oneLine(err.Error()))
-	case d.Source == model.SourceEdited:
-		m.lastEdit = &sentEdit{id: ed.id, platform: ed.ex.Platform, kind: ed.ex.Kind, session: ed.ex.SessionID, decision: d}
-		if m.counts.Held > 1 && !m.snoozed && m.opts.Rules != nil {
-			// The next held exchange's editor opens at once and takes keys.
-			m.notify("sent your edit to " + ed.id.String() + " · to keep it as a rule: ctrl+l, then r")
-		} else {
-			m.notify("sent your edit to " + ed.id.String() + " · r keeps it as a rule")
-		}
-	default:
-		m.notify("sent " + ed.id.String() + " the proposal unchanged (" + sourceName(d) + ")")
-	}
-	return m.flashFor(5 * time.Second), true
+// sent is a response for this exchange, as the root records what was sent.
+func (ed *responseEditor) sent(d model.Decision) sentEdit {
+	return sentEdit{id: ed.id, platform: ed.ex.Platform, kind: ed.ex.Kind, session: ed.ex.SessionID, decision: d}
 }
 
 func (ed *responseEditor) help(k *keyMap) []key.Binding {
@@ -386,7 +334,7 @@ func sourceName(d model.Decision) string {
 
 // proposalSource says where the proposal comes from, with what is known
 // of the forward target.
-func (m *Model) proposalSource(ed *responseEditor) string {
+func (ed *responseEditor) proposalSource(c *dialogContext) string {
 	p := ed.proposal
 	fw := ed.ex.Forward
 	switch p.Source {
@@ -397,8 +345,8 @@ func (m *Model) proposalSource(ed *responseEditor) string {
 		return "forward target's answer"
 	case model.SourceRule:
 		s := "rule #" + oneLine(p.Rule)
-		if m.opts.Rules != nil {
-			for _, r := range m.opts.Rules.List() {
+		if c.rules != nil {
+			for _, r := range c.rules.List() {
 				if r.ID == p.Rule {
 					s += ": " + oneLine(r.Describe())
 				}
@@ -412,7 +360,7 @@ func (m *Model) proposalSource(ed *responseEditor) string {
 		s += " · forward target failed: " + oneLine(fw.Error)
 	case fw != nil && fw.Status != 0:
 		s += " · forward target answered " + strconv.Itoa(fw.Status) + " in " + latency(fw.Latency)
-	case m.opts.Forward != "":
+	case c.forward != "":
 		s += " · waiting for the forward target…"
 	}
 	return s

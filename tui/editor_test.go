@@ -2,6 +2,7 @@ package tui
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -10,16 +11,27 @@ import (
 	"github.com/harkhq/hark/model"
 )
 
-// holdAll registers every exchange the builder's store shows held with
-// the receiver's registry, proposing the pass-through default.
+// holdAll holds every exchange the builder's store shows held, as the
+// receiver would: the way for a decision is open, and the exchange
+// carries its proposal, the pass-through default.
 func holdAll(b *builder, holds *model.Holds) {
+	holdWith(b, holds, model.Decision{Status: 200, Headers: headers("Content-Type", "application/json"),
+		Body: []byte("{}"), Source: model.SourceDefault})
+}
+
+func holdWith(b *builder, holds *model.Holds, proposal model.Decision) {
 	b.store.Exchanges(func(ex model.Exchange) bool {
-		if ex.State == model.StateHeld {
-			holds.Hold(ex.ID, ex.HeldUntil, model.Decision{Status: 200, Headers: headers("Content-Type", "application/json"),
-				Body: []byte("{}"), Source: model.SourceDefault})
+		if ex.Held() {
+			holds.Hold(ex.ID)
+			b.store.Update(ex.ID, func(e *model.Exchange) { e.Proposal = &proposal })
 		}
 		return true
 	})
+}
+
+// decided reports that a hold was decided: a decision now comes too late.
+func decided(holds *model.Holds, id model.ExchangeID) bool {
+	return errors.Is(holds.Decide(id, model.Decision{}), model.ErrNotHeld)
 }
 
 // withHolds gives a test monitor the intercept objects, over the held
@@ -118,14 +130,14 @@ func TestEditorOpensOnHeld(t *testing.T) {
 	b.moveo(t0.Add(time.Minute)) // a held exchange arrives while the help is open
 	holdAll(b, m.opts.Holds)
 	do(m, batchMsg{changes: m.sub.Drain()})
-	if m.editor != nil {
+	if m.icpt.editor != nil {
 		t.Fatal("the editor opened over the help")
 	}
 	if text := plain(m); !strings.Contains(text, "1 held — E to edit") {
 		t.Errorf("the header does not say how to edit:\n%s", text)
 	}
 	do(m, keyMsg("x")) // closes the help: the editor opens
-	if m.editor == nil {
+	if m.icpt.editor == nil {
 		t.Fatal("the editor did not open once the help closed")
 	}
 	text := plain(m)
@@ -144,16 +156,16 @@ func TestEditorTooLate(t *testing.T) {
 	opt, holds, _ := withHolds(b)
 	m := newTestModel(t, b, opt)
 	do(m, sizeMsg(100, 30), keyMsg("E"))
-	if m.editor == nil {
+	if m.icpt.editor == nil {
 		t.Fatal("E did not open the editor")
 	}
-	id := m.editor.id
+	id := m.icpt.editor.id
 	if err := holds.Decide(id, model.Decision{Status: 200, Source: model.SourceFallback}); err != nil {
 		t.Fatal(err)
 	}
 	do(m, typed(" ")...)
 	do(m, keyMsg("ctrl+s"))
-	if m.editor != nil {
+	if m.icpt.editor != nil {
 		t.Error("the editor stayed open")
 	}
 	if text := plain(m); !strings.Contains(text, "too late: the fallback was sent at the deadline") {
@@ -169,7 +181,7 @@ func TestEditorStatusAndHeaders(t *testing.T) {
 	opt, holds, _ := withHolds(b)
 	m := newTestModel(t, b, opt)
 	do(m, sizeMsg(100, 30), keyMsg("E"))
-	id := m.editor.id
+	id := m.icpt.editor.id
 	do(m, keyMsg("tab")) // status
 	do(m, keyMsg("backspace"), keyMsg("backspace"), keyMsg("backspace"))
 	do(m, typed("99")...)
@@ -177,7 +189,7 @@ func TestEditorStatusAndHeaders(t *testing.T) {
 		t.Errorf("bad status not flagged:\n%s", text)
 	}
 	do(m, keyMsg("ctrl+s"))
-	if text := plain(m); !strings.Contains(text, "not sent: the status is not an HTTP status") || m.editor == nil {
+	if text := plain(m); !strings.Contains(text, "not sent: the status is not an HTTP status") || m.icpt.editor == nil {
 		t.Fatalf("bad status sent:\n%s", text)
 	}
 	do(m, keyMsg("backspace"), keyMsg("backspace"))
@@ -185,10 +197,10 @@ func TestEditorStatusAndHeaders(t *testing.T) {
 	do(m, keyMsg("tab"), keyMsg("end"), keyMsg("enter"))
 	do(m, typed("X-Hark-Test: yes")...)
 	do(m, keyMsg("ctrl+s"))
-	if m.editor != nil {
+	if m.icpt.editor != nil {
 		t.Fatalf("not sent:\n%s", plain(m))
 	}
-	if _, _, still := holds.Proposal(id); still {
+	if !decided(holds, id) {
 		t.Fatal("the hold was not decided")
 	}
 }
@@ -220,7 +232,7 @@ func TestInterceptKeysReadOnly(t *testing.T) {
 	do(m, sizeMsg(120, 30))
 	for _, k := range []string{"i", "B", "K", "E", "r", "R"} {
 		do(m, keyMsg(k))
-		if len(m.dialogs) > 0 || m.editor != nil {
+		if m.dialogs.len() > 0 || m.icpt.editor != nil {
 			t.Fatalf("%s opened something over a history", k)
 		}
 		if text := plain(m); !strings.Contains(text, "read-only history: intercept and rules work in the live monitor") {
@@ -261,10 +273,10 @@ func TestDialogsLayoutAtEverySize(t *testing.T) {
 				o.Export = func(model.SessionKey, string) (string, error) { return "", nil }
 			})
 			do(m, sizeMsg(sz[0], sz[1]), darkBG)
-			m.lastEdit = &sentEdit{id: edited, platform: "moveo", kind: "post_message", session: editedSID,
+			m.icpt.lastEdit = &sentEdit{id: edited, platform: "moveo", kind: "post_message", session: editedSID,
 				decision: model.Decision{Status: 200, Body: []byte(`{"output":{}}`), Source: model.SourceEdited}}
 			do(m, keys(st.steps...)...)
-			if len(m.dialogs) == 0 {
+			if m.dialogs.len() == 0 {
 				t.Fatalf("%s: no dialog open", st.name)
 			}
 			t.Run(fmt.Sprintf("%s/%dx%d", st.name, sz[0], sz[1]), func(t *testing.T) {
@@ -288,19 +300,19 @@ func TestEditorSendAndKeep(t *testing.T) {
 	opt, holds, rules := withHolds(b)
 	m := newTestModel(t, b, opt)
 	do(m, sizeMsg(100, 30), keyMsg("E"))
-	id := m.editor.id
+	id := m.icpt.editor.id
 	do(m, keyMsg("ctrl+r"))
-	if m.editor == nil || !strings.Contains(plain(m), "nothing to keep: edit the response first") {
+	if m.icpt.editor == nil || !strings.Contains(plain(m), "nothing to keep: edit the response first") {
 		t.Fatalf("ctrl+r on an untouched response:\n%s", plain(m))
 	}
 	do(m, keyMsg("ctrl+k"))
 	do(m, typed(`{"context":{"dog_friendly":true}}`)...)
 	do(m, keyMsg("ctrl+r"))
-	if _, _, still := holds.Proposal(id); still {
+	if !decided(holds, id) {
 		t.Fatal("ctrl+r did not send")
 	}
-	if m.editor != nil || len(m.dialogs) != 1 {
-		t.Fatalf("after ctrl+r: editor %v, %d dialogs", m.editor != nil, len(m.dialogs))
+	if m.icpt.editor != nil || m.dialogs.len() != 1 {
+		t.Fatalf("after ctrl+r: editor %v, %d dialogs", m.icpt.editor != nil, m.dialogs.len())
 	}
 	do(m, keyMsg("enter"))
 	l := rules.List()
@@ -317,9 +329,9 @@ func TestEditorClosesOnFallback(t *testing.T) {
 	opt, holds, _ := withHolds(b)
 	m := newTestModel(t, b, opt)
 	do(m, sizeMsg(100, 30), keyMsg("E"), keyMsg("ctrl+t"))
-	id := m.editor.id
-	if len(m.dialogs) != 2 {
-		t.Fatalf("%d dialogs", len(m.dialogs))
+	id := m.icpt.editor.id
+	if m.dialogs.len() != 2 {
+		t.Fatalf("%d dialogs", m.dialogs.len())
 	}
 	if err := holds.Decide(id, model.Decision{Status: 200, Body: []byte("{}"), Source: model.SourceFallback}); err != nil {
 		t.Fatal(err)
@@ -329,8 +341,8 @@ func TestEditorClosesOnFallback(t *testing.T) {
 		ex.Response = &model.Response{Status: 200, Body: []byte("{}"), Source: model.SourceFallback}
 	})
 	do(m, batchMsg{changes: m.sub.Drain()})
-	if m.editor != nil || len(m.dialogs) != 0 {
-		t.Fatalf("after the fallback: editor %v, %d dialogs", m.editor != nil, len(m.dialogs))
+	if m.icpt.editor != nil || m.dialogs.len() != 0 {
+		t.Fatalf("after the fallback: editor %v, %d dialogs", m.icpt.editor != nil, m.dialogs.len())
 	}
 	text := plain(m)
 	if !strings.Contains(text, id.String()+" fell back: nobody decided before the deadline") {

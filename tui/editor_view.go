@@ -31,15 +31,15 @@ func timeLeft(d time.Duration) string {
 // countdownStyle turns from calm to warning to danger as the deadline
 // nears: warning past half the time, danger in the last fifth or two
 // seconds.
-func (m *Model) countdownStyle(left, total time.Duration) lipgloss.Style {
+func countdownStyle(st *styles, left, total time.Duration) lipgloss.Style {
 	total = max(total, time.Millisecond)
 	switch {
 	case left <= 2*time.Second || left*5 <= total:
-		return m.st.err
+		return st.err
 	case left*2 <= total:
-		return m.st.warn
+		return st.warn
 	}
-	return m.st.ok
+	return st.ok
 }
 
 func (ed *responseEditor) setStyles(st *styles) {
@@ -76,37 +76,37 @@ func textareaStyles(st *styles) textarea.Styles {
 
 // view draws the editor over the whole body: at large sizes the request
 // it answers is shown beside the fields.
-func (ed *responseEditor) view(m *Model, w, h int) string {
-	st := m.st
+func (ed *responseEditor) view(c *dialogContext, w, h int) string {
+	st := c.st
 	iw, ih := max(w-4, 10), max(h-2, 3)
-	lines := []string{ed.titleLine(m, iw)}
+	lines := []string{ed.titleLine(c, iw)}
 	if iw >= 136 {
 		lw := (iw - 3) * 2 / 5
 		rw := iw - 3 - lw
-		left := ed.requestColumn(m, lw, ih-1)
-		right := ed.fields(m, rw, ih-1)
+		left := ed.requestColumn(c, lw, ih-1)
+		right := ed.fields(c, rw, ih-1)
 		sep := st.subtle.Render(" │ ")
 		for i := range right {
 			lines = append(lines, fit(left[i], lw)+sep+right[i])
 		}
 	} else {
-		lines = append(lines, ed.fields(m, iw, ih-1)...)
+		lines = append(lines, ed.fields(c, iw, ih-1)...)
 	}
 	return st.dialog.Width(w).Render(strings.Join(lines, "\n"))
 }
 
 // titleLine names the exchange and counts down.
-func (ed *responseEditor) titleLine(m *Model, w int) string {
-	st := m.st
+func (ed *responseEditor) titleLine(c *dialogContext, w int) string {
+	st := c.st
 	ex := &ed.ex
 	left := st.accentBold.Render("Edit response") + " " + ed.id.String() + " " + st.badge(ex.Platform).Render(platformBadge(ex.Platform)) + " " +
 		st.info.Render(oneLine(ex.Kind)) + st.muted.Render(" · session ") + middle(oneLine(ex.SessionID), max(w/4, 8))
-	left0 := ed.until.Sub(m.now())
-	right := m.countdownStyle(left0, ed.until.Sub(ex.Received)).Render(timeLeft(left0))
+	left0 := ed.until.Sub(c.now)
+	right := countdownStyle(st, left0, ed.until.Sub(ex.Received)).Render(timeLeft(left0))
 	if left0 <= 0 {
 		right = st.err.Render("sending the fallback…")
 	}
-	if n := m.counts.Held - 1; n > 0 {
+	if n := c.held - 1; n > 0 {
 		right = st.warn.Render("+"+strconv.Itoa(n)+" held") + "  " + right
 	}
 	// The countdown always shows; the names give way.
@@ -114,18 +114,18 @@ func (ed *responseEditor) titleLine(m *Model, w int) string {
 }
 
 // requestColumn shows what the platform sent, for the wide layout.
-func (ed *responseEditor) requestColumn(m *Model, w, h int) []string {
-	c := &ed.reqCache
-	if c.lines == nil || c.w != w || c.gen != int(m.styleGen) {
+func (ed *responseEditor) requestColumn(c *dialogContext, w, h int) []string {
+	rc := &ed.reqCache
+	if rc.lines == nil || rc.w != w || rc.gen != int(c.styleGen) {
 		ex := &ed.ex
-		head := m.st.accentBold.Render("Request") + m.st.muted.Render("  "+oneLine(ex.Request.Method)+" "+oneLine(ex.Request.Path)+"  "+byteSize(int64(len(ex.Request.Body))))
-		c.lines = append([]string{head}, m.bodyView(ex.Request.Body, w)...)
-		c.w, c.gen = w, int(m.styleGen)
+		head := c.st.accentBold.Render("Request") + c.st.muted.Render("  "+oneLine(ex.Request.Method)+" "+oneLine(ex.Request.Path)+"  "+byteSize(int64(len(ex.Request.Body))))
+		rc.lines = append([]string{head}, bodyView(c.st, ex.Request.Body, w)...)
+		rc.w, rc.gen = w, int(c.styleGen)
 	}
 	out := make([]string, h)
 	for i := range out {
-		if i < len(c.lines) {
-			out[i] = fit(c.lines[i], w)
+		if i < len(rc.lines) {
+			out[i] = fit(rc.lines[i], w)
 		} else {
 			out[i] = spaces(w)
 		}
@@ -135,22 +135,22 @@ func (ed *responseEditor) requestColumn(m *Model, w, h int) []string {
 
 // fields lays out the proposal's origin, what the request said, then the
 // status, headers and body fields and the check, in exactly h lines.
-func (ed *responseEditor) fields(m *Model, w, h int) []string {
-	st := m.st
+func (ed *responseEditor) fields(c *dialogContext, w, h int) []string {
+	st := c.st
 	label := func(name string, f int) string {
 		if ed.focus == f {
 			return st.accentBold.Render(name)
 		}
 		return st.muted.Render(name)
 	}
-	proposal := st.muted.Render("proposal: ") + m.proposalSource(ed)
+	proposal := st.muted.Render("proposal: ") + ed.proposalSource(c)
 	switch ed.ex.Use {
 	case model.UseIgnored:
 		proposal = st.warn.Render(platformTitle(ed.ex.Platform)+" ignores this response's body") + st.muted.Render(" · ") + proposal
 	case model.UseUnknown:
 		proposal = st.warn.Render("whether the sender reads this response is unknown") + st.muted.Render(" · ") + proposal
 	}
-	said := ed.requestSummary(m)
+	said := ed.requestSummary(st)
 	var msg string
 	switch {
 	case ed.problem != "":
@@ -158,7 +158,7 @@ func (ed *responseEditor) fields(m *Model, w, h int) []string {
 	case ed.note != "":
 		msg = st.info.Render("ⓘ " + ed.note)
 	}
-	check := wrap(ed.checkLine(m), w)
+	check := wrap(ed.checkLine(st), w)
 	if len(check) > 2 {
 		check = check[:2]
 	}
@@ -219,8 +219,7 @@ func (ed *responseEditor) fields(m *Model, w, h int) []string {
 }
 
 // checkLine says whether the response can be sent as it is.
-func (ed *responseEditor) checkLine(m *Model) string {
-	st := m.st
+func (ed *responseEditor) checkLine(st *styles) string {
 	v := &ed.check
 	if why := v.refusal(); why != "" {
 		return st.err.Render("✗ " + why)
@@ -230,8 +229,7 @@ func (ed *responseEditor) checkLine(m *Model) string {
 
 // requestSummary is the last thing the request said (for a post message,
 // the reply the agent is about to give), or its method and path.
-func (ed *responseEditor) requestSummary(m *Model) string {
-	st := m.st
+func (ed *responseEditor) requestSummary(st *styles) string {
 	ex := &ed.ex
 	for i := len(ex.Turns) - 1; i >= 0; i-- {
 		if t := ex.Turns[i]; t.Text != "" {

@@ -30,14 +30,13 @@ func exportKey(f export.Format) string { return f.Name[:1] }
 
 func (m *Model) openExport() tea.Cmd {
 	if m.opts.Export == nil {
-		m.warn("export is not available here")
-		return m.flashCmd()
+		return m.flash.alert("export is not available here", flashShort)
 	}
-	e := m.selected()
+	e := m.sel.selected()
 	if e == nil {
 		return nil
 	}
-	m.dialogs = append(m.dialogs, &exportDialog{key: e.key, idText: e.idText})
+	m.dialogs.push(&exportDialog{key: e.key, idText: e.idText}, nil)
 	return nil
 }
 
@@ -47,33 +46,34 @@ type exportDialog struct {
 	sel    int
 }
 
-func (d *exportDialog) update(m *Model, msg tea.KeyPressMsg) (tea.Cmd, bool) {
-	k := &m.keys
+func (d *exportDialog) handle(c *dialogContext, msg tea.Msg) action {
+	k, ok := msg.(tea.KeyPressMsg)
 	switch {
-	case msg.String() == "esc", msg.String() == "q":
-		return nil, true
-	case msg.String() == "ctrl+c":
-		return m.quit(), false
-	case key.Matches(msg, k.Up):
+	case !ok:
+	case k.String() == "esc", k.String() == "q":
+		return actClose{}
+	case k.String() == "ctrl+c":
+		return actQuit{}
+	case key.Matches(k, c.keys.Up):
 		d.sel = max(d.sel-1, 0)
-	case key.Matches(msg, k.Down):
+	case key.Matches(k, c.keys.Down):
 		d.sel = min(d.sel+1, len(exportFormats)-1)
-	case msg.String() == "enter":
-		return m.export(d.key, exportFormats[d.sel].Name), true
+	case k.String() == "enter":
+		return actClose{then: actExport{session: d.key, format: exportFormats[d.sel].Name}}
 	default:
 		for _, f := range exportFormats {
-			if msg.String() == exportKey(f) {
-				return m.export(d.key, f.Name), true
+			if k.String() == exportKey(f) {
+				return actClose{then: actExport{session: d.key, format: f.Name}}
 			}
 		}
 	}
-	return nil, false
+	return nil
 }
 
 // export runs the injected Export in a command.
 func (m *Model) export(session model.SessionKey, format string) tea.Cmd {
 	fn := m.opts.Export
-	m.notify("exporting " + platformBadge(session.Platform) + " " + middle(oneLine(session.ID), 20) + " as " + format + "…")
+	m.flash.show("exporting " + platformBadge(session.Platform) + " " + middle(oneLine(session.ID), 20) + " as " + format + "…")
 	return func() tea.Msg {
 		path, err := fn(session, format)
 		return exportDoneMsg{session: session, format: format, path: path, err: err}
@@ -82,15 +82,13 @@ func (m *Model) export(session model.SessionKey, format string) tea.Cmd {
 
 func (m *Model) exportDone(msg exportDoneMsg) tea.Cmd {
 	if msg.err != nil {
-		m.warn("export failed: " + oneLine(msg.err.Error()))
-		return m.flashFor(8 * time.Second)
+		return m.flash.alert("export failed: "+oneLine(msg.err.Error()), 8*time.Second)
 	}
-	m.notify("exported to " + oneLine(msg.path))
-	return m.flashFor(8 * time.Second)
+	return m.flash.say("exported to "+oneLine(msg.path), 8*time.Second)
 }
 
-func (d *exportDialog) view(m *Model, w, h int) string {
-	st := m.st
+func (d *exportDialog) view(c *dialogContext, w, h int) string {
+	st := c.st
 	bw := min(w-2, 72)
 	iw := bw - 4
 	lines := []string{

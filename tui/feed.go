@@ -15,11 +15,10 @@ import (
 // flood of webhooks costs one Update per interval.
 
 type (
-	batchMsg      struct{ changes []model.Change }
-	endpointMsg   Endpoint
-	logsMsg       struct{}
-	tickMsg       time.Time
-	flashClearMsg struct{ id int }
+	batchMsg    struct{ changes []model.Change }
+	endpointMsg Endpoint
+	logsMsg     struct{}
+	tickMsg     time.Time
 )
 
 func (m *Model) waitStore() tea.Cmd {

@@ -6,6 +6,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/harkhq/hark/filter"
 )
 
 // The filter bar replaces the help bar while a filter is typed; the filter
@@ -33,88 +35,107 @@ func filterInputStyles(st *styles) textinput.Styles {
 	return s
 }
 
-func (m *Model) startFilter() tea.Cmd {
-	m.filtering = true
-	m.gridMode = false
-	m.filterInput.SetValue(m.ix.filter.raw)
-	m.filterInput.CursorEnd()
-	return m.filterInput.Focus()
+// filterBar is the filter as it is typed: the text field, whether it has
+// the keys, and whether the next step of a long filter is on its way. What
+// is typed applies at once to the index, keeping the selection in place; a
+// filter stops following the newest session.
+type filterBar struct {
+	input    textinput.Model
+	typing   bool
+	stepping bool // a filterStepMsg is on its way
+
+	ix     *index
+	sel    *listSel
+	follow *bool // the monitor's follow mode
 }
 
-func (m *Model) filterKey(msg tea.KeyPressMsg) tea.Cmd {
-	switch {
-	case key.Matches(msg, m.keys.FilterApply):
-		m.filtering = false
-		m.filterInput.Blur()
-		return m.maybeOpenEditor() // one may have been held meanwhile
-	case key.Matches(msg, m.keys.FilterClear):
-		m.filtering = false
-		m.filterInput.Blur()
-		m.clearFilter()
-		return m.maybeOpenEditor()
-	case msg.String() == "ctrl+c":
-		return m.quit()
-	}
+// start gives the bar the keys, with the filter in force to edit.
+func (f *filterBar) start() tea.Cmd {
+	f.typing = true
+	f.input.SetValue(f.ix.filter.Raw)
+	f.input.CursorEnd()
+	return f.input.Focus()
+}
+
+// stop takes the keys back; the filter stays in force.
+func (f *filterBar) stop() {
+	f.typing = false
+	f.input.Blur()
+}
+
+// update takes a key or a paste into the field and applies the text.
+func (f *filterBar) update(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
-	m.filterInput, cmd = m.filterInput.Update(msg)
-	m.applyFilterText()
-	return tea.Batch(cmd, m.continueFilter())
+	f.input, cmd = f.input.Update(msg)
+	if q := filter.Parse(f.input.Value()); q.Raw != f.ix.filter.Raw {
+		f.set(q)
+	}
+	return tea.Batch(cmd, f.next())
 }
 
 // filterStepMsg goes on applying a filter over a long history.
 type filterStepMsg struct{}
 
-// continueFilter schedules the next part of a filter still being applied;
-// keys and batches are handled in between.
-func (m *Model) continueFilter() tea.Cmd {
-	if !m.ix.pending || m.stepping {
+// next schedules the next part of a filter still being applied; keys and
+// batches are handled in between.
+func (f *filterBar) next() tea.Cmd {
+	if !f.ix.pending || f.stepping {
 		return nil
 	}
-	m.stepping = true
+	f.stepping = true
 	return func() tea.Msg { return filterStepMsg{} }
 }
 
-func (m *Model) filterStep() tea.Cmd {
-	m.stepping = false
-	if m.ix.pending {
-		m.ix.prefer = m.selected()
-		m.ix.refilter()
-		m.keepSelection()
+// step applies the next part of the filter.
+func (f *filterBar) step() tea.Cmd {
+	f.stepping = false
+	if f.ix.pending {
+		f.ix.prefer = f.sel.selected()
+		f.ix.refilter()
+		f.sel.keep()
 	}
-	return m.continueFilter()
+	return f.next()
 }
 
-// applyFilterText applies what is typed, when it means something new.
-func (m *Model) applyFilterText() {
-	q := parseQuery(m.filterInput.Value())
-	if q.raw == m.ix.filter.raw {
-		return
-	}
-	m.setFilter(q)
+func (f *filterBar) set(q *filter.Query) {
+	f.ix.prefer = f.sel.selected()
+	f.ix.setFilter(q)
+	*f.follow = *f.follow && q.Empty()
+	f.sel.keep()
 }
 
-func (m *Model) setFilter(q *query) {
-	m.ix.prefer = m.selected()
-	m.ix.setFilter(q)
-	m.follow = m.follow && q.empty()
-	m.keepSelection()
+func (f *filterBar) clear() {
+	f.input.SetValue("")
+	f.set(&filter.Query{})
 }
 
-func (m *Model) clearFilter() {
-	m.filterInput.SetValue("")
-	m.setFilter(&query{})
-}
-
-// filterBar draws the filter being typed, with what the parser did not
+// view draws the filter being typed, with what the parser did not
 // understand.
-func (m *Model) filterBar(w int) string {
-	line := m.filterInput.View()
-	if p := m.ix.filter.problem; p != "" {
-		return spread(line, m.st.warn.Render(p)+" ", w)
+func (f *filterBar) view(st *styles, w int) string {
+	line := f.input.View()
+	if p := f.ix.filter.Problem; p != "" {
+		return spread(line, st.warn.Render(p)+" ", w)
 	}
-	if m.ix.pending {
-		return spread(line, m.st.muted.Render("filtering "+strconv.Itoa(m.ix.progress())+"% · "+plural(len(m.ix.vis), "session")+" ")+"", w)
+	if f.ix.pending {
+		return spread(line, st.muted.Render("filtering "+strconv.Itoa(f.ix.progress())+"% · "+plural(len(f.ix.vis), "session")+" ")+"", w)
 	}
-	n := m.st.muted.Render(plural(len(m.ix.vis), "session") + " ")
+	n := st.muted.Render(plural(len(f.ix.vis), "session") + " ")
 	return spread(line, n, w)
+}
+
+// filterKey handles a key while the filter is typed: enter keeps it, esc
+// clears it; either may let a held exchange's editor open.
+func (m *Model) filterKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.FilterApply):
+		m.filter.stop()
+		return m.maybeOpenEditor() // one may have been held meanwhile
+	case key.Matches(msg, m.keys.FilterClear):
+		m.filter.stop()
+		m.filter.clear()
+		return m.maybeOpenEditor()
+	case msg.String() == "ctrl+c":
+		return m.quit()
+	}
+	return m.filter.update(msg)
 }

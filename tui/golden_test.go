@@ -70,6 +70,14 @@ func goldenCases() []goldenCase {
 		{name: "rules", build: func(b *builder) {
 			b.navtalk(t0)
 		}, opts: func(o *Options) { o.Rules = twoRules() }, steps: keys("R")},
+		{name: "timeline", build: func(b *builder) {
+			b.navtalk(t0)
+			b.timelineSession()
+		}, steps: keys("t")},
+		{name: "timeline_inspector", build: func(b *builder) {
+			b.navtalk(t0)
+			b.timelineSession()
+		}, steps: keys("t", "up", "up", "up", "enter")},
 		{name: "edited_transcript", build: func(b *builder) {
 			b.navtalk(t0)
 			editedSession(b)
@@ -85,12 +93,7 @@ func ruleProposal(b *builder) func(*Options) {
 	r := rules.Add(model.Rule{Scope: model.ScopeKind, Platform: "moveo", Kind: "pre_message", Enabled: true, Status: 200,
 		Headers: headers("Content-Type", "application/json"),
 		Body:    `{"context":{"live_instructions":"The guest asked about dogs: only small dogs, on the terrace."}}`})
-	b.store.Exchanges(func(ex model.Exchange) bool {
-		if ex.State == model.StateHeld {
-			holds.Hold(ex.ID, ex.HeldUntil, r.Decision())
-		}
-		return true
-	})
+	holdWith(b, holds, r.Decision())
 	return func(o *Options) {
 		o.Holds, o.Rules, o.Intercept = holds, rules, model.NewIntercept(model.InterceptConsumed)
 	}

@@ -1,13 +1,17 @@
 package tui
 
 import (
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/harkhq/hark/sanitize"
+	"github.com/harkhq/hark/stats"
 )
 
 // The grid shows several live sessions side by side, newest activity
@@ -37,16 +41,15 @@ type gridCache struct {
 // gridShape is how many boxes go across and down a w×h body: as many as
 // fit, but no more rows than the sessions fill, so few sessions get taller
 // boxes.
-func (m *Model) gridShape(w, h int) (cols, rows int) {
+func gridShape(w, h, n int) (cols, rows int) {
 	cols, rows = max(1, w/gridMinCellW), max(1, h/gridMinCellH)
-	n := len(m.ix.vis)
 	return cols, max(1, min(rows, (n+cols-1)/cols))
 }
 
 func (m *Model) gridKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := &m.keys
 	b := m.layout().body
-	cols, rows := m.gridShape(b.w, b.h)
+	cols, rows := gridShape(b.w, b.h, len(m.ix.vis))
 	n := len(m.ix.vis)
 	move := func(i int) {
 		m.follow = false
@@ -80,7 +83,7 @@ func (m *Model) gridKey(msg tea.KeyPressMsg) tea.Cmd {
 // openFromGrid shows the selected box's session in the transcript.
 func (m *Model) openFromGrid() {
 	if m.grid.sel < len(m.ix.vis) {
-		m.setSel(m.grid.sel)
+		m.sel.set(m.grid.sel)
 		m.gridMode = false
 		m.focus = focusMain
 		m.mainMode = modeTranscript
@@ -89,7 +92,7 @@ func (m *Model) openFromGrid() {
 
 // renderGrid draws the boxes of the visible page.
 func (m *Model) renderGrid(w, h int) []string {
-	cols, rows := m.gridShape(w, h)
+	cols, rows := gridShape(w, h, len(m.ix.vis))
 	n := len(m.ix.vis)
 	per := cols * rows
 	if m.follow {
@@ -115,7 +118,7 @@ func (m *Model) renderGrid(w, h int) []string {
 			i := m.grid.top + r*cols + c
 			if i < n {
 				e := m.ix.vis[i]
-				cells[c] = m.gridCell(e, cw, ch, i == m.grid.sel, age(now.Sub(e.lastSeen)))
+				cells[c] = e.gridBox(m.st, m.styleGen, cw, ch, i == m.grid.sel, age(now.Sub(e.lastSeen)))
 			} else {
 				cells[c] = blank(cw, ch)
 			}
@@ -139,14 +142,13 @@ func blank(w, h int) []string {
 	return out
 }
 
-// gridCell draws one session's box: its title in the top border, then as
-// much of the end of the conversation as fits.
-func (m *Model) gridCell(e *sessionEntry, w, h int, sel bool, ageText string) []string {
+// gridBox draws the session's box in the grid: its title in the top
+// border, then as much of the end of the conversation as fits.
+func (e *sessionEntry) gridBox(st *styles, gen uint32, w, h int, sel bool, ageText string) []string {
 	c := &e.grid
-	if c.rendered && c.ver == e.sess.Version && c.w == w && c.h == h && c.sel == sel && c.age == ageText && c.gen == m.styleGen {
+	if c.rendered && c.ver == e.sess.Version && c.w == w && c.h == h && c.sel == sel && c.age == ageText && c.gen == gen {
 		return c.lines
 	}
-	st := m.st
 	border := st.box
 	if sel {
 		border = st.boxFocused
@@ -168,22 +170,21 @@ func (m *Model) gridCell(e *sessionEntry, w, h int, sel bool, ageText string) []
 	title := " " + st.badge(e.key.Platform).Render(platformBadge(e.key.Platform)) + " " + st.bold.Render(middle(e.idText, idW)) + tail
 	title = trunc(title, w-4)
 	top := border.Render("╭─") + title + border.Render(repeat("─", w-4-width(title))+"─╮")
-	body := m.gridTail(e, iw, h-2)
+	body := e.gridTail(st, iw, h-2)
 	lines := make([]string, 0, h)
 	lines = append(lines, top)
 	for _, l := range body {
 		lines = append(lines, border.Render("│")+" "+fit(l, iw)+" "+border.Render("│"))
 	}
-	lines = append(lines, border.Render("╰"+repeat("─", w-2)+"╯"))
-	*c = gridCache{ver: e.sess.Version, w: w, h: h, sel: sel, age: ageText, gen: m.styleGen, lines: lines, rendered: true}
+	lines = append(lines, e.gridBottom(st, border, w))
+	*c = gridCache{ver: e.sess.Version, w: w, h: h, sel: sel, age: ageText, gen: gen, lines: lines, rendered: true}
 	return lines
 }
 
 // gridTail renders the last turns of a session into exactly h lines of w
 // cells, working back from the newest so the cost is the box, not the
 // history.
-func (m *Model) gridTail(e *sessionEntry, w, h int) []string {
-	st := m.st
+func (e *sessionEntry) gridTail(st *styles, w, h int) []string {
 	var rev []string // lines, newest first
 	turns := e.sess.Turns
 	for i := len(turns) - 1; i >= 0 && len(rev) < h; i-- {
@@ -222,4 +223,35 @@ func repeat(s string, n int) string {
 		return ""
 	}
 	return strings.Repeat(s, n)
+}
+
+// gridBottom is a box's bottom border, carrying a sparkline of the
+// session's latest answer times and their p95 when it has answers.
+func (e *sessionEntry) gridBottom(st *styles, border lipgloss.Style, w int) string {
+	sum := e.summary()
+	label := " p95 " + stats.Duration(sum.Answer.P95) + " "
+	n := min(24, w-8-width(label))
+	recent := e.figures.Recent(n)
+	if sum.Answer.N == 0 || n < 4 || len(recent) == 0 {
+		return border.Render("╰" + repeat("─", w-2) + "╯")
+	}
+	spark := " " + st.accent.Render(sparkline(recent)) + st.muted.Render(label)
+	return border.Render("╰─") + spark + border.Render(repeat("─", w-3-width(spark))+"╯")
+}
+
+// sparkBlocks are a sparkline's eight heights.
+var sparkBlocks = []rune("▁▂▃▄▅▆▇█")
+
+// sparkline draws durations as bars, the longest full height.
+func sparkline(ds []time.Duration) string {
+	top := slices.Max(ds)
+	out := make([]rune, len(ds))
+	for i, d := range ds {
+		k := 0
+		if top > 0 {
+			k = int(int64(d) * int64(len(sparkBlocks)-1) / int64(top))
+		}
+		out[i] = sparkBlocks[k]
+	}
+	return string(out)
 }

@@ -30,14 +30,14 @@ func (m *Model) renderHeader(w int) []string {
 		if state == "" {
 			state = EndpointConnecting
 		}
-		left += "  " + m.stateStyle(state).Render("● "+state)
+		left += "  " + stateStyle(st, state).Render("● "+state)
 		if ep.URL != "" {
 			left += "  " + st.bold.Render(oneLine(ep.URL))
 		}
 	}
 	var right string
 	if !m.opts.ReadOnly {
-		right = m.interceptStatus(w < 100) + " "
+		right = m.icpt.status(st, w < 100) + " "
 	}
 	line1 := spread(left, right, w)
 
@@ -68,24 +68,26 @@ func (m *Model) renderHeader(w int) []string {
 		parts += st.muted.Render(" · " + errs)
 	}
 	var note string
-	switch {
-	case m.flash != "" && m.flashWarn:
-		note = st.warn.Render(m.flash)
-	case m.flash != "":
-		note = st.info.Render(m.flash)
-	case c.Held > 0 && m.editor == nil && m.opts.Holds != nil && !m.opts.ReadOnly:
+	switch journal := m.journalWarning(compact); {
+	case journal != "":
+		note = st.err.Render(journal) // standing: records are being lost
+	case m.flash.text != "" && m.flash.warn:
+		note = st.warn.Render(m.flash.text)
+	case m.flash.text != "":
+		note = st.info.Render(m.flash.text)
+	case c.Held > 0 && m.icpt.editor == nil && m.icpt.canDecide():
 		// The editor waits for the dialog in front of it to close.
 		note = st.warn.Render(strconv.Itoa(c.Held) + " held — E to edit")
 	case m.opts.Note != "":
 		note = st.warn.Render("⚠ " + oneLine(m.opts.Note))
 	case ep.Reason != "" && ep.State != EndpointOnline && !m.opts.ReadOnly:
-		note = m.stateStyle(ep.State).Render(oneLine(ep.Reason))
+		note = stateStyle(st, ep.State).Render(oneLine(ep.Reason))
 	default:
 		if n := m.logs.unseenWarnings(); n > 0 {
 			note = st.warn.Render(pick(!compact, "L log: "+plural(n, "warning"), "L "+strconv.Itoa(n)+" warn")) + "  "
 		}
-		if !m.ix.filter.empty() && !m.filtering { // while typing, the bar shows it
-			note += st.info.Render("/ ") + trunc(oneLine(m.ix.filter.raw), 24) + "  "
+		if !m.ix.filter.Empty() && !m.filter.typing { // while typing, the bar shows it
+			note += st.info.Render("/ ") + trunc(oneLine(m.ix.filter.Raw), 24) + "  "
 		}
 		if m.follow {
 			note += st.accent.Render("● follow")
@@ -94,7 +96,7 @@ func (m *Model) renderHeader(w int) []string {
 		}
 	}
 	line2 := parts
-	if m.flash != "" && width(parts)+3+width(note) > w {
+	if m.flash.text != "" && width(parts)+3+width(note) > w {
 		line2, note = " "+note, "" // news is read whole; the counts come back after it
 	}
 	if note != "" {
@@ -107,8 +109,7 @@ func (m *Model) renderHeader(w int) []string {
 }
 
 // stateStyle colours a tunnel state.
-func (m *Model) stateStyle(state string) lipgloss.Style {
-	st := m.st
+func stateStyle(st *styles, state string) lipgloss.Style {
 	switch state {
 	case EndpointOnline:
 		return st.ok

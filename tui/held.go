@@ -13,10 +13,9 @@ func (m *Model) jumpHeld() tea.Cmd {
 	vis := m.ix.vis
 	n := len(vis)
 	if m.counts.Held == 0 || n == 0 {
-		m.notify("nothing is held")
-		return m.flashCmd()
+		return m.flash.say("nothing is held", flashShort)
 	}
-	start := max(m.selIdx, 0)
+	start := max(m.sel.idx, 0)
 	for k := 0; k <= n; k++ {
 		i := (start + k) % n
 		e := vis[i]
@@ -33,14 +32,13 @@ func (m *Model) jumpHeld() tea.Cmd {
 				passed = id == after
 				continue
 			}
-			if r := m.ix.rows[id]; r != nil && r.state == model.StateHeld && m.ix.visible(r) {
+			if r := m.ix.rows[id]; r != nil && r.State == model.StateHeld && m.ix.visible(r) {
 				m.showExchange(i, id)
 				return nil
 			}
 		}
 	}
-	m.notify("the held exchanges are hidden by the filter")
-	return m.flashCmd()
+	return m.flash.say("the held exchanges are hidden by the filter", flashShort)
 }
 
 // showExchange selects a session and one of its exchanges, and brings the
@@ -49,8 +47,8 @@ func (m *Model) showExchange(sessionIdx int, id model.ExchangeID) {
 	m.follow = false
 	m.gridMode = false
 	m.mainMode = modeTranscript
-	m.setSel(sessionIdx)
-	e := m.selected()
+	m.sel.set(sessionIdx)
+	e := m.sel.selected()
 	if e == nil {
 		return
 	}

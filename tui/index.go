@@ -5,7 +5,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/harkhq/hark/filter"
 	"github.com/harkhq/hark/model"
+	"github.com/harkhq/hark/stats"
 )
 
 // The index is the monitor's own view of the store, kept up to date from the
@@ -20,19 +22,12 @@ import (
 type exRow struct {
 	matchGen uint32 // filter generation match was computed for
 	match    bool
-	failed   bool
-	status   int
-	path     string // sanitized, with the query
-	kind     string // sanitized
-	method   string // sanitized
-	platform string
-	state    model.State
-	source   model.Source // where the response came from, once there is one
-	entry    *sessionEntry
-	turns    []model.Turn // the exchange's own turns (shared with the store)
-	notes    []string
+	// Row is what a filter reads (package filter): the path sanitized
+	// with its query, kind and method sanitized and interned, the turns
+	// shared with the store.
+	filter.Row
+	entry *sessionEntry
 
-	id       model.ExchangeID
 	received time.Time
 	total    time.Duration
 	held     time.Time // HeldUntil while held
@@ -43,6 +38,14 @@ type exRow struct {
 	rule     string // the rule that answered
 	fwdErr   bool   // the forward target failed
 	ver      uint32 // bumped on every change, for render caches
+
+	// timings, for the timeline
+	hold, forward, deadline time.Duration
+	// resent links it to the exchange it sent again; resends are the
+	// exchanges that sent it again.
+	resent  *model.Resent
+	resends []model.ExchangeID
+	counted bool // its answer is in its session's figures
 }
 
 // sessionEntry is one session: its latest snapshot, and the monitor's state
@@ -83,6 +86,14 @@ type sessionEntry struct {
 	tc   *transcriptCache
 	row  rowCache
 	grid gridCache
+
+	// figures are the session's timing figures (package stats), fed as
+	// its exchanges are answered; gaps, the user→bot gaps found in its
+	// turns so far, by the exchange that closed them, for the timeline.
+	figures stats.Session
+	gaps    map[model.ExchangeID]stats.Gap
+	gapsAt  int
+	gapScan stats.GapFinder
 }
 
 type index struct {
@@ -92,7 +103,7 @@ type index struct {
 	order   []*sessionEntry // newest activity first
 	vis     []*sessionEntry // order, filtered
 	newest  time.Time       // the newest exchange received
-	filter  *query
+	filter  *filter.Query
 	gen     uint32 // filter generation
 	// While the filter only narrows (more typed), a row or session found
 	// not to match in any generation from narrowFrom on still does not.
@@ -100,6 +111,9 @@ type index struct {
 	memos      []filterMemo // recent filters' results, to come back to
 	pending    bool         // some sessions are not yet known under the filter
 	prefer     *sessionEntry
+	// held are the exchanges the store records as held, as the batches
+	// said: a few at most, so the oldest is found without a pass over rows.
+	held map[model.ExchangeID]bool
 	// store holds the bodies, which body searches read; over a history
 	// (readOnly) plain words search bodies too.
 	store    *model.Store
@@ -112,7 +126,8 @@ func newIndex() *index {
 		rows:    make(map[model.ExchangeID]*exRow),
 		strs:    make(map[string]string),
 		entries: make(map[model.SessionKey]*sessionEntry),
-		filter:  &query{},
+		held:    make(map[model.ExchangeID]bool),
+		filter:  &filter.Query{},
 		gen:     1,
 	}
 }
@@ -174,46 +189,53 @@ func (ix *index) apply(changes []model.Change, store *model.Store) []*sessionEnt
 func (ix *index) put(ex *model.Exchange) *exRow {
 	r, isOld := ix.rows[ex.ID]
 	if !isOld {
-		r = &exRow{id: ex.ID, entry: ix.entry(ex.Session())}
+		r = &exRow{entry: ix.entry(ex.Session())}
 		ix.rows[ex.ID] = r
 		r.entry.rows = append(r.entry.rows, r)
 	}
-	oldState, oldStatus, oldNotes := r.state, r.status, len(r.notes)
+	oldState, oldStatus, oldNotes := r.State, r.Status, len(r.Notes)
+	r.Row = filter.RowOf(ex)
+	r.Method, r.Path, r.Kind = ix.intern(r.Method), ix.intern(r.Path), ix.intern(r.Kind)
 	r.received = ex.Received
-	r.method = ix.intern(oneLine(ex.Request.Method))
-	path := oneLine(ex.Request.Path)
-	if ex.Request.RawQuery != "" {
-		path += "?" + oneLine(ex.Request.RawQuery)
+	if ex.Held() {
+		ix.held[ex.ID] = true
+	} else {
+		delete(ix.held, ex.ID)
 	}
-	r.path = ix.intern(path)
-	r.kind = ix.intern(oneLine(ex.Kind))
-	r.platform = ex.Platform
-	r.state = ex.State
-	r.status, r.source, r.rule = 0, "", ""
+	r.rule = ""
 	if ex.Response != nil {
-		r.status, r.source, r.rule = ex.Response.Status, ex.Response.Source, ex.Response.Rule
+		r.rule = ex.Response.Rule
 	}
 	r.fwdErr = ex.Forward != nil && ex.Forward.Error != ""
-	r.failed = ex.Failed()
 	r.total = ex.Timings.Total
 	r.held = ex.HeldUntil
 	r.consumed = ex.Consumed()
 	r.sig = ex.Signature.State
 	r.record = ex.Record
 	r.evicted = ex.Evicted
-	r.turns = ex.Turns
-	r.notes = ex.Notes
+	r.hold, r.forward, r.deadline = ex.Timings.Hold, ex.Timings.Forward, 0
+	if ex.Consumed() {
+		r.deadline = ex.Deadline // the platform waits for this answer that long
+	}
+	r.resent, r.resends = ex.Resent, ex.Resends
+	if !isOld {
+		r.entry.figures.Received()
+	}
+	if !r.counted && ex.State.Final() {
+		r.counted = true
+		r.entry.figures.Answered(ex)
+	}
 	r.ver++
-	r.entry.addText(r, !isOld, r.state != oldState || !isOld, r.status != oldStatus, len(r.notes) != oldNotes)
+	r.entry.addText(r, !isOld, r.State != oldState || !isOld, r.Status != oldStatus, len(r.Notes) != oldNotes)
 	if ex.Received.After(ix.newest) {
 		ix.newest = ex.Received
 	}
 	// Keep the session's filter state right as the row changes: a match
 	// makes it visible; a row that stops matching may have been the one
 	// that did, so the session is looked at again.
-	if !ix.filter.empty() {
+	if !ix.filter.Empty() {
 		was := r.matchGen == ix.gen && r.match
-		r.match, r.matchGen = ix.filter.matchRow(r), ix.gen
+		r.match, r.matchGen = ix.filter.Match(&r.Row, ix.bodies), ix.gen
 		e := r.entry
 		switch {
 		case r.match:
@@ -223,9 +245,32 @@ func (ix *index) put(ex *model.Exchange) *exRow {
 		}
 	}
 	if isOld && r.entry.tc != nil {
-		r.entry.tc.changed(r.id) // a new one is walked to anyway
+		r.entry.tc.changed(r.ID) // a new one is walked to anyway
 	}
 	return r
+}
+
+// summary is the session's figures, with the turns added since it was
+// last asked.
+func (e *sessionEntry) summary() stats.Summary {
+	e.figures.Turns(e.sess.Turns)
+	return e.figures.Summary()
+}
+
+// gapClosedBy is the user→bot gap an exchange's bot turn closed, if any;
+// the turns added since it was last asked are looked at first.
+func (e *sessionEntry) gapClosedBy(id model.ExchangeID) (stats.Gap, bool) {
+	if e.gapsAt < len(e.sess.Turns) {
+		for _, g := range e.gapScan.Next(e.sess.Turns[e.gapsAt:]) {
+			if e.gaps == nil {
+				e.gaps = make(map[model.ExchangeID]stats.Gap)
+			}
+			e.gaps[g.Exchange] = g
+		}
+		e.gapsAt = len(e.sess.Turns)
+	}
+	g, ok := e.gaps[id]
+	return g, ok
 }
 
 // spokenTurns counts the session's turns that carry text, counting only
@@ -299,6 +344,32 @@ func (ix *index) reorder(moved []*sessionEntry) {
 	}
 	out = append(out, moved[i:]...)
 	ix.order = out
+}
+
+// oldestHeld is the held exchange that has waited longest, skipping those
+// already answered.
+func (ix *index) oldestHeld(answered map[model.ExchangeID]bool) (model.ExchangeID, bool) {
+	var oldest model.ExchangeID
+	for id := range ix.held {
+		if !answered[id] && (oldest == 0 || id < oldest) {
+			oldest = id
+		}
+	}
+	return oldest, oldest != 0
+}
+
+// heldAmong lists the exchanges of a batch that were held before it.
+func (ix *index) heldAmong(changes []model.Change) map[model.ExchangeID]bool {
+	var was map[model.ExchangeID]bool
+	for i := range changes {
+		if id := changes[i].Exchange.ID; ix.held[id] {
+			if was == nil {
+				was = make(map[model.ExchangeID]bool)
+			}
+			was[id] = true
+		}
+	}
+	return was
 }
 
 // position returns the index of a session among the visible ones, or -1.

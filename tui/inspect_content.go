@@ -15,8 +15,18 @@ import (
 // The content of the inspector's tabs. Every string from the request, the
 // response or the forward target is sanitized here before it is measured.
 
-func (m *Model) requestLines(ex *model.Exchange, w int) []string {
-	st := m.st
+// tabPainter draws the tabs of one exchange: besides the exchange, it needs
+// how to draw, the clock, and what the monitor can do with the exchange.
+type tabPainter struct {
+	st        *styles
+	loc       *time.Location
+	now       time.Time
+	canDecide bool // E opens the editor on a held exchange
+	canKeep   bool // r keeps an edited response as a rule
+}
+
+func (v *tabPainter) requestLines(ex *model.Exchange, w int) []string {
+	st := v.st
 	req := &ex.Request
 	var out []string
 	add := func(s string) { out = append(out, s) }
@@ -44,7 +54,7 @@ func (m *Model) requestLines(ex *model.Exchange, w int) []string {
 		from = "  from " + oneLine(req.RemoteAddr)
 	}
 	addWrapped(st.muted.Render("host ") + oneLine(req.Host) + st.muted.Render(from))
-	addWrapped(st.muted.Render("received ") + ex.Received.In(m.loc).Format("2006-01-02 15:04:05.000 MST") +
+	addWrapped(st.muted.Render("received ") + ex.Received.In(v.loc).Format("2006-01-02 15:04:05.000 MST") +
 		st.muted.Render("  exchange ") + ex.ID.String())
 	consumed := ex.Use.Describe()
 	if ex.Consumed() && ex.Deadline > 0 {
@@ -57,27 +67,37 @@ func (m *Model) requestLines(ex *model.Exchange, w int) []string {
 	addWrapped(st.muted.Render("platform ") + platformTitle(ex.Platform) + st.muted.Render("  kind ") + oneLine(ex.Kind) +
 		st.muted.Render("  session ") + oneLine(ex.SessionID) + also)
 	addWrapped(st.muted.Render(consumed))
-	if line := m.signatureLine(ex.Signature); line != "" {
+	if line := v.signatureLine(ex.Signature); line != "" {
 		addWrapped(line)
 	}
 	for _, n := range ex.Notes {
 		addWrapped(st.warn.Render("ⓘ ") + oneLine(n))
 	}
+	if r := ex.Resent; r != nil {
+		addWrapped(st.accentBold.Render(r.Label()) + st.muted.Render(pick(r.Edited, ": hark sent it again, as you edited it", ": hark sent it again")))
+	}
+	if len(ex.Resends) > 0 {
+		ids := make([]string, len(ex.Resends))
+		for i, id := range ex.Resends {
+			ids[i] = id.String()
+		}
+		addWrapped(st.accent.Render("↻ resent as " + strings.Join(ids, ", ")))
+	}
 	if req.RawQuery != "" {
 		add("")
 		add(st.accentBold.Render("Query"))
-		out = append(out, m.queryLines(req.RawQuery, w)...)
+		out = append(out, v.queryLines(req.RawQuery, w)...)
 	}
 	add("")
-	out = append(out, m.headerSection("Headers", req.Headers, ex.Evicted, w)...)
+	out = append(out, v.headerSection("Headers", req.Headers, ex.Evicted, w)...)
 	add("")
-	out = append(out, m.bodySection(req.Body, req.Size, req.Truncated, ex.Evicted, w)...)
+	out = append(out, v.bodySection(req.Body, req.Size, req.Truncated, ex.Evicted, w)...)
 	return out
 }
 
 // signatureLine says how the request's signature checked out.
-func (m *Model) signatureLine(sig model.Signature) string {
-	st := m.st
+func (v *tabPainter) signatureLine(sig model.Signature) string {
+	st := v.st
 	if sig.State == model.SigNone {
 		return ""
 	}
@@ -106,7 +126,7 @@ func (m *Model) signatureLine(sig model.Signature) string {
 }
 
 // queryLines lists query parameters decoded, in order of appearance.
-func (m *Model) queryLines(raw string, w int) []string {
+func (v *tabPainter) queryLines(raw string, w int) []string {
 	var pairs [][2]string
 	for _, part := range strings.Split(raw, "&") {
 		if part == "" {
@@ -121,12 +141,12 @@ func (m *Model) queryLines(raw string, w int) []string {
 		}
 		pairs = append(pairs, [2]string{oneLine(k), oneLine(v)})
 	}
-	return m.table(pairs, w)
+	return v.table(pairs, w)
 }
 
 // headerSection lists headers sorted by name, one line per value.
-func (m *Model) headerSection(title string, h map[string][]string, evicted bool, w int) []string {
-	st := m.st
+func (v *tabPainter) headerSection(title string, h map[string][]string, evicted bool, w int) []string {
+	st := v.st
 	out := []string{st.accentBold.Render(title)}
 	if len(h) == 0 {
 		note := "(none)"
@@ -146,12 +166,12 @@ func (m *Model) headerSection(title string, h map[string][]string, evicted bool,
 			pairs = append(pairs, [2]string{oneLine(k), oneLine(v)})
 		}
 	}
-	return append(out, m.table(pairs, w)...)
+	return append(out, v.table(pairs, w)...)
 }
 
 // table lays out name/value pairs: names in a column, values wrapped.
-func (m *Model) table(pairs [][2]string, w int) []string {
-	st := m.st
+func (v *tabPainter) table(pairs [][2]string, w int) []string {
+	st := v.st
 	nameW := 0
 	for _, p := range pairs {
 		nameW = max(nameW, width(p[0]))
@@ -173,8 +193,8 @@ func (m *Model) table(pairs [][2]string, w int) []string {
 }
 
 // bodySection titles and formats a body.
-func (m *Model) bodySection(body []byte, size int64, truncated, evicted bool, w int) []string {
-	st := m.st
+func (v *tabPainter) bodySection(body []byte, size int64, truncated, evicted bool, w int) []string {
+	st := v.st
 	if evicted && len(body) == 0 {
 		return []string{st.accentBold.Render("Body"), st.muted.Render("(evicted from memory; the journal keeps it)")}
 	}
@@ -189,20 +209,20 @@ func (m *Model) bodySection(body []byte, size int64, truncated, evicted bool, w 
 	if truncated {
 		title += st.warn.Render("  truncated at " + byteSize(int64(len(body))))
 	}
-	return append([]string{title}, m.bodyView(body, w)...)
+	return append([]string{title}, bodyView(v.st, body, w)...)
 }
 
 // responseLines show what went back to the platform and, beside it on a
 // wide pane (else below), what the forward target answered.
-func (m *Model) responseLines(ex *model.Exchange, w int) []string {
-	st := m.st
+func (v *tabPainter) responseLines(ex *model.Exchange, w int) []string {
+	st := v.st
 	var out []string
 	add := func(s string) { out = append(out, wrap(s, w)...) }
 	switch {
 	case ex.State == model.StateHeld:
-		add(st.warn.Render("⏸ held") + st.muted.Render(" — the proposal goes out as fallback at "+ex.HeldUntil.In(m.loc).Format("15:04:05")+
-			" (in "+countdown(ex.HeldUntil.Sub(m.now()))+")"))
-		if m.opts.Holds != nil && !m.opts.ReadOnly {
+		add(st.warn.Render("⏸ held") + st.muted.Render(" — the proposal goes out as fallback at "+ex.HeldUntil.In(v.loc).Format("15:04:05")+
+			" (in "+countdown(ex.HeldUntil.Sub(v.now))+")"))
+		if v.canDecide {
 			add(st.muted.Render("E opens the editor on it"))
 		}
 	case ex.Response == nil:
@@ -211,10 +231,10 @@ func (m *Model) responseLines(ex *model.Exchange, w int) []string {
 	for _, n := range ex.Notes { // what the receiver had to say: a forward that failed, a fallback
 		add(st.warn.Render("ⓘ ") + oneLine(n))
 	}
-	if ex.Response != nil && ex.Response.Source == model.SourceEdited && !m.opts.ReadOnly && m.opts.Rules != nil {
+	if ex.Response != nil && ex.Response.Source == model.SourceEdited && v.canKeep {
 		add(st.muted.Render("you edited this response: r keeps it as a rule"))
 	}
-	sent := m.sentLines(ex, w)
+	sent := v.sentLines(ex, w)
 	if ex.Forward == nil {
 		if len(out) > 0 && len(sent) > 0 {
 			out = append(out, "")
@@ -224,7 +244,7 @@ func (m *Model) responseLines(ex *model.Exchange, w int) []string {
 	const gap = 3
 	if w >= 2*56+gap && ex.Response != nil {
 		cw := (w - gap) / 2
-		left, right := m.sentLines(ex, cw), m.forwardLines(ex, w-gap-cw)
+		left, right := v.sentLines(ex, cw), v.forwardLines(ex, w-gap-cw)
 		if len(out) > 0 {
 			out = append(out, "")
 		}
@@ -246,18 +266,18 @@ func (m *Model) responseLines(ex *model.Exchange, w int) []string {
 	}
 	out = append(out, sent...)
 	out = append(out, "")
-	return append(out, m.forwardLines(ex, w)...)
+	return append(out, v.forwardLines(ex, w)...)
 }
 
 // sentLines are the response that went back to the platform.
-func (m *Model) sentLines(ex *model.Exchange, w int) []string {
-	st := m.st
+func (v *tabPainter) sentLines(ex *model.Exchange, w int) []string {
+	st := v.st
 	r := ex.Response
 	if r == nil {
 		return nil
 	}
 	out := []string{st.accentBold.Render("Sent to the platform")}
-	line := m.statusStyle(&exRow{status: r.Status, failed: ex.Failed()}).Render(strconv.Itoa(r.Status)+" "+http.StatusText(r.Status)) +
+	line := statusStyle(v.st, r.Status, ex.Failed()).Render(strconv.Itoa(r.Status)+" "+http.StatusText(r.Status)) +
 		st.muted.Render("  source ") + oneLine(string(r.Source))
 	if r.Rule != "" {
 		line += st.muted.Render(" #") + oneLine(r.Rule)
@@ -270,14 +290,14 @@ func (m *Model) sentLines(ex *model.Exchange, w int) []string {
 		out = append(out, wrap(st.warn.Render("the hold ran out of time: the proposal was sent as fallback"), w)...)
 	}
 	out = append(out, "")
-	out = append(out, m.headerSection("Headers", r.Headers, ex.Evicted, w)...)
+	out = append(out, v.headerSection("Headers", r.Headers, ex.Evicted, w)...)
 	out = append(out, "")
-	return append(out, m.bodySection(r.Body, int64(len(r.Body)), false, ex.Evicted, w)...)
+	return append(out, v.bodySection(r.Body, int64(len(r.Body)), false, ex.Evicted, w)...)
 }
 
 // forwardLines are the forward target's answer, or why there was none.
-func (m *Model) forwardLines(ex *model.Exchange, w int) []string {
-	st := m.st
+func (v *tabPainter) forwardLines(ex *model.Exchange, w int) []string {
+	st := v.st
 	f := ex.Forward
 	out := []string{st.accentBold.Render("Forward target")}
 	out = append(out, hardwrapStyled([]string{st.muted.Render(oneLine(f.URL))}, w)...)
@@ -291,7 +311,7 @@ func (m *Model) forwardLines(ex *model.Exchange, w int) []string {
 		}
 		return out
 	}
-	line := m.statusStyle(&exRow{status: f.Status}).Render(strconv.Itoa(f.Status)+" "+http.StatusText(f.Status)) + st.muted.Render("  in "+latency(f.Latency))
+	line := statusStyle(v.st, f.Status, false).Render(strconv.Itoa(f.Status)+" "+http.StatusText(f.Status)) + st.muted.Render("  in "+latency(f.Latency))
 	if ex.Deadline > 0 && f.Latency > ex.Deadline/2 {
 		line += " " + st.warn.Render("slow: "+strconv.Itoa(int(f.Latency*100/ex.Deadline))+"% of the deadline")
 	}
@@ -300,15 +320,15 @@ func (m *Model) forwardLines(ex *model.Exchange, w int) []string {
 		out = append(out, wrap(st.muted.Render("not what went back: the platform got the "+sourceName(model.Decision{Source: ex.Response.Source, Rule: ex.Response.Rule})), w)...)
 	}
 	out = append(out, "")
-	out = append(out, m.headerSection("Headers", f.Headers, ex.Evicted, w)...)
+	out = append(out, v.headerSection("Headers", f.Headers, ex.Evicted, w)...)
 	out = append(out, "")
-	return append(out, m.bodySection(f.Body, int64(len(f.Body)), false, ex.Evicted, w)...)
+	return append(out, v.bodySection(f.Body, int64(len(f.Body)), false, ex.Evicted, w)...)
 }
 
 // rawLines show the request and the response as they travelled, headers
 // sorted, bodies byte for byte with control characters made visible.
-func (m *Model) rawLines(ex *model.Exchange, w int) []string {
-	st := m.st
+func (v *tabPainter) rawLines(ex *model.Exchange, w int) []string {
+	st := v.st
 	var out []string
 	raw := func(s string) { out = append(out, hardwrapStyled(strings.Split(s, "\n"), w)...) }
 	req := &ex.Request
@@ -363,11 +383,11 @@ func rawHeaders(h map[string][]string) string {
 
 // timingLines show where the time went, as bars scaled to the total, and
 // how much of the platform's deadline it used.
-func (m *Model) timingLines(ex *model.Exchange, w int) []string {
-	st := m.st
+func (v *tabPainter) timingLines(ex *model.Exchange, w int) []string {
+	st := v.st
 	t := ex.Timings
 	out := []string{
-		st.muted.Render("received ") + ex.Received.In(m.loc).Format("2006-01-02 15:04:05.000 MST"),
+		st.muted.Render("received ") + ex.Received.In(v.loc).Format("2006-01-02 15:04:05.000 MST"),
 		"",
 	}
 	total := t.Total
@@ -398,7 +418,7 @@ func (m *Model) timingLines(ex *model.Exchange, w int) []string {
 		out = append(out, st.muted.Render("the platform does not wait for this response's body"))
 	}
 	if ex.HeldUntil.After(ex.Received) {
-		out = append(out, st.muted.Render("held until ")+ex.HeldUntil.In(m.loc).Format("15:04:05.000"))
+		out = append(out, st.muted.Render("held until ")+ex.HeldUntil.In(v.loc).Format("15:04:05.000"))
 	}
 	return out
 }

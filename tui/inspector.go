@@ -60,7 +60,7 @@ func (m *Model) openInspector(id model.ExchangeID) {
 	m.focus = focusInspector
 	// Inspecting is looking at something: stop moving the selection.
 	m.follow = false
-	if e := m.selected(); e != nil {
+	if e := m.sel.selected(); e != nil {
 		e.stick = false
 	}
 }
@@ -79,18 +79,20 @@ func (m *Model) inspectorLines(w int) []string {
 	if c.rendered && c.id == in.id && c.ver == in.ver && c.tab == in.tab && c.w == w && c.gen == m.styleGen {
 		return c.lines
 	}
+	v := &tabPainter{st: m.st, loc: m.loc, now: m.now(), canDecide: m.icpt.canDecide(),
+		canKeep: !m.opts.ReadOnly && m.opts.Rules != nil}
 	var lines []string
 	switch {
 	case !in.found:
 		lines = []string{m.st.muted.Render("exchange " + in.id.String() + " is no longer in memory")}
 	case in.tab == tabRequest:
-		lines = m.requestLines(&in.ex, w)
+		lines = v.requestLines(&in.ex, w)
 	case in.tab == tabResponse:
-		lines = m.responseLines(&in.ex, w)
+		lines = v.responseLines(&in.ex, w)
 	case in.tab == tabRaw:
-		lines = m.rawLines(&in.ex, w)
+		lines = v.rawLines(&in.ex, w)
 	default:
-		lines = m.timingLines(&in.ex, w)
+		lines = v.timingLines(&in.ex, w)
 	}
 	c.id, c.ver, c.tab, c.w, c.gen, c.lines, c.rendered = in.id, in.ver, in.tab, w, m.styleGen, lines, true
 	return lines
@@ -139,7 +141,7 @@ func (m *Model) inspectorKey(msg tea.KeyPressMsg) tea.Cmd {
 // stepInspected inspects the next or previous exchange of the session and
 // selects it in the transcript.
 func (m *Model) stepInspected(dir int) {
-	e := m.selected()
+	e := m.sel.selected()
 	if e == nil {
 		return
 	}

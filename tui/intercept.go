@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"strconv"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 // platform and kind) live in the shared model.Intercept the receiver reads;
 // the exchanges it holds are decided in the response editor, which opens
 // by itself on the oldest held exchange whenever nothing else is in front.
+// Whether an exchange is held, and with what proposal, the store says.
 
 // heldTickEvery is how often countdowns are redrawn while something is
 // held: a tenth of a second, the precision they show.
@@ -21,28 +23,47 @@ const heldTickEvery = 100 * time.Millisecond
 
 type heldTickMsg struct{}
 
-// live reports a monitor of a running receiver (not a history).
-func (m *Model) live() bool { return !m.opts.ReadOnly }
+const (
+	readOnlyNote    = "read-only history: intercept and rules work in the live monitor (hark, hark demo)"
+	noInterceptNote = "intercept is not available in this run"
+)
 
-// readOnlyRefusal explains why a key does nothing over a history.
-func (m *Model) readOnlyRefusal() tea.Cmd {
-	m.warn("read-only history: intercept and rules work in the live monitor (hark, hark demo)")
-	return m.flashFor(4 * time.Second)
+// interceptState is the monitor's part of intercept: the shared setting and
+// the way back for decisions it was given, the response editor when one is
+// open, and what the user did with held exchanges.
+type interceptState struct {
+	setting  *model.Intercept // nil: intercept is not available
+	holds    *model.Holds     // nil: nothing can be decided here
+	readOnly bool
+
+	editor   *responseEditor // the open editor, also on the dialog stack
+	snoozed  bool            // the user put the editor aside: it opens on E only
+	ticking  bool            // a countdown tick is on its way
+	lastEdit *sentEdit       // the edit sent last, which r keeps as a rule
+	// answered are the held exchanges decided here whose answer the store
+	// has not reported yet: no editor opens on them meanwhile.
+	answered map[model.ExchangeID]bool
+	fell     fellBack // what the fallback banner counts
 }
 
-func (m *Model) noIntercept() tea.Cmd {
-	m.warn("intercept is not available in this run")
-	return m.flashFor(3 * time.Second)
+// canDecide reports a live monitor that can answer held exchanges.
+func (ic *interceptState) canDecide() bool { return ic.holds != nil && !ic.readOnly }
+
+// breakOnSession and breakOnKind tell the views where breakpoints are.
+func (ic *interceptState) breakOnSession(k model.SessionKey) bool {
+	return ic.setting != nil && !ic.readOnly && ic.setting.HasSession(k)
 }
 
-// interceptStatus is the header's view of the intercept setting: the mode
-// and how many breakpoints are set.
-func (m *Model) interceptStatus(compact bool) string {
-	st := m.st
-	in := m.opts.Intercept
+func (ic *interceptState) breakOnKind(r *exRow) bool {
+	return ic.setting != nil && !ic.readOnly && ic.setting.HasKind(model.KindKey{Platform: r.Platform, Kind: r.Kind})
+}
+
+// status is the header's view of the setting: the mode and how many
+// breakpoints are set.
+func (ic *interceptState) status(st *styles, compact bool) string {
 	mode := model.InterceptOff
 	var sessions, kinds int
-	if in != nil {
+	if in := ic.setting; in != nil {
 		mode = in.Mode()
 		ss, ks := in.Breakpoints()
 		sessions, kinds = len(ss), len(ks)
@@ -58,82 +79,111 @@ func (m *Model) interceptStatus(compact bool) string {
 	return out
 }
 
-// cycleIntercept moves to the next mode: off → consumed → all → off.
-func (m *Model) cycleIntercept() tea.Cmd {
-	switch {
-	case m.opts.ReadOnly:
-		return m.readOnlyRefusal()
-	case m.opts.Intercept == nil:
-		return m.noIntercept()
-	}
-	next := m.opts.Intercept.Mode().Next()
-	m.opts.Intercept.SetMode(next)
+// cycle moves to the next mode, off → consumed → all → off, and says what
+// it means.
+func (ic *interceptState) cycle() string {
+	next := ic.setting.Mode().Next()
+	ic.setting.SetMode(next)
 	switch next {
 	case model.InterceptConsumed:
-		m.notify("intercept consumed: webhooks whose response the platform acts on are held for you")
+		return "intercept consumed: webhooks whose response the platform acts on are held for you"
 	case model.InterceptAll:
-		m.notify("intercept all: every webhook is held for you")
-	default:
-		m.notify("intercept off: webhooks are answered at once (breakpoints still hold)")
+		return "intercept all: every webhook is held for you"
 	}
-	return m.flashFor(4 * time.Second)
+	return "intercept off: webhooks are answered at once (breakpoints still hold)"
 }
 
-// toggleSessionBreak sets or clears a breakpoint on the selected session:
-// its webhooks are held whatever the mode.
-func (m *Model) toggleSessionBreak() tea.Cmd {
-	switch {
-	case m.opts.ReadOnly:
-		return m.readOnlyRefusal()
-	case m.opts.Intercept == nil:
-		return m.noIntercept()
-	}
-	e := m.selected()
-	if e == nil {
+// startTick keeps countdowns moving while something is held.
+func (ic *interceptState) startTick(held int) tea.Cmd {
+	if ic.ticking || ic.readOnly || (held == 0 && ic.editor == nil) {
 		return nil
 	}
-	name := platformBadge(e.key.Platform) + " " + middle(e.idText, 24)
-	if m.opts.Intercept.ToggleSession(e.key) {
-		m.notify("◆ breakpoint on session " + name + ": its webhooks are held")
-	} else {
-		m.notify("breakpoint on session " + name + " removed")
-	}
-	m.styleGen++ // markers are drawn into cached rows
-	return m.flashFor(3 * time.Second)
+	ic.ticking = true
+	return tea.Tick(heldTickEvery, func(time.Time) tea.Msg { return heldTickMsg{} })
 }
 
-// toggleKindBreak sets or clears a breakpoint on the selected exchange's
-// kind of webhook, on every session of its platform.
-func (m *Model) toggleKindBreak() tea.Cmd {
+// decide sends a decision to the receiver. Decided or too late, the
+// exchange is answered: it is not offered again while the store catches up.
+func (ic *interceptState) decide(id model.ExchangeID, d model.Decision) error {
+	err := ic.holds.Decide(id, d)
+	if err == nil || errors.Is(err, model.ErrNotHeld) {
+		if ic.answered == nil {
+			ic.answered = make(map[model.ExchangeID]bool)
+		}
+		ic.answered[id] = true
+	}
+	return err
+}
+
+// oldestHeld is the held exchange that has waited longest and is not
+// answered yet.
+func (ic *interceptState) oldestHeld(ix *index) (model.ExchangeID, bool) {
+	if !ic.canDecide() {
+		return 0, false
+	}
+	return ix.oldestHeld(ic.answered)
+}
+
+// settle forgets the answered exchanges the store no longer holds.
+func (ic *interceptState) settle(ix *index) {
+	for id := range ic.answered {
+		if !ix.held[id] {
+			delete(ic.answered, id)
+		}
+	}
+}
+
+// interceptRefusal says why an intercept key does nothing here, when it
+// does nothing (nil when it works).
+func (m *Model) interceptRefusal() tea.Cmd {
 	switch {
 	case m.opts.ReadOnly:
-		return m.readOnlyRefusal()
-	case m.opts.Intercept == nil:
-		return m.noIntercept()
+		return m.flash.alert(readOnlyNote, flashRead)
+	case m.icpt.setting == nil:
+		return m.flash.alert(noInterceptNote, 3*time.Second)
 	}
-	r := m.ix.rows[m.currentExchange()]
-	if r == nil {
-		m.notify("select an exchange first")
-		return m.flashCmd()
+	return nil
+}
+
+// cycleIntercept moves to the next mode: off → consumed → all → off.
+func (m *Model) cycleIntercept() tea.Cmd {
+	if cmd := m.interceptRefusal(); cmd != nil {
+		return cmd
 	}
-	k := model.KindKey{Platform: r.platform, Kind: r.kind}
-	what := "every " + platformTitle(r.platform) + " " + r.kind
-	if m.opts.Intercept.ToggleKind(k) {
-		m.notify("◆ breakpoint on " + what + ": held in every session")
+	return m.flash.say(m.icpt.cycle(), flashRead)
+}
+
+// toggleBreak sets or clears a breakpoint: B on the selected session (its
+// webhooks are held whatever the mode), K on the selected exchange's kind
+// of webhook in every session of its platform.
+func (m *Model) toggleBreak(onKind bool) tea.Cmd {
+	if cmd := m.interceptRefusal(); cmd != nil {
+		return cmd
+	}
+	var msg string
+	if onKind {
+		r := m.ix.rows[m.currentExchange()]
+		if r == nil {
+			return m.flash.say("select an exchange first", flashShort)
+		}
+		what := "every " + platformTitle(r.Platform) + " " + r.Kind
+		msg = "breakpoint on " + what + " removed"
+		if m.icpt.setting.ToggleKind(model.KindKey{Platform: r.Platform, Kind: r.Kind}) {
+			msg = "◆ breakpoint on " + what + ": held in every session"
+		}
 	} else {
-		m.notify("breakpoint on " + what + " removed")
+		e := m.sel.selected()
+		if e == nil {
+			return nil
+		}
+		name := platformBadge(e.key.Platform) + " " + middle(e.idText, 24)
+		msg = "breakpoint on session " + name + " removed"
+		if m.icpt.setting.ToggleSession(e.key) {
+			msg = "◆ breakpoint on session " + name + ": its webhooks are held"
+		}
 	}
-	m.styleGen++
-	return m.flashFor(3 * time.Second)
-}
-
-// breakOnSession and breakOnKind tell the views where breakpoints are.
-func (m *Model) breakOnSession(k model.SessionKey) bool {
-	return m.opts.Intercept != nil && !m.opts.ReadOnly && m.opts.Intercept.HasSession(k)
-}
-
-func (m *Model) breakOnKind(r *exRow) bool {
-	return m.opts.Intercept != nil && !m.opts.ReadOnly && m.opts.Intercept.HasKind(model.KindKey{Platform: r.platform, Kind: r.kind})
+	m.styleGen++ // markers are drawn into cached rows
+	return m.flash.say(msg, 3*time.Second)
 }
 
 // editHeld opens the editor on the selected exchange when it is held,
@@ -141,41 +191,24 @@ func (m *Model) breakOnKind(r *exRow) bool {
 func (m *Model) editHeld() tea.Cmd {
 	switch {
 	case m.opts.ReadOnly:
-		return m.readOnlyRefusal()
-	case m.opts.Holds == nil:
-		m.warn("holding is not available in this run")
-		return m.flashCmd()
+		return m.flash.alert(readOnlyNote, flashRead)
+	case m.icpt.holds == nil:
+		return m.flash.alert("holding is not available in this run", flashShort)
 	}
-	m.snoozed = false
-	if r := m.ix.rows[m.currentExchange()]; r != nil && r.state == model.StateHeld {
-		if cmd, ok := m.openEditor(r.id); ok {
+	m.icpt.snoozed = false
+	if r := m.ix.rows[m.currentExchange()]; r != nil && r.State == model.StateHeld && !m.icpt.answered[r.ID] {
+		if cmd, ok := m.openEditor(r.ID); ok {
 			return cmd
 		}
 	}
-	if id, ok := m.oldestHeld(); ok {
+	if id, ok := m.icpt.oldestHeld(m.ix); ok {
 		cmd, _ := m.openEditor(id)
 		return cmd
 	}
-	if m.opts.Intercept != nil && m.opts.Intercept.Mode() == model.InterceptOff {
-		m.notify("nothing is held: i turns intercept on, B and K set breakpoints")
-	} else {
-		m.notify("nothing is held")
+	if m.icpt.setting != nil && m.icpt.setting.Mode() == model.InterceptOff {
+		return m.flash.say("nothing is held: i turns intercept on, B and K set breakpoints", 3*time.Second)
 	}
-	return m.flashFor(3 * time.Second)
-}
-
-// oldestHeld is the held exchange that has waited longest, among those
-// the monitor has seen held.
-func (m *Model) oldestHeld() (model.ExchangeID, bool) {
-	if m.opts.Holds == nil || m.counts.Held == 0 {
-		return 0, false
-	}
-	for _, id := range m.opts.Holds.Held() {
-		if r := m.ix.rows[id]; r != nil && r.state == model.StateHeld {
-			return id, true
-		}
-	}
-	return 0, false
+	return m.flash.say("nothing is held", 3*time.Second)
 }
 
 // maybeOpenEditor opens the editor on the oldest held exchange, unless the
@@ -183,100 +216,85 @@ func (m *Model) oldestHeld() (model.ExchangeID, bool) {
 // typed): then the header says how many are held and which key edits them.
 func (m *Model) maybeOpenEditor() tea.Cmd {
 	if m.counts.Held == 0 {
-		m.snoozed = false // the next held exchange is news again
+		m.icpt.snoozed = false // the next held exchange is news again
 	}
-	if m.opts.ReadOnly || m.opts.Holds == nil || m.editor != nil || len(m.dialogs) > 0 || m.filtering || m.snoozed {
+	if m.icpt.editor != nil || m.dialogs.len() > 0 || m.filter.typing || m.icpt.snoozed {
 		return nil
 	}
-	if id, ok := m.oldestHeld(); ok {
+	if id, ok := m.icpt.oldestHeld(m.ix); ok {
 		cmd, _ := m.openEditor(id)
 		return cmd
 	}
 	return nil
 }
 
-// startHeldTick keeps countdowns moving while something is held.
-func (m *Model) startHeldTick() tea.Cmd {
-	if m.heldTicking || m.opts.ReadOnly || (m.counts.Held == 0 && m.editor == nil) {
-		return nil
+// openEditor opens the editor on a held exchange; ok is false when the
+// exchange is no longer held, or another editor is open (one at a time:
+// the open one is decided first).
+func (m *Model) openEditor(id model.ExchangeID) (tea.Cmd, bool) {
+	if ed := m.icpt.editor; ed != nil {
+		return nil, ed.id == id
 	}
-	m.heldTicking = true
-	return tea.Tick(heldTickEvery, func(time.Time) tea.Msg { return heldTickMsg{} })
+	ex, found := m.store.Exchange(id)
+	if !found || !ex.Held() || ex.Proposal == nil {
+		return nil, false
+	}
+	ed := newResponseEditor(ex, m.st)
+	m.icpt.editor = ed
+	m.dialogs.push(ed, nil)
+	// Opening an editor is looking at this exchange: show it behind, and
+	// stay there to see what the decision does.
+	m.follow = false
+	if i := m.ix.position(ex.Session()); i >= 0 && (m.sel.selected() == nil || m.sel.selected().key != ex.Session()) {
+		m.sel.set(i)
+	}
+	if e := m.sel.selected(); e != nil && e.key == ex.Session() {
+		e.selEx, e.stick = id, false
+	}
+	return tea.Batch(ed.focusField(), m.icpt.startTick(m.counts.Held)), true
 }
 
-// heldAmong lists the exchanges of a batch that the monitor saw held
-// before it.
-func (m *Model) heldAmong(changes []model.Change) map[model.ExchangeID]bool {
-	var was map[model.ExchangeID]bool
-	for i := range changes {
-		id := changes[i].Exchange.ID
-		if r := m.ix.rows[id]; r != nil && r.state == model.StateHeld {
-			if was == nil {
-				was = make(map[model.ExchangeID]bool)
-			}
-			was[id] = true
-		}
-	}
-	return was
-}
-
-// heldChanged follows held exchanges through a batch: the editor closes
-// when its exchange was answered without it (the deadline passed), and an
-// exchange that fell back says so.
+// heldChanged follows held exchanges through a batch: the editor takes a
+// new proposal, or closes when its exchange was answered without it (the
+// deadline passed), and an exchange that fell back says so. wasHeld are
+// the batch's exchanges the monitor saw held before it.
 func (m *Model) heldChanged(changes []model.Change, wasHeld map[model.ExchangeID]bool) {
+	m.icpt.settle(m.ix)
 	var fell []model.ExchangeID
 	for id := range wasHeld {
-		if r := m.ix.rows[id]; r != nil && r.state == model.StateFallback {
+		if r := m.ix.rows[id]; r != nil && r.State == model.StateFallback {
 			fell = append(fell, id)
 		}
 	}
-	if ed := m.editor; ed != nil {
+	if ed := m.icpt.editor; ed != nil {
 		r := m.ix.rows[ed.id]
 		switch {
-		case r == nil || r.state == model.StateHeld:
-			ed.refresh(m, changes)
+		case r == nil || r.State == model.StateHeld:
+			for i := range changes {
+				if changes[i].Exchange.ID == ed.id {
+					ed.refresh(m.dialogContext(), changes[i].Exchange)
+				}
+			}
 		default:
-			m.removeDialog(ed)
+			m.closeDialog(ed)
 		}
 	}
-	switch len(fell) {
-	case 0:
+	if len(fell) == 0 {
 		return
-	case 1:
-		m.warn(fell[0].String() + " fell back: nobody decided before the deadline, the proposal went out")
-	default:
-		m.warn(strconv.Itoa(len(fell)) + " exchanges fell back: their proposals went out at the deadline")
 	}
+	// Many fallbacks arrive over several batches: while the banner of the
+	// earlier ones shows, it counts them all.
+	total := len(fell)
+	if m.icpt.fell.flashID == m.flash.id && m.flash.text != "" {
+		total += m.icpt.fell.n
+	}
+	if total == 1 {
+		m.flash.warning(fell[0].String() + " fell back: nobody decided before the deadline, the proposal went out")
+	} else {
+		m.flash.warning(strconv.Itoa(total) + " exchanges fell back: their proposals went out at the deadline")
+	}
+	m.icpt.fell = fellBack{n: total, flashID: m.flash.id}
 }
 
-// paster is a dialog that takes pasted text.
-type paster interface {
-	paste(m *Model, msg tea.PasteMsg) tea.Cmd
-}
-
-// handleResult takes the results of commands the dialogs started (exports,
-// saves, the external editor), which arrive after the dialog may be gone.
-func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
-	switch msg := msg.(type) {
-	case exportDoneMsg:
-		return m.exportDone(msg)
-	case rulesSavedMsg:
-		return m.rulesSaved(msg)
-	case editorFileMsg:
-		return m.externalStep(msg.id, msg)
-	case editorExitMsg:
-		return m.externalStep(msg.id, msg)
-	case editorReadMsg:
-		return m.externalStep(msg.id, msg)
-	}
-	return nil
-}
-
-// externalStep goes on with the external editor for the response editor
-// that started it, or cleans up after it.
-func (m *Model) externalStep(id model.ExchangeID, msg tea.Msg) tea.Cmd {
-	if m.editor != nil && m.editor.id == id {
-		return m.editor.external(m, msg)
-	}
-	return externalResult(msg)
-}
+// fellBack is what the fallback banner counts, and which flash it is.
+type fellBack struct{ n, flashID int }

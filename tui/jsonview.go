@@ -18,9 +18,9 @@ const maxBodyView = 256 << 10
 // bodyView formats a body for the inspector, w cells wide: pretty coloured
 // JSON when it parses, else the text with every control character made
 // visible. The work is done once per exchange and width, never per frame.
-func (m *Model) bodyView(body []byte, w int) []string {
+func bodyView(st *styles, body []byte, w int) []string {
 	if len(body) == 0 {
-		return []string{m.st.muted.Render("(empty)")}
+		return []string{st.muted.Render("(empty)")}
 	}
 	cut := 0
 	if len(body) > maxBodyView {
@@ -31,13 +31,13 @@ func (m *Model) bodyView(body []byte, w int) []string {
 	if cut == 0 && json.Valid(body) {
 		formatted := pretty.PrettyOptions(body, &pretty.Options{Width: max(w, 20), Indent: "  "})
 		safe := sanitize.Text(strings.TrimRight(string(formatted), "\n"))
-		coloured := string(pretty.Color([]byte(safe), m.st.json))
+		coloured := string(pretty.Color([]byte(safe), st.json))
 		lines = hardwrapStyled(strings.Split(coloured, "\n"), w)
 	} else {
 		lines = hardwrapStyled(strings.Split(sanitize.Text(string(body)), "\n"), w)
 	}
 	if cut > 0 {
-		lines = append(lines, m.st.muted.Render("… "+byteSize(int64(cut))+" more (b copies the whole body)"))
+		lines = append(lines, st.muted.Render("… "+byteSize(int64(cut))+" more (b copies the whole body)"))
 	}
 	return lines
 }

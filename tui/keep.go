@@ -3,7 +3,6 @@ package tui
 import (
 	"strconv"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -21,20 +20,18 @@ import (
 func (m *Model) keepEdit() tea.Cmd {
 	switch {
 	case m.opts.ReadOnly:
-		return m.readOnlyRefusal()
+		return m.flash.alert(readOnlyNote, flashRead)
 	case m.opts.Rules == nil:
-		m.warn("rules are not available in this run")
-		return m.flashCmd()
+		return m.flash.alert("rules are not available in this run", flashShort)
 	}
 	src, ok := m.editedInView()
-	if !ok && m.lastEdit != nil {
-		src, ok = *m.lastEdit, true
+	if !ok && m.icpt.lastEdit != nil {
+		src, ok = *m.icpt.lastEdit, true
 	}
 	if !ok {
-		m.notify("nothing to keep: send an edited response first (the editor opens on held webhooks)")
-		return m.flashFor(4 * time.Second)
+		return m.flash.say("nothing to keep: send an edited response first (the editor opens on held webhooks)", flashRead)
 	}
-	m.dialogs = append(m.dialogs, newKeepDialog(src))
+	m.dialogs.push(newKeepDialog(src), nil)
 	return nil
 }
 
@@ -42,7 +39,7 @@ func (m *Model) keepEdit() tea.Cmd {
 // transcript) when the response that went back was the user's edit.
 func (m *Model) editedInView() (sentEdit, bool) {
 	id := m.currentExchange()
-	if r := m.ix.rows[id]; r == nil || r.source != model.SourceEdited {
+	if r := m.ix.rows[id]; r == nil || r.Source != model.SourceEdited {
 		return sentEdit{}, false
 	}
 	ex, ok := m.store.Exchange(id)
@@ -60,10 +57,10 @@ func (m *Model) editedSelected() bool {
 		return false
 	}
 	id := m.currentExchange()
-	if r := m.ix.rows[id]; r != nil && r.source == model.SourceEdited {
+	if r := m.ix.rows[id]; r != nil && r.Source == model.SourceEdited {
 		return true
 	}
-	return m.lastEdit != nil && m.lastEdit.id == id
+	return m.icpt.lastEdit != nil && m.icpt.lastEdit.id == id
 }
 
 const (
@@ -97,23 +94,26 @@ func newKeepDialog(src sentEdit) *keepDialog {
 
 var keepKey = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep"))
 
-func (d *keepDialog) update(m *Model, msg tea.KeyPressMsg) (tea.Cmd, bool) {
-	k := &m.keys
+func (d *keepDialog) handle(c *dialogContext, msg tea.Msg) action {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
 	d.problem = ""
 	switch {
-	case msg.String() == "esc":
-		return nil, true
-	case msg.String() == "ctrl+c":
-		return m.quit(), false
-	case key.Matches(msg, keepKey):
-		return d.keep(m)
-	case msg.String() == "tab", key.Matches(msg, k.Down):
+	case k.String() == "esc":
+		return actClose{}
+	case k.String() == "ctrl+c":
+		return actQuit{}
+	case key.Matches(k, keepKey):
+		return d.keep()
+	case k.String() == "tab", key.Matches(k, c.keys.Down):
 		d.row = keepCount
-	case msg.String() == "shift+tab", key.Matches(msg, k.Up):
+	case k.String() == "shift+tab", key.Matches(k, c.keys.Up):
 		d.row = keepScope
-	case msg.String() == "left", msg.String() == "right":
+	case k.String() == "left", k.String() == "right":
 		step := 1
-		if msg.String() == "left" {
+		if k.String() == "left" {
 			step = -1
 		}
 		if d.row == keepScope {
@@ -123,14 +123,14 @@ func (d *keepDialog) update(m *Model, msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		}
 	case d.row == keepCount && d.count == countN:
 		var cmd tea.Cmd
-		d.n, cmd = d.n.Update(msg)
-		return cmd, false
+		d.n, cmd = d.n.Update(k)
+		return actCmd{cmd}
 	}
 	if d.row == keepCount && d.count == countN {
-		return d.n.Focus(), false
+		return actCmd{d.n.Focus()}
 	}
 	d.n.Blur()
-	return nil, false
+	return nil
 }
 
 func pickScope(session bool) model.RuleScope {
@@ -140,8 +140,8 @@ func pickScope(session bool) model.RuleScope {
 	return model.ScopeSession
 }
 
-// keep adds the rule.
-func (d *keepDialog) keep(m *Model) (tea.Cmd, bool) {
+// keep asks for the rule to be added, when the count makes sense.
+func (d *keepDialog) keep() action {
 	limit := 0
 	switch d.count {
 	case countOne:
@@ -150,7 +150,7 @@ func (d *keepDialog) keep(m *Model) (tea.Cmd, bool) {
 		n, err := strconv.Atoi(strings.TrimSpace(d.n.Value()))
 		if err != nil || n < 1 {
 			d.problem = "how many: give a number from 1"
-			return nil, false
+			return nil
 		}
 		limit = n
 	}
@@ -158,26 +158,18 @@ func (d *keepDialog) keep(m *Model) (tea.Cmd, bool) {
 	r := model.Rule{
 		Scope: d.scope, Platform: s.platform, Limit: limit, Enabled: true,
 		Status: s.decision.Status, Headers: s.decision.Headers, Body: string(s.decision.Body),
-		Note: "kept from " + s.id.String(), Created: m.opts.Now(),
+		Note: "kept from " + s.id.String(),
 	}
 	if d.scope == model.ScopeSession {
 		r.Session = s.session
 	} else {
 		r.Kind = s.kind
 	}
-	r = m.opts.Rules.Add(r)
-	msg := "rule #" + r.ID + ": answers " + oneLine(r.Describe())
-	if m.opts.RulesFile != "" {
-		msg += " · saved to " + oneLine(m.opts.RulesFile)
-	} else {
-		msg += " · R lists rules"
-	}
-	m.notify(msg)
-	return m.flashFor(6 * time.Second), true
+	return actClose{then: actKeepRule{rule: r}}
 }
 
-func (d *keepDialog) view(m *Model, w, h int) string {
-	st := m.st
+func (d *keepDialog) view(c *dialogContext, w, h int) string {
+	st := c.st
 	bw := min(w-2, 72)
 	iw := bw - 4
 	s := d.src

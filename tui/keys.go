@@ -15,6 +15,7 @@ type keyMap struct {
 	CopyURL, CopyBody, CopyCurl             key.Binding
 	Intercept, BreakSession, BreakKind      key.Binding
 	Edit, Keep, Rules, Export               key.Binding
+	Resend, ResendEdit, Timeline            key.Binding
 	Help, Quit                              key.Binding
 	FilterApply, FilterClear                key.Binding
 	Confirm, Cancel                         key.Binding
@@ -55,6 +56,9 @@ func newKeyMap() keyMap {
 		Keep:         b([]string{"r"}, "r", "keep edit as rule"),
 		Rules:        b([]string{"R"}, "R", "rules"),
 		Export:       b([]string{"e"}, "e", "export session"),
+		Resend:       b([]string{"s"}, "s", "resend"),
+		ResendEdit:   b([]string{"S"}, "S", "edit & resend"),
+		Timeline:     b([]string{"t"}, "t", "timeline"),
 		Help:         b([]string{"?"}, "?", "all keys"),
 		Quit:         b([]string{"q", "ctrl+c"}, "q", "quit"),
 
@@ -68,31 +72,38 @@ func newKeyMap() keyMap {
 // shortHelp is the help bar for the current state.
 func (m *Model) shortHelp() []key.Binding {
 	k := &m.keys
-	if len(m.dialogs) > 0 {
-		return m.dialogs[len(m.dialogs)-1].help(k)
+	if d := m.dialogs.top(); d != nil {
+		return d.help(k)
 	}
-	if m.filtering {
+	if m.filter.typing {
 		return []key.Binding{k.FilterApply, k.FilterClear}
 	}
 	if m.ix.empty() {
 		return []key.Binding{k.CopyURL, k.Logs, k.Help, k.Quit}
 	}
 	if m.gridMode {
-		return []key.Binding{m.arrows(), k.Open, k.Close, k.Filter, k.Follow, k.Help, k.Quit}
+		return []key.Binding{arrowsKey, k.Open, k.Close, k.Timeline, k.Filter, k.Follow, k.Help, k.Quit}
+	}
+	if m.timeline.on && m.focus != focusInspector {
+		out := []key.Binding{arrowsKey, k.Open, timelineCloseKey}
+		if m.canResend() {
+			out = append(out, k.Resend, k.ResendEdit)
+		}
+		return append(out, k.Filter, k.Help, k.Quit)
 	}
 	switch m.focus {
 	case focusSessions:
-		out := []key.Binding{m.arrows(), k.Focus, openSessionKey, k.Filter}
-		if m.live() && m.opts.Intercept != nil {
+		out := []key.Binding{arrowsKey, k.Focus, openSessionKey, k.Filter}
+		if !m.opts.ReadOnly && m.icpt.setting != nil {
 			out = append(out, k.Intercept)
 		}
-		if m.counts.Held > 0 && m.opts.Holds != nil {
+		if m.counts.Held > 0 && m.icpt.holds != nil {
 			out = append(out, k.Edit)
 		} else if m.counts.Held > 0 {
 			out = append(out, k.Held)
 		}
-		out = append(out, k.Follow, k.Grid)
-		if !m.ix.filter.empty() {
+		out = append(out, k.Follow, k.Grid, k.Timeline)
+		if !m.ix.filter.Empty() {
 			out = append(out, clearFilterKey)
 		}
 		if m.endpoint.URL != "" {
@@ -101,24 +112,30 @@ func (m *Model) shortHelp() []key.Binding {
 		return append(out, k.Help, k.Quit)
 	case focusMain:
 		if m.mainMode == modeLogs {
-			return []key.Binding{m.arrows(), k.Bottom, k.Logs, k.Focus, k.Help, k.Quit}
+			return []key.Binding{arrowsKey, k.Bottom, k.Logs, k.Focus, k.Help, k.Quit}
 		}
-		out := []key.Binding{m.arrows(), k.Open, k.Focus}
-		if m.counts.Held > 0 && m.opts.Holds != nil {
+		out := []key.Binding{arrowsKey, k.Open, k.Focus}
+		if m.counts.Held > 0 && m.icpt.holds != nil {
 			out = append(out, k.Edit)
 		}
 		if m.editedSelected() {
 			out = append(out, k.Keep)
 		}
-		out = append(out, k.CopyBody, k.CopyCurl, k.Filter, k.Follow)
+		if m.canResend() {
+			out = append(out, k.Resend, k.ResendEdit)
+		}
+		out = append(out, k.Timeline, k.CopyBody, k.CopyCurl, k.Filter, k.Follow)
 		if m.counts.Held > 0 {
 			out = append(out, k.Held)
 		}
 		return append(out, k.Help, k.Quit)
 	case focusInspector:
-		out := []key.Binding{tabsKey, m.arrows(), k.NextEx, k.Close}
+		out := []key.Binding{tabsKey, arrowsKey, k.NextEx, k.Close}
 		if m.editedSelected() {
 			out = append(out, k.Keep)
+		}
+		if m.canResend() {
+			out = append(out, k.Resend, k.ResendEdit)
 		}
 		return append(out, k.CopyBody, k.CopyCurl, k.Help, k.Quit)
 	}
@@ -126,27 +143,23 @@ func (m *Model) shortHelp() []key.Binding {
 }
 
 // fullHelp lists every key, grouped, for the `?` overlay.
-func (m *Model) fullHelp() [][]key.Binding {
-	k := &m.keys
+func fullHelp(k *keyMap) [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Focus, k.FocusBack, k.Open, k.Close, k.Left, k.Right, k.NextEx, k.PrevEx},
-		{k.Filter, k.Follow, k.Held, k.Grid, k.Logs, k.Zoom},
+		{k.Filter, k.Follow, k.Held, k.Grid, k.Timeline, k.Logs, k.Zoom},
 		{k.Intercept, k.BreakSession, k.BreakKind, k.Edit, k.Keep, k.Rules},
-		{k.CopyURL, k.CopyBody, k.CopyCurl, k.Export, k.Help, k.Quit},
+		{k.Resend, k.ResendEdit, k.CopyURL, k.CopyBody, k.CopyCurl, k.Export, k.Help, k.Quit},
 	}
 }
 
 // helpTitles name fullHelp's groups.
-var helpTitles = []string{"Move", "Panes", "Find", "Intercept", "Copy and more"}
-
-// arrows is the compact move hint.
-func (m *Model) arrows() key.Binding {
-	return key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "move"))
-}
+var helpTitles = []string{"Move", "Panes", "Find", "Intercept", "Resend, copy and more"}
 
 var (
-	tabsKey        = key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←→", "tabs"))
-	clearFilterKey = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter"))
-	openSessionKey = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open"))
+	arrowsKey        = key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "move")) // the compact move hint
+	tabsKey          = key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←→", "tabs"))
+	clearFilterKey   = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter"))
+	openSessionKey   = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open"))
+	timelineCloseKey = key.NewBinding(key.WithKeys("esc", "t"), key.WithHelp("esc/t", "transcript"))
 )

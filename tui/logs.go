@@ -2,6 +2,7 @@ package tui
 
 import (
 	"log/slog"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -69,11 +70,11 @@ func (l *logView) shown() []LogRecord {
 	return l.recs
 }
 
-func (m *Model) logsKey(msg tea.KeyPressMsg) {
-	k := &m.keys
-	n := len(m.logs.shown())
-	h := max(1, m.layout().main.h-1)
-	back := func(d int) { m.logs.back = min(max(m.logs.back+d, 0), max(0, n-1)) }
+// key scrolls the view for a pane of h lines; leave reports the key that
+// goes back to the sessions.
+func (l *logView) key(k *keyMap, msg tea.KeyPressMsg, h int) (leave bool) {
+	n := len(l.shown())
+	back := func(d int) { l.back = min(max(l.back+d, 0), max(0, n-1)) }
 	switch {
 	case key.Matches(msg, k.Up):
 		back(1)
@@ -86,26 +87,25 @@ func (m *Model) logsKey(msg tea.KeyPressMsg) {
 	case key.Matches(msg, k.Top):
 		back(n)
 	case key.Matches(msg, k.Bottom):
-		m.logs.back = 0
+		l.back = 0
 	case key.Matches(msg, k.Close), key.Matches(msg, k.Left):
-		m.toggleLogs()
-		m.focus = focusSessions
+		return true
 	}
+	return false
 }
 
 // renderLogs draws the newest records that fit, from the bottom up.
-func (m *Model) renderLogs(w, h int, focused bool) []string {
-	st := m.st
-	recs := m.logs.shown()
+func (l *logView) render(st *styles, loc *time.Location, w, h int, focused bool) []string {
+	recs := l.shown()
 	note := plural(len(recs), "line")
-	if m.logs.back > 0 {
-		note += " · " + plural(m.logs.back, "line") + " below"
+	if l.back > 0 {
+		note += " · " + plural(l.back, "line") + " below"
 	}
-	if m.logs.dropped > 0 {
-		note += " · " + plural(int(m.logs.dropped), "older line") + " dropped"
+	if l.dropped > 0 {
+		note += " · " + plural(int(l.dropped), "older line") + " dropped"
 	}
-	out := []string{m.paneTitle("Log", note, w, focused)}
-	if m.logs.sink == nil {
+	out := []string{paneTitle(st, "Log", note, w, focused)}
+	if l.sink == nil {
 		out = append(out, fit(st.muted.Render(" no log is connected"), w))
 	} else if len(recs) == 0 {
 		out = append(out, fit(st.muted.Render(" nothing logged yet"), w))
@@ -113,10 +113,10 @@ func (m *Model) renderLogs(w, h int, focused bool) []string {
 	// From the newest record shown, back until the pane is full; when the
 	// oldest is reached first, the newer ones fill the rest below.
 	room := h - len(out)
-	end := len(recs) - 1 - m.logs.back
+	end := len(recs) - 1 - l.back
 	var rev []string
 	for i := end; i >= 0 && len(rev) < room; i-- {
-		lines := m.logLines(recs[i], w)
+		lines := l.lines(st, loc, recs[i], w)
 		for j := len(lines) - 1; j >= 0; j-- {
 			rev = append(rev, lines[j])
 		}
@@ -128,7 +128,7 @@ func (m *Model) renderLogs(w, h int, focused bool) []string {
 		out = append(out, rev[i])
 	}
 	for i := end + 1; i < len(recs) && len(out) < h; i++ {
-		for _, l := range m.logLines(recs[i], w) {
+		for _, l := range l.lines(st, loc, recs[i], w) {
 			if len(out) < h {
 				out = append(out, l)
 			}
@@ -141,8 +141,7 @@ func (m *Model) renderLogs(w, h int, focused bool) []string {
 }
 
 // logLines draws one record, wrapped under its message.
-func (m *Model) logLines(r LogRecord, w int) []string {
-	st := m.st
+func (l *logView) lines(st *styles, loc *time.Location, r LogRecord, w int) []string {
 	lvl := st.muted
 	switch {
 	case r.Level >= slog.LevelError:
@@ -152,7 +151,7 @@ func (m *Model) logLines(r LogRecord, w int) []string {
 	case r.Level >= slog.LevelInfo:
 		lvl = st.info
 	}
-	head := " " + st.muted.Render(m.clock(r.Time)) + " " + lvl.Render(fitRight(r.Level.String(), 5)) + " "
+	head := " " + st.muted.Render(clock(loc, r.Time)) + " " + lvl.Render(fitRight(r.Level.String(), 5)) + " "
 	const indent = 16
 	text := sanitize.Line(r.Message)
 	if r.Attrs != "" {

@@ -1,13 +1,11 @@
 package tui
 
 import (
-	"slices"
 	"sync"
 	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/harkhq/hark/model"
@@ -56,31 +54,17 @@ type Model struct {
 	zoom     bool
 	follow   bool
 
-	// sessions list
-	selKey  model.SessionKey
-	selOK   bool
-	selIdx  int // cached position of selKey in ix.vis
-	listTop int
+	sel      listSel // the session selected in the list
+	insp     inspector
+	grid     gridState
+	timeline timelineState
+	logs     logView
+	dialogs  dialogStack
+	flash    flash // the header's message
+	icpt     interceptState
 
-	insp    inspector
-	grid    gridState
-	logs    logView
-	dialogs []dialog
+	filter filterBar // the filter as it is typed
 
-	filterInput textinput.Model
-	filtering   bool
-	stepping    bool // a filterStepMsg is on its way
-
-	flash     string
-	flashWarn bool // the message is a warning, not news
-	flashID   int
-
-	// Intercept: the open response editor (also on the dialog stack), a
-	// countdown tick on its way, and the last edit sent (r keeps it).
-	editor       *responseEditor
-	snoozed      bool // the user put the editor aside: it opens on E only
-	heldTicking  bool
-	lastEdit     *sentEdit
 	rulesSavedTo string // where s last saved the rules (no --rules file)
 }
 
@@ -124,23 +108,25 @@ func New(opts Options) *Model {
 		follow:   !opts.ReadOnly,
 	}
 	m.ix.store, m.ix.readOnly = opts.Store, opts.ReadOnly
+	m.sel = listSel{ix: m.ix, rows: func() int { return max(1, (m.layout().sessions.h-1)/sessionRowHeight) }}
+	m.icpt = interceptState{setting: opts.Intercept, holds: opts.Holds, readOnly: opts.ReadOnly}
 	m.sub = m.store.Subscribe()
 	m.ix.load(m.store)
 	m.counts = m.store.Counts()
-	m.filterInput = newFilterInput()
+	m.filter = filterBar{input: newFilterInput(), ix: m.ix, sel: &m.sel, follow: &m.follow}
 	if opts.ReadOnly {
-		m.filterInput.Placeholder = "words (bodies too)  body:  platform:  kind:  status:4xx  source:edited"
+		m.filter.input.Placeholder = "words (bodies too)  body:  platform:  kind:  status:4xx  source:edited"
 	}
-	m.filterInput.SetWidth(max(m.width/2, 10))
+	m.filter.input.SetWidth(max(m.width/2, 10))
 	m.logs = newLogView(opts.Logs)
 	m.setStyles()
 	if m.follow {
-		m.followNewest()
+		m.sel.newest()
 	} else if len(m.ix.vis) > 0 {
-		m.setSel(0)
+		m.sel.set(0)
 	}
 	if opts.Note != "" {
-		m.dialogs = append(m.dialogs, &noteDialog{})
+		m.dialogs.push(&noteDialog{source: opts.Source, note: opts.Note}, nil)
 	}
 	return m
 }
@@ -164,7 +150,7 @@ func (m *Model) Init() tea.Cmd {
 		cmds = append(cmds, m.waitLogs())
 	}
 	if !m.opts.ReadOnly {
-		cmds = append(cmds, tick(), m.maybeOpenEditor(), m.startHeldTick())
+		cmds = append(cmds, tick(), m.maybeOpenEditor(), m.icpt.startTick(m.counts.Held))
 	}
 	return tea.Batch(cmds...)
 }
@@ -175,7 +161,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
-		m.filterInput.SetWidth(max(m.width/2, 10))
+		m.filter.input.SetWidth(max(m.width/2, 10))
 		m.clampAll()
 		return m, nil
 	case tea.BackgroundColorMsg:
@@ -183,15 +169,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.setStyles()
 		return m, nil
 	case batchMsg:
-		flash := m.flashID
+		flash := m.flash.id
 		m.applyBatch(msg.changes)
 		var clear tea.Cmd
-		if m.flashID != flash { // the batch had news (a fallback): keep it a while
-			clear = m.flashFor(6 * time.Second)
+		if m.flash.id != flash { // the batch had news (a fallback): keep it a while
+			clear = m.flash.after(6 * time.Second)
 		}
-		return m, tea.Batch(m.waitStore(), m.continueFilter(), m.maybeOpenEditor(), m.startHeldTick(), clear)
+		return m, tea.Batch(m.waitStore(), m.filter.next(), m.maybeOpenEditor(), m.icpt.startTick(m.counts.Held), clear)
 	case filterStepMsg:
-		return m, m.filterStep()
+		return m, m.filter.step()
 	case endpointMsg:
 		m.endpoint = Endpoint(msg)
 		return m, m.waitEndpoint()
@@ -201,12 +187,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tickMsg:
 		return m, tick()
 	case heldTickMsg:
-		m.heldTicking = false
-		return m, m.startHeldTick()
+		m.icpt.ticking = false
+		return m, m.icpt.startTick(m.counts.Held)
 	case flashClearMsg:
-		if msg.id == m.flashID {
-			m.flash = ""
-		}
+		m.flash.clear(msg)
 		return m, nil
 	case tea.KeyPressMsg:
 		return m, m.handleKey(msg)
@@ -216,17 +200,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.handleWheel(msg.Mouse())
 		return m, nil
 	case tea.PasteMsg:
-		if n := len(m.dialogs); n > 0 {
-			if d, ok := m.dialogs[n-1].(paster); ok {
-				return m, d.paste(m, msg)
-			}
-			return m, nil
+		if m.dialogs.len() > 0 {
+			return m, m.toDialog(msg)
 		}
-		if m.filtering {
-			var cmd tea.Cmd
-			m.filterInput, cmd = m.filterInput.Update(msg)
-			m.applyFilterText()
-			return m, tea.Batch(cmd, m.continueFilter())
+		if m.filter.typing {
+			return m, m.filter.update(msg)
 		}
 	}
 	return m, m.handleResult(msg)
@@ -236,17 +214,17 @@ func (m *Model) setStyles() {
 	m.st = newStyles(m.dark, m.opts.NoColor)
 	m.styleGen++
 	m.help.Styles = m.st.help
-	m.filterInput.SetStyles(filterInputStyles(m.st))
-	if m.editor != nil {
-		m.editor.setStyles(m.st)
+	m.filter.input.SetStyles(filterInputStyles(m.st))
+	if m.icpt.editor != nil {
+		m.icpt.editor.setStyles(m.st)
 	}
 }
 
 // applyBatch folds store changes into the index and keeps the selection,
 // the transcript and the inspector in step.
 func (m *Model) applyBatch(changes []model.Change) {
-	wasHeld := m.heldAmong(changes)
-	m.ix.prefer = m.selected()
+	wasHeld := m.ix.heldAmong(changes)
+	m.ix.prefer = m.sel.selected()
 	m.ix.apply(changes, m.store)
 	m.counts = m.store.Counts()
 	m.heldChanged(changes, wasHeld)
@@ -258,34 +236,29 @@ func (m *Model) applyBatch(changes []model.Change) {
 		}
 	}
 	if m.follow {
-		m.followNewest()
+		m.sel.newest()
 	} else {
-		m.keepSelection()
+		m.sel.keep()
 	}
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := &m.keys
-	if n := len(m.dialogs); n > 0 {
-		d := m.dialogs[n-1]
-		cmd, done := d.update(m, msg)
-		if done { // it may have opened another one on top
-			m.removeDialog(d)
-			return tea.Batch(cmd, m.maybeOpenEditor())
-		}
-		return cmd
+	if m.dialogs.len() > 0 {
+		return m.toDialog(msg)
 	}
-	if m.filtering {
+	if m.filter.typing {
 		return m.filterKey(msg)
 	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m.quit()
 	case key.Matches(msg, k.Help):
-		m.dialogs = append(m.dialogs, &helpDialog{})
+		m.dialogs.push(&helpDialog{}, nil)
 		return nil
 	case key.Matches(msg, k.Filter):
-		return m.startFilter()
+		m.gridMode = false
+		return m.filter.start()
 	case key.Matches(msg, k.CopyURL):
 		return m.copyURL()
 	case key.Matches(msg, k.Logs):
@@ -302,17 +275,16 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, k.Follow):
 		m.follow = true
-		m.followNewest()
-		m.notify("following the newest session")
-		return m.flashCmd()
+		m.sel.newest()
+		return m.flash.say("following the newest session", flashShort)
 	case key.Matches(msg, k.Held):
 		return m.jumpHeld()
 	case key.Matches(msg, k.Edit):
 		return m.editHeld()
 	case key.Matches(msg, k.BreakSession):
-		return m.toggleSessionBreak()
+		return m.toggleBreak(false)
 	case key.Matches(msg, k.BreakKind):
-		return m.toggleKindBreak()
+		return m.toggleBreak(true)
 	case key.Matches(msg, k.Keep):
 		return m.keepEdit()
 	case key.Matches(msg, k.Export):
@@ -320,6 +292,13 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Grid):
 		m.toggleGrid()
 		return nil
+	case key.Matches(msg, k.Timeline):
+		return m.toggleTimeline()
+	case key.Matches(msg, k.Resend), key.Matches(msg, k.ResendEdit):
+		if m.gridMode {
+			break // a session is selected there, not an exchange
+		}
+		return m.resendKey(key.Matches(msg, k.ResendEdit))
 	case key.Matches(msg, k.Zoom):
 		m.zoom = !m.zoom
 		m.clampAll()
@@ -327,6 +306,19 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	if m.gridMode {
 		return m.gridKey(msg)
+	}
+	if m.timeline.on {
+		switch {
+		case key.Matches(msg, k.Focus), key.Matches(msg, k.FocusBack):
+			if m.insp.open && !m.layout().insOverlay {
+				m.focus = pick2(m.focus == focusInspector, focusMain, focusInspector)
+			}
+			return nil
+		case m.focus == focusInspector && m.insp.open:
+			return m.inspectorKey(msg)
+		}
+		m.focus = focusMain
+		return m.timelineKey(msg)
 	}
 	switch {
 	case key.Matches(msg, k.Focus):
@@ -369,7 +361,16 @@ func (m *Model) cycleFocus(dir int) {
 	m.focus = order[(i+dir+len(order))%len(order)]
 }
 
+// logsKey scrolls the log view, or leaves it for the sessions.
+func (m *Model) logsKey(msg tea.KeyPressMsg) {
+	if m.logs.key(&m.keys, msg, max(1, m.layout().main.h-1)) {
+		m.toggleLogs()
+		m.focus = focusSessions
+	}
+}
+
 func (m *Model) toggleLogs() {
+	m.timeline.on = false
 	if m.mainMode == modeLogs {
 		m.mainMode = modeTranscript
 		m.logs.setOpen(false)
@@ -384,8 +385,9 @@ func (m *Model) toggleLogs() {
 func (m *Model) toggleGrid() {
 	m.gridMode = !m.gridMode
 	if m.gridMode {
+		m.timeline.on = false
 		m.mainMode = modeTranscript
-		m.grid.sel = max(0, m.selIdx)
+		m.grid.sel = max(0, m.sel.idx)
 		m.grid.top = 0
 	}
 }
@@ -394,7 +396,7 @@ func (m *Model) toggleGrid() {
 // their fallback responses.
 func (m *Model) quit() tea.Cmd {
 	if m.counts.Held > 0 && !m.opts.ReadOnly {
-		m.dialogs = append(m.dialogs, &confirmQuit{held: m.counts.Held})
+		m.dialogs.push(&confirmQuit{held: m.counts.Held}, nil)
 		return nil
 	}
 	m.Close()
@@ -410,43 +412,17 @@ func (m *Model) now() time.Time {
 	return m.opts.Now()
 }
 
-// notify shows a short message in the header.
-func (m *Model) notify(s string) {
-	m.flash, m.flashWarn = s, false
-	m.flashID++
-}
-
-// warn shows a message that something did not go as asked.
-func (m *Model) warn(s string) {
-	m.notify(s)
-	m.flashWarn = true
-}
-
-func (m *Model) flashCmd() tea.Cmd { return m.flashFor(2 * time.Second) }
-
-// flashFor keeps the message for d: longer for what must be read whole.
-func (m *Model) flashFor(d time.Duration) tea.Cmd {
-	id := m.flashID
-	return tea.Tick(d, func(time.Time) tea.Msg { return flashClearMsg{id: id} })
-}
-
-// removeDialog takes a dialog off the stack.
-func (m *Model) removeDialog(d dialog) {
-	ed, isEditor := d.(*responseEditor)
-	m.dialogs = slices.DeleteFunc(m.dialogs, func(x dialog) bool {
-		// The editor's templates go with it.
-		t, ok := x.(*templatesDialog)
-		return x == d || (isEditor && ok && t.ed == ed)
-	})
-	if isEditor && ed == m.editor {
-		m.editor = nil
-	}
-}
-
 // clampAll keeps every scroll position valid after a resize or a change of
 // layout.
 func (m *Model) clampAll() {
-	m.keepSelection()
+	m.sel.keep()
 }
 
 func (ix *index) empty() bool { return len(ix.order) == 0 }
+
+func pick2[T any](cond bool, yes, no T) T {
+	if cond {
+		return yes
+	}
+	return no
+}

@@ -11,7 +11,7 @@ import (
 const wheelStep = 3
 
 func (m *Model) handleClick(ms tea.Mouse) tea.Cmd {
-	if ms.Button != tea.MouseLeft || len(m.dialogs) > 0 || m.filtering || m.ix.empty() {
+	if ms.Button != tea.MouseLeft || m.dialogs.len() > 0 || m.filter.typing || m.ix.empty() {
 		return nil
 	}
 	l := m.layout()
@@ -36,30 +36,38 @@ func (m *Model) handleClick(ms tea.Mouse) tea.Cmd {
 	case l.sessions.has(ms.X, ms.Y):
 		m.focus = focusSessions
 		if row := ms.Y - l.sessions.y - 1; row >= 0 {
-			i := m.listTop + row/sessionRowHeight
+			i := m.sel.top + row/sessionRowHeight
 			if i < len(m.ix.vis) {
 				m.follow = false
-				m.setSel(i)
+				m.sel.set(i)
 			}
 		}
 	case l.main.has(ms.X, ms.Y):
 		m.focus = focusMain
-		if m.mainMode == modeTranscript {
-			m.clickTranscript(l, ms.Y-l.main.y-1)
+		switch {
+		case m.timeline.on:
+			m.clickTimeline(l, ms.Y-l.main.y)
+		case m.mainMode == modeTranscript:
+			m.clickTranscript(l, ms.Y-l.main.y)
 		}
 	}
 	return nil
 }
 
-// clickTranscript selects the exchange on a transcript line, and inspects
-// it when it was already selected.
-func (m *Model) clickTranscript(l layout, row int) {
-	e := m.selected()
-	if e == nil || row < 0 {
+// clickTranscript selects the exchange on line y of the transcript pane
+// (0: its heading), and inspects it when it was already selected.
+func (m *Model) clickTranscript(l layout, y int) {
+	e := m.sel.selected()
+	if e == nil {
+		return
+	}
+	headH := m.transcriptHeadH(e, l.main.w, l.main.h)
+	row := y - headH
+	if row < 0 {
 		return
 	}
 	tc := m.transcript(e, l.main.w-gutterW)
-	win := m.window(e, tc, max(1, l.main.h-1))
+	win := m.window(e, tc, max(1, l.main.h-headH))
 	if row >= len(win) {
 		return
 	}
@@ -91,7 +99,7 @@ func (m *Model) gridIndexAt(l layout, x, y int) (int, bool) {
 	if !b.has(x, y) {
 		return 0, false
 	}
-	cols, rows := m.gridShape(b.w, b.h)
+	cols, rows := gridShape(b.w, b.h, len(m.ix.vis))
 	c := min((x-b.x)/(b.w/cols), cols-1)
 	r := min((y-b.y)/(b.h/rows), rows-1)
 	i := m.grid.top + r*cols + c
@@ -99,7 +107,7 @@ func (m *Model) gridIndexAt(l layout, x, y int) (int, bool) {
 }
 
 func (m *Model) handleWheel(ms tea.Mouse) {
-	if len(m.dialogs) > 0 || m.ix.empty() {
+	if m.dialogs.len() > 0 || m.ix.empty() {
 		return
 	}
 	d := 0
@@ -115,7 +123,7 @@ func (m *Model) handleWheel(ms tea.Mouse) {
 	switch {
 	case l.tooSmall:
 	case m.gridMode:
-		cols, _ := m.gridShape(l.body.w, l.body.h)
+		cols, _ := gridShape(l.body.w, l.body.h, len(m.ix.vis))
 		m.follow = false
 		m.grid.sel = min(max(m.grid.sel+sign(d)*cols, 0), max(0, len(m.ix.vis)-1))
 	case l.inspector.has(ms.X, ms.Y):
@@ -123,7 +131,14 @@ func (m *Model) handleWheel(ms tea.Mouse) {
 		m.insp.top = min(max(m.insp.top+d, 0), max(0, total-(l.inspector.h-1)))
 	case l.sessions.has(ms.X, ms.Y):
 		m.follow = false
-		m.setSel(m.selIdx + sign(d))
+		m.sel.set(m.sel.idx + sign(d))
+	case l.main.has(ms.X, ms.Y) && m.timeline.on:
+		if e := m.sel.selected(); e != nil {
+			tc := m.blocks(e)
+			if i, ok := tc.pos[e.selEx]; ok {
+				m.selectRow(e, tc, i+sign(d))
+			}
+		}
 	case l.main.has(ms.X, ms.Y):
 		if m.mainMode == modeLogs {
 			m.logs.back = min(max(m.logs.back-d, 0), max(0, len(m.logs.shown())-1))

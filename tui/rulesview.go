@@ -33,12 +33,11 @@ type rulesSavedMsg struct {
 func (m *Model) openRules() tea.Cmd {
 	switch {
 	case m.opts.ReadOnly:
-		return m.readOnlyRefusal()
+		return m.flash.alert(readOnlyNote, flashRead)
 	case m.opts.Rules == nil:
-		m.warn("rules are not available in this run")
-		return m.flashCmd()
+		return m.flash.alert("rules are not available in this run", flashShort)
 	}
-	m.dialogs = append(m.dialogs, &rulesDialog{})
+	m.dialogs.push(&rulesDialog{}, nil)
 	return nil
 }
 
@@ -60,100 +59,89 @@ var (
 )
 
 // rules returns the rules, listed again when they changed (a use counts).
-func (d *rulesDialog) rules(m *Model) []model.Rule {
-	if v := m.opts.Rules.Version(); !d.loaded || v != d.ver {
-		d.list, d.ver, d.loaded = m.opts.Rules.List(), v, true
+func (d *rulesDialog) rules(c *dialogContext) []model.Rule {
+	if v := c.rules.Version(); !d.loaded || v != d.ver {
+		d.list, d.ver, d.loaded = c.rules.List(), v, true
 		d.sel = min(max(d.sel, 0), max(len(d.list)-1, 0))
 	}
 	return d.list
 }
 
-func (d *rulesDialog) update(m *Model, msg tea.KeyPressMsg) (tea.Cmd, bool) {
-	k := &m.keys
-	list := d.rules(m)
-	if msg.String() == "ctrl+c" {
-		return m.quit(), false
-	}
-	if d.saving {
-		switch msg.String() {
-		case "esc":
-			d.saving = false
-			return nil, false
-		case "enter":
-			path := strings.TrimSpace(d.path.Value())
-			if path == "" {
-				return nil, false
-			}
-			d.saving = false
-			return m.saveRules(path, list), false
+func (d *rulesDialog) handle(c *dialogContext, msg tea.Msg) action {
+	k, isKey := msg.(tea.KeyPressMsg)
+	if !isKey { // a paste goes into the path being typed
+		if !d.saving {
+			return nil
 		}
 		var cmd tea.Cmd
 		d.path, cmd = d.path.Update(msg)
-		return cmd, false
+		return actCmd{cmd}
+	}
+	list := d.rules(c)
+	if k.String() == "ctrl+c" {
+		return actQuit{}
+	}
+	if d.saving {
+		switch k.String() {
+		case "esc":
+			d.saving = false
+			return nil
+		case "enter":
+			path := strings.TrimSpace(d.path.Value())
+			if path == "" {
+				return nil
+			}
+			d.saving = false
+			return actSaveRules{path: path, rules: list}
+		}
+		var cmd tea.Cmd
+		d.path, cmd = d.path.Update(k)
+		return actCmd{cmd}
 	}
 	if d.deleting != "" {
 		id := d.deleting
 		d.deleting = ""
-		if key.Matches(msg, k.Confirm) {
-			m.opts.Rules.Delete(id)
-			m.notify("rule #" + id + " deleted")
-			return m.flashCmd(), false
+		if key.Matches(k, c.keys.Confirm) {
+			return actDeleteRule{id: id}
 		}
-		return nil, false
+		return nil
 	}
 	switch {
-	case msg.String() == "esc", msg.String() == "q", msg.String() == "R":
-		return nil, true
-	case key.Matches(msg, k.Up):
+	case k.String() == "esc", k.String() == "q", k.String() == "R":
+		return actClose{}
+	case key.Matches(k, c.keys.Up):
 		d.sel = max(d.sel-1, 0)
-	case key.Matches(msg, k.Down):
+	case key.Matches(k, c.keys.Down):
 		d.sel = min(d.sel+1, max(len(list)-1, 0))
-	case len(list) > 0 && key.Matches(msg, toggleRuleKey):
+	case len(list) > 0 && key.Matches(k, toggleRuleKey):
 		r := list[d.sel]
-		m.opts.Rules.Toggle(r.ID)
-		if r.Enabled {
-			m.notify("rule #" + r.ID + " off")
-		} else {
-			m.notify("rule #" + r.ID + " on")
-		}
-		return m.flashCmd(), false
-	case len(list) > 0 && key.Matches(msg, deleteRuleKey):
+		return actToggleRule{id: r.ID, on: !r.Enabled}
+	case len(list) > 0 && key.Matches(k, deleteRuleKey):
 		d.deleting = list[d.sel].ID
-	case key.Matches(msg, saveRulesKey):
+	case key.Matches(k, saveRulesKey):
 		switch {
-		case m.opts.RulesFile != "":
-			m.notify("rules are saved to " + oneLine(m.opts.RulesFile) + " after every change")
-			return m.flashFor(4 * time.Second), false
-		case m.opts.SaveRules == nil:
-			m.warn("rules cannot be saved in this run")
-			return m.flashCmd(), false
+		case c.rulesFile != "":
+			return actTell{text: "rules are saved to " + oneLine(c.rulesFile) + " after every change", d: flashRead}
+		case !c.canSaveRules:
+			return actTell{text: "rules cannot be saved in this run", warn: true, d: flashShort}
 		}
 		d.saving = true
 		d.path = textinput.New()
 		d.path.Prompt = "save to "
 		d.path.CharLimit = 1024
 		d.path.SetWidth(48)
-		d.path.SetStyles(filterInputStyles(m.st))
+		d.path.SetStyles(filterInputStyles(c.st))
 		d.path.SetValue(defaultRulesPath)
 		d.path.CursorEnd()
-		return d.path.Focus(), false
+		return actCmd{d.path.Focus()}
 	}
-	return nil, false
-}
-
-func (d *rulesDialog) paste(m *Model, msg tea.PasteMsg) tea.Cmd {
-	if !d.saving {
-		return nil
-	}
-	var cmd tea.Cmd
-	d.path, cmd = d.path.Update(msg)
-	return cmd
+	return nil
 }
 
 // saveRules writes the rules in a command.
 func (m *Model) saveRules(path string, list []model.Rule) tea.Cmd {
 	save := m.opts.SaveRules
-	m.notify("saving " + plural(len(list), "rule") + "…")
+	m.flash.show("saving " + plural(len(list), "rule") + "…")
 	return func() tea.Msg {
 		return rulesSavedMsg{path: path, n: len(list), err: save(path, list)}
 	}
@@ -161,18 +149,16 @@ func (m *Model) saveRules(path string, list []model.Rule) tea.Cmd {
 
 func (m *Model) rulesSaved(msg rulesSavedMsg) tea.Cmd {
 	if msg.err != nil {
-		m.warn("rules not saved: " + oneLine(msg.err.Error()))
-		return m.flashFor(8 * time.Second)
+		return m.flash.alert("rules not saved: "+oneLine(msg.err.Error()), 8*time.Second)
 	}
 	p := oneLine(msg.path)
 	m.rulesSavedTo = msg.path
-	m.notify("saved " + plural(msg.n, "rule") + " to " + p + " · next time: hark --rules " + p)
-	return m.flashFor(10 * time.Second)
+	return m.flash.say("saved "+plural(msg.n, "rule")+" to "+p+" · next time: hark --rules "+p, 10*time.Second)
 }
 
-func (d *rulesDialog) view(m *Model, w, h int) string {
-	st := m.st
-	list := d.rules(m)
+func (d *rulesDialog) view(c *dialogContext, w, h int) string {
+	st := c.st
+	list := d.rules(c)
 	bw := min(w-2, 110)
 	if w < 90 {
 		bw = w // a table wants every column there is
@@ -180,11 +166,11 @@ func (d *rulesDialog) view(m *Model, w, h int) string {
 	iw := bw - 4
 	title := st.bold.Render("Rules") + st.muted.Render(" "+strconv.Itoa(len(list)))
 	where := st.muted.Render("not saved: s saves them to a file")
-	if m.rulesSavedTo != "" {
-		where = st.muted.Render("saved to " + oneLine(m.rulesSavedTo) + " (later changes: s again)")
+	if c.rulesSavedTo != "" {
+		where = st.muted.Render("saved to " + oneLine(c.rulesSavedTo) + " (later changes: s again)")
 	}
-	if m.opts.RulesFile != "" {
-		where = st.muted.Render("saved to " + oneLine(m.opts.RulesFile) + " after every change")
+	if c.rulesFile != "" {
+		where = st.muted.Render("saved to " + oneLine(c.rulesFile) + " after every change")
 	}
 	lines := []string{spread(title, where, iw), ""}
 	if len(list) == 0 {
@@ -202,7 +188,7 @@ func (d *rulesDialog) view(m *Model, w, h int) string {
 			d.top = d.sel - rows + 1
 		}
 		for i := d.top; i < len(list) && i < d.top+rows; i++ {
-			lines = append(lines, d.ruleRow(m, &list[i], i == d.sel, descW, iw))
+			lines = append(lines, d.ruleRow(st, &list[i], i == d.sel, descW, iw))
 		}
 	}
 	lines = append(lines, "")
@@ -218,8 +204,7 @@ func (d *rulesDialog) view(m *Model, w, h int) string {
 	return st.dialog.Width(bw).Render(strings.Join(lines, "\n"))
 }
 
-func (d *rulesDialog) ruleRow(m *Model, r *model.Rule, sel bool, descW, w int) string {
-	st := m.st
+func (d *rulesDialog) ruleRow(st *styles, r *model.Rule, sel bool, descW, w int) string {
 	mark := "   "
 	if sel {
 		mark = st.marker.Render(" ▸ ")

@@ -108,15 +108,15 @@ func TestKeepEditFromInspector(t *testing.T) {
 	m := newTestModel(t, b, func(o *Options) { o.Rules, o.Now = rules, fixedNow })
 	do(m, sizeMsg(120, 30))
 	m.follow = false
-	m.setSel(m.ix.position(model.SessionKey{Platform: "moveo", ID: editedSID}))
-	e := m.selected()
+	m.sel.set(m.ix.position(model.SessionKey{Platform: "moveo", ID: editedSID}))
+	e := m.sel.selected()
 	e.selEx, e.stick = edited, false
 	do(m, keyMsg("tab"), keyMsg("enter"), keyMsg("right"))
 	if text := plain(m); !strings.Contains(text, "you edited this response: r keeps it as a rule") {
 		t.Errorf("the response tab does not offer to keep it:\n%s", text)
 	}
 	do(m, keyMsg("r"))
-	if len(m.dialogs) != 1 {
+	if m.dialogs.len() != 1 {
 		t.Fatal("r opened no dialog")
 	}
 	do(m, keyMsg("down"), keyMsg("left")) // the next N

@@ -3,6 +3,8 @@ package tui
 import (
 	"strconv"
 
+	"github.com/harkhq/hark/model"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -24,74 +26,77 @@ type rowCache struct {
 	lines    [sessionRowHeight]string
 }
 
-// listRows is how many sessions fit in the list pane.
-func (m *Model) listRows() int {
-	return max(1, (m.layout().sessions.h-1)/sessionRowHeight)
+// listSel is the selection in the sessions list: the session chosen (by
+// key, so it survives reordering and filtering), its place among the
+// visible sessions (cached), and the first session on screen.
+type listSel struct {
+	ix   *index
+	rows func() int // how many sessions fit in the list pane
+	key  model.SessionKey
+	ok   bool
+	idx  int
+	top  int
 }
 
 // selected returns the selected session, or nil.
-func (m *Model) selected() *sessionEntry {
-	if !m.selOK || m.selIdx < 0 || m.selIdx >= len(m.ix.vis) {
+func (s *listSel) selected() *sessionEntry {
+	if !s.ok || s.idx < 0 || s.idx >= len(s.ix.vis) {
 		return nil
 	}
-	return m.ix.vis[m.selIdx]
+	return s.ix.vis[s.idx]
 }
 
-// setSel selects the i-th visible session and scrolls the list to show it.
-func (m *Model) setSel(i int) {
-	vis := m.ix.vis
+// set selects the i-th visible session and scrolls the list to show it.
+func (s *listSel) set(i int) {
+	vis := s.ix.vis
 	if len(vis) == 0 {
-		m.selOK, m.selIdx, m.listTop = false, 0, 0
+		s.ok, s.idx, s.top = false, 0, 0
 		return
 	}
 	i = min(max(i, 0), len(vis)-1)
-	m.selIdx, m.selKey, m.selOK = i, vis[i].key, true
-	rows := m.listRows()
-	if i < m.listTop {
-		m.listTop = i
+	s.idx, s.key, s.ok = i, vis[i].key, true
+	rows := s.rows()
+	if i < s.top {
+		s.top = i
 	}
-	if i >= m.listTop+rows {
-		m.listTop = i - rows + 1
+	if i >= s.top+rows {
+		s.top = i - rows + 1
 	}
-	m.listTop = min(max(m.listTop, 0), max(0, len(vis)-rows))
+	s.top = min(max(s.top, 0), max(0, len(vis)-rows))
 }
 
-// keepSelection keeps the same session selected, at the same place on
-// screen, when sessions are reordered or filtered.
-func (m *Model) keepSelection() {
-	vis := m.ix.vis
-	if len(vis) == 0 {
-		m.setSel(0)
+// keep keeps the same session selected, at the same place on screen, when
+// sessions are reordered or filtered.
+func (s *listSel) keep() {
+	vis := s.ix.vis
+	if len(vis) == 0 || !s.ok {
+		s.set(0)
 		return
 	}
-	if !m.selOK {
-		m.setSel(0)
-		return
-	}
-	old := m.selIdx
+	old := s.idx
 	i := -1
-	if old >= 0 && old < len(vis) && vis[old].key == m.selKey {
+	if old >= 0 && old < len(vis) && vis[old].key == s.key {
 		i = old
 	} else {
-		i = m.ix.position(m.selKey)
+		i = s.ix.position(s.key)
 	}
 	if i < 0 { // filtered out: the nearest remaining one
-		m.setSel(min(old, len(vis)-1))
+		s.set(min(old, len(vis)-1))
 		return
 	}
-	m.listTop += i - old
-	m.setSel(i)
+	s.top += i - old
+	s.set(i)
 }
 
-// followNewest selects the session with the newest activity and sticks its
+// newest selects the session with the newest activity and sticks its
 // transcript to the bottom.
-func (m *Model) followNewest() {
-	if len(m.ix.vis) == 0 {
+func (s *listSel) newest() {
+	if len(s.ix.vis) == 0 {
 		return
 	}
-	m.listTop = 0
-	m.setSel(0)
-	if e := m.selected(); e != nil {
+	s.top = 0
+	s.set(0)
+	if e := s.selected(); e != nil {
 		e.stick = true
 		e.selEx = 0
 	}
@@ -99,32 +104,32 @@ func (m *Model) followNewest() {
 
 func (m *Model) sessionsKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := &m.keys
-	rows := m.listRows()
+	rows := m.sel.rows()
 	move := func(i int) {
 		m.follow = false
-		m.setSel(i)
+		m.sel.set(i)
 	}
 	switch {
 	case key.Matches(msg, k.Up):
-		move(m.selIdx - 1)
+		move(m.sel.idx - 1)
 	case key.Matches(msg, k.Down):
-		move(m.selIdx + 1)
+		move(m.sel.idx + 1)
 	case key.Matches(msg, k.PageUp):
-		move(m.selIdx - rows)
+		move(m.sel.idx - rows)
 	case key.Matches(msg, k.PageDown):
-		move(m.selIdx + rows)
+		move(m.sel.idx + rows)
 	case key.Matches(msg, k.Top):
 		move(0)
 	case key.Matches(msg, k.Bottom):
 		move(len(m.ix.vis) - 1)
 	case key.Matches(msg, k.Open), key.Matches(msg, k.Right):
-		if m.selected() != nil {
+		if m.sel.selected() != nil {
 			m.focus = focusMain
 			m.mainMode = modeTranscript
 		}
 	case key.Matches(msg, k.Close):
-		if !m.ix.filter.empty() {
-			m.clearFilter()
+		if !m.ix.filter.Empty() {
+			m.filter.clear()
 		}
 	case key.Matches(msg, k.CopyBody), key.Matches(msg, k.CopyCurl):
 		return m.copyExchange(msg)
@@ -137,13 +142,13 @@ func (m *Model) renderSessions(w, h int, focused bool) []string {
 	st := m.st
 	out := make([]string, 0, h)
 	title := "Sessions " + strconv.Itoa(len(m.ix.order))
-	if !m.ix.filter.empty() {
+	if !m.ix.filter.Empty() {
 		title = "Sessions " + strconv.Itoa(len(m.ix.vis)) + "/" + strconv.Itoa(len(m.ix.order))
 		if m.ix.pending {
 			title += "…"
 		}
 	}
-	out = append(out, m.paneTitle(title, "", w, focused))
+	out = append(out, paneTitle(st, title, "", w, focused))
 	vis := m.ix.vis
 	switch {
 	case len(vis) == 0 && m.ix.pending:
@@ -153,8 +158,8 @@ func (m *Model) renderSessions(w, h int, focused bool) []string {
 		out = append(out, fit(st.muted.Render(" esc clears the filter"), w))
 	}
 	now := m.now()
-	for i := m.listTop; i < len(vis) && len(out)+sessionRowHeight <= h; i++ {
-		sel := m.selOK && i == m.selIdx
+	for i := m.sel.top; i < len(vis) && len(out)+sessionRowHeight <= h; i++ {
+		sel := m.sel.ok && i == m.sel.idx
 		lines := m.sessionRow(vis[i], w, sel, focused && sel, age(now.Sub(vis[i].lastSeen)))
 		out = append(out, lines[:]...)
 	}
@@ -190,7 +195,7 @@ func (m *Model) sessionRow(e *sessionEntry, w int, sel, foc bool, ageText string
 		dot = seg(st.muted, "○")
 	}
 	var right []string
-	if m.breakOnSession(e.key) {
+	if m.icpt.breakOnSession(e.key) {
 		right = append(right, seg(st.err, "◆"))
 	}
 	if e.sess.Held > 0 {
@@ -218,7 +223,7 @@ func (m *Model) sessionRow(e *sessionEntry, w int, sel, foc bool, ageText string
 		second = seg(st.role(string(t.Role)), roleLabel(string(t.Role))) + seg(st.muted, " "+oneLine(t.Text))
 	} else if n := len(e.sess.Exchanges); n > 0 {
 		if r := m.ix.rows[e.sess.Exchanges[n-1]]; r != nil {
-			second = seg(st.muted, "→ "+r.method+" "+r.path)
+			second = seg(st.muted, "→ "+r.Method+" "+r.Path)
 		}
 	}
 	line2 := gutter + seg(lipgloss.NewStyle(), "    ") + second
@@ -266,14 +271,14 @@ func joinSp(parts []string, sep string) string {
 
 // paneTitle draws a pane's first line: its title, an optional right-hand
 // note, in the focused colour when the pane has focus.
-func (m *Model) paneTitle(title, note string, w int, focused bool) string {
-	st := m.st.paneTitle
+func paneTitle(st *styles, title, note string, w int, focused bool) string {
+	ts := st.paneTitle
 	if focused {
-		st = m.st.paneTitleFocused
+		ts = st.paneTitleFocused
 	}
-	left := st.Render(" " + title + " ")
+	left := ts.Render(" " + title + " ")
 	if note != "" {
-		return spread(left, m.st.muted.Render(note+" "), w)
+		return spread(left, st.muted.Render(note+" "), w)
 	}
 	return fit(left, w)
 }

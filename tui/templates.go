@@ -21,14 +21,16 @@ type tplItem struct {
 	d           model.Decision
 }
 
+// templatesDialog offers the responses an editor can take; the one chosen
+// is inserted into the editor by the root (actInsert).
 type templatesDialog struct {
-	ed    *responseEditor
-	items []tplItem
-	sel   int
+	platform, kind string // of the exchange being edited
+	items          []tplItem
+	sel            int
 }
 
-func newTemplatesDialog(m *Model, ed *responseEditor) *templatesDialog {
-	d := &templatesDialog{ed: ed}
+func newTemplatesDialog(ed *responseEditor) *templatesDialog {
+	d := &templatesDialog{platform: ed.ex.Platform, kind: ed.ex.Kind}
 	if ed.proposal.Source != model.SourceDefault { // the default is among the templates
 		d.items = append(d.items, tplItem{title: "The proposal", name: sourceName(ed.proposal), d: ed.proposal})
 	}
@@ -61,30 +63,30 @@ var (
 	closeDlgKey = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close"))
 )
 
-func (d *templatesDialog) update(m *Model, msg tea.KeyPressMsg) (tea.Cmd, bool) {
+func (d *templatesDialog) handle(c *dialogContext, msg tea.Msg) action {
+	k, ok := msg.(tea.KeyPressMsg)
 	switch {
-	case key.Matches(msg, m.keys.Up):
+	case !ok:
+	case key.Matches(k, c.keys.Up):
 		d.sel = max(d.sel-1, 0)
-	case key.Matches(msg, m.keys.Down):
+	case key.Matches(k, c.keys.Down):
 		d.sel = min(d.sel+1, len(d.items)-1)
-	case key.Matches(msg, insertKey):
+	case key.Matches(k, insertKey):
 		it := d.items[d.sel]
-		d.ed.insert(m, it.d)
-		d.ed.note = "inserted " + strings.ToLower(it.title[:1]) + it.title[1:]
-		return d.ed.focusField(), true
-	case msg.String() == "esc", msg.String() == "ctrl+t":
-		return nil, true
-	case msg.String() == "ctrl+c":
-		return m.quit(), false
+		return actClose{then: actInsert{d: it.d, title: it.title}}
+	case k.String() == "esc", k.String() == "ctrl+t":
+		return actClose{}
+	case k.String() == "ctrl+c":
+		return actQuit{}
 	}
-	return nil, false
+	return nil
 }
 
-func (d *templatesDialog) view(m *Model, w, h int) string {
-	st := m.st
+func (d *templatesDialog) view(c *dialogContext, w, h int) string {
+	st := c.st
 	bw := min(w-2, 76)
 	iw := bw - 4
-	lines := []string{st.bold.Render("Insert a response") + st.muted.Render("  "+platformTitle(d.ed.ex.Platform)+" "+oneLine(d.ed.ex.Kind)), ""}
+	lines := []string{st.bold.Render("Insert a response") + st.muted.Render("  "+platformTitle(d.platform)+" "+oneLine(d.kind)), ""}
 	for i, it := range d.items {
 		mark := "  "
 		title := it.title

@@ -25,7 +25,7 @@ func TestTranscriptVirtualized(t *testing.T) {
 	bigSession(b, 5000)
 	m := newTestModel(t, b)
 	do(m, sizeMsg(100, 30), keyMsg("tab"))
-	e := m.selected()
+	e := m.sel.selected()
 	text := plain(m)
 	if !strings.Contains(text, "message number 4999") || !e.stick {
 		t.Fatalf("a new session is not shown from its end:\n%s", text)

@@ -51,6 +51,11 @@ func (m *Model) layout() layout {
 		l.onLogs = m.ix.empty() && m.mainMode == modeLogs
 		return l
 	}
+	if m.timeline.on { // the whole body, the inspector below or over it
+		l.main = body
+		m.placeInspector(&l, body)
+		return l
+	}
 	listW := min(max(W*3/8, 26), 44)
 	mainX := 0
 	switch {
@@ -63,19 +68,26 @@ func (m *Model) layout() layout {
 		l.sepX = listW
 		mainX = listW + 1
 	}
-	main := rect{mainX, body.y, W - mainX, body.h}
-	l.main = main
-	if m.insp.open {
-		if W >= splitMinWidth && body.h >= splitMinBodyHeight {
-			th := max(8, body.h*2/5)
-			l.main.h = th
-			l.inspector = rect{main.x, main.y + th, main.w, body.h - th}
-		} else {
-			l.inspector = body
-			l.insOverlay = true
-		}
-	}
+	l.main = rect{mainX, body.y, W - mainX, body.h}
+	m.placeInspector(&l, body)
 	return l
+}
+
+// placeInspector puts an open inspector below the main pane on large
+// terminals, else over the whole body.
+func (m *Model) placeInspector(l *layout, body rect) {
+	if !m.insp.open {
+		return
+	}
+	main := l.main
+	if m.width >= splitMinWidth && body.h >= splitMinBodyHeight {
+		th := max(8, body.h*2/5)
+		l.main.h = th
+		l.inspector = rect{main.x, main.y + th, main.w, body.h - th}
+	} else {
+		l.inspector = body
+		l.insOverlay = true
+	}
 }
 
 // View draws the whole screen.
@@ -99,8 +111,11 @@ func (m *Model) render() string {
 	lines := make([]string, 0, m.height)
 	lines = append(lines, m.renderHeader(m.width)...)
 	body := m.renderBody(l)
-	for _, d := range m.dialogs { // each over the one it was opened from
-		body = overlay(body, d.view(m, l.body.w, l.body.h), l.body.w)
+	if m.dialogs.len() > 0 {
+		c := m.dialogContext()
+		for _, d := range m.dialogs.open { // each over the one it was opened from
+			body = overlay(body, d.view(c, l.body.w, l.body.h), l.body.w)
+		}
 	}
 	lines = append(lines, body...)
 	lines = append(lines, m.bottomBar(m.width))
@@ -111,7 +126,7 @@ func (m *Model) renderBody(l layout) []string {
 	b := l.body
 	switch {
 	case l.onLogs:
-		return m.renderLogs(b.w, b.h, true)
+		return m.logs.render(m.st, m.loc, b.w, b.h, true)
 	case m.ix.empty():
 		return m.renderEmpty(b.w, b.h)
 	case m.gridMode:
@@ -122,9 +137,12 @@ func (m *Model) renderBody(l layout) []string {
 		return m.renderSessions(l.sessions.w, l.sessions.h, true)
 	}
 	var right []string
-	if m.mainMode == modeLogs {
-		right = m.renderLogs(l.main.w, l.main.h, m.focus == focusMain)
-	} else {
+	switch {
+	case m.timeline.on:
+		right = m.renderTimeline(l.main.w, l.main.h, m.focus == focusMain)
+	case m.mainMode == modeLogs:
+		right = m.logs.render(m.st, m.loc, l.main.w, l.main.h, m.focus == focusMain)
+	default:
 		right = m.renderTranscript(l.main.w, l.main.h, m.focus == focusMain)
 	}
 	if l.inspector.h > 0 {
@@ -144,8 +162,8 @@ func (m *Model) renderBody(l layout) []string {
 
 // bottomBar is the filter being typed, or the help for what has focus.
 func (m *Model) bottomBar(w int) string {
-	if m.filtering {
-		return m.filterBar(w)
+	if m.filter.typing {
+		return m.filter.view(m.st, w)
 	}
 	m.help.SetWidth(w - 1)
 	return fit(" "+m.help.ShortHelpView(m.shortHelp()), w)

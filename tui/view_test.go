@@ -138,8 +138,8 @@ func TestSelectionStaysOnSession(t *testing.T) {
 	m := newTestModel(t, b)
 	do(m, sizeMsg(100, 30))
 	do(m, keys("down", "down", "down", "down", "down")...)
-	sel := m.selected().key
-	row := m.selIdx - m.listTop
+	sel := m.sel.selected().key
+	row := m.sel.idx - m.sel.top
 	// Another session gets a new exchange: it moves to the top.
 	last := m.ix.order[len(m.ix.order)-1].key
 	b.add(fixedAt, last.Platform, "message", last.ID, "POST", "/api/webhook/message", "", "{}",
@@ -148,10 +148,10 @@ func TestSelectionStaysOnSession(t *testing.T) {
 	if m.ix.order[0].key != last {
 		t.Fatalf("the active session is not first")
 	}
-	if got := m.selected().key; got != sel {
+	if got := m.sel.selected().key; got != sel {
 		t.Fatalf("selection moved from %v to %v", sel, got)
 	}
-	if got := m.selIdx - m.listTop; got != row {
+	if got := m.sel.idx - m.sel.top; got != row {
 		t.Errorf("the selected row moved on screen from %d to %d", row, got)
 	}
 	for i := 1; i < len(m.ix.order); i++ {
@@ -161,7 +161,7 @@ func TestSelectionStaysOnSession(t *testing.T) {
 	}
 	// Following, the newest session is selected.
 	do(m, keyMsg("f"))
-	if m.selected().key != last {
+	if m.sel.selected().key != last {
 		t.Errorf("follow does not select the newest session")
 	}
 }
@@ -175,13 +175,13 @@ func TestMouse(t *testing.T) {
 	do(m, sizeMsg(80, 24))
 	// Row 2 of the list (y = header 2 + title 1 + 2 rows of 2 lines).
 	do(m, tea.MouseClickMsg{X: 5, Y: 7, Button: tea.MouseLeft})
-	if e := m.selected(); e == nil || e.key.Platform != "navtalk" {
+	if e := m.sel.selected(); e == nil || e.key.Platform != "navtalk" {
 		t.Fatalf("click did not select the third session")
 	}
 	// The wheel over the transcript scrolls it, away from the bottom.
 	l := m.layout()
 	do(m, tea.MouseWheelMsg{X: l.main.x + 5, Y: l.main.y + 3, Button: tea.MouseWheelUp})
-	if e := m.selected(); e.stick {
+	if e := m.sel.selected(); e.stick {
 		t.Error("wheel up left the transcript stuck to the bottom")
 	}
 	// A click on an exchange selects it; a second click inspects it.
@@ -195,7 +195,7 @@ func TestMouse(t *testing.T) {
 		}
 	}
 	want := m.blockID(e, tc, win[row].block)
-	y := l.main.y + 1 + row
+	y := l.main.y + m.transcriptHeadH(e, l.main.w, l.main.h) + row
 	do(m, tea.MouseClickMsg{X: l.main.x + 10, Y: y, Button: tea.MouseLeft})
 	if e.selEx != want {
 		t.Fatalf("click selected %v, want %v", e.selEx, want)
@@ -231,12 +231,12 @@ func TestJumpHeld(t *testing.T) {
 	b.navtalk(t0.Add(time.Minute))
 	m := newTestModel(t, b)
 	do(m, sizeMsg(100, 30))
-	if m.selected().key.Platform != "navtalk" {
+	if m.sel.selected().key.Platform != "navtalk" {
 		t.Fatal("the newest session should be selected first")
 	}
 	do(m, keyMsg("H"))
-	e := m.selected()
-	if e.key.Platform != "moveo" || m.ix.rows[e.selEx].state != model.StateHeld || m.focus != focusMain {
+	e := m.sel.selected()
+	if e.key.Platform != "moveo" || m.ix.rows[e.selEx].State != model.StateHeld || m.focus != focusMain {
 		t.Fatalf("H did not select the held exchange")
 	}
 	if m.follow {
@@ -250,7 +250,7 @@ func TestGridKeys(t *testing.T) {
 	b.crowd(t0, 12)
 	m := newTestModel(t, b)
 	do(m, sizeMsg(80, 24), keyMsg("v"))
-	cols, rows := m.gridShape(80, 21)
+	cols, rows := gridShape(80, 21, len(m.ix.vis))
 	if cols != 2 || rows != 2 {
 		t.Fatalf("grid %dx%d at 80×24", cols, rows)
 	}
@@ -264,8 +264,8 @@ func TestGridKeys(t *testing.T) {
 		t.Errorf("page down shows from %d, want 4", m.grid.top)
 	}
 	do(m, keyMsg("enter"))
-	if m.gridMode || m.selIdx != 7 || m.focus != focusMain {
-		t.Errorf("enter opened session %d (grid %v)", m.selIdx, m.gridMode)
+	if m.gridMode || m.sel.idx != 7 || m.focus != focusMain {
+		t.Errorf("enter opened session %d (grid %v)", m.sel.idx, m.gridMode)
 	}
 }
 
@@ -289,7 +289,7 @@ func TestReadOnly(t *testing.T) {
 	if strings.Contains(text, "intercept") || strings.Contains(text, "● follow") || strings.Contains(text, "y copy URL") {
 		t.Errorf("read-only view shows live controls:\n%s", text)
 	}
-	if _, cmd := m.Update(keyMsg("q")); cmd == nil || len(m.dialogs) > 0 {
+	if _, cmd := m.Update(keyMsg("q")); cmd == nil || m.dialogs.len() > 0 {
 		t.Error("quitting a history asks first")
 	}
 	empty := newTestModel(t, newBuilder(), func(o *Options) { o.ReadOnly, o.Source = true, "empty.jsonl" })
@@ -331,11 +331,11 @@ func TestCtrlCOverHelpAsks(t *testing.T) {
 	b.moveo(t0)
 	m := newTestModel(t, b)
 	do(m, sizeMsg(80, 24), keyMsg("?"), keyMsg("ctrl+c"))
-	if len(m.dialogs) != 1 {
-		t.Fatalf("%d dialogs open", len(m.dialogs))
+	if m.dialogs.len() != 1 {
+		t.Fatalf("%d dialogs open", m.dialogs.len())
 	}
-	if _, ok := m.dialogs[0].(*confirmQuit); !ok {
-		t.Fatalf("the open dialog is %T", m.dialogs[0])
+	if _, ok := m.dialogs.top().(*confirmQuit); !ok {
+		t.Fatalf("the open dialog is %T", m.dialogs.top())
 	}
 	if text := plain(m); !strings.Contains(text, "Quit hark?") {
 		t.Errorf("no confirmation:\n%s", text)

@@ -32,9 +32,33 @@ func (f *registryFlags) register(cmd *cobra.Command) {
 	fs.StringArrayVar(&f.groups, "group", nil, "group a platform's requests by another of its ids, as PLATFORM=KEY (repeatable; hark platforms lists the keys)")
 }
 
-// userPlatformsDir is where a user keeps profiles of their own.
+// prepare loads the registry from the command line, applies the settings,
+// and loads it again when the settings named other profiles or groupings;
+// what loading decided is said once.
+func (f *registryFlags) prepare(e *env, cmd *cobra.Command) error {
+	dirs, groups := len(f.dirs), len(f.groups)
+	r, err := f.loadRegistry(e)
+	if err != nil {
+		return err
+	}
+	if err := e.applySettings(cmd); err != nil {
+		return err
+	}
+	if len(f.dirs) != dirs || len(f.groups) != groups {
+		if r, err = f.loadRegistry(e); err != nil {
+			return err
+		}
+	}
+	for _, n := range r.Notices() {
+		fmt.Fprintln(e.stderr, "hark: "+n)
+	}
+	return nil
+}
+
+// userPlatformsDir is where a user keeps profiles of their own: beside the
+// config file.
 func userPlatformsDir(getenv func(string) string) string {
-	if x := getenv("XDG_CONFIG_HOME"); x != "" {
+	if x := getenv("XDG_CONFIG_HOME"); filepath.IsAbs(x) {
 		return filepath.Join(x, "hark", "platforms")
 	}
 	if home := getenv("HOME"); home != "" {
@@ -44,15 +68,14 @@ func userPlatformsDir(getenv func(string) string) string {
 }
 
 // loadRegistry builds the registry of a run and makes it the one hark
-// uses; what loading decided (a user's profile replacing a built-in one)
-// is said on stderr.
-func (f *registryFlags) loadRegistry(e *env) error {
+// uses.
+func (f *registryFlags) loadRegistry(e *env) (*platform.Registry, error) {
 	groups := map[string]string{}
 	for _, g := range f.groups {
 		name, key, ok := strings.Cut(g, "=")
 		name, key = strings.ToLower(strings.TrimSpace(name)), strings.TrimSpace(key)
 		if !ok || name == "" || key == "" {
-			return usagef("--group %q: expected PLATFORM=KEY, e.g. --group %s", g, groupExample())
+			return nil, usagef("--group %q: expected PLATFORM=KEY, e.g. --group %s", g, groupExample())
 		}
 		groups[name] = key
 	}
@@ -60,30 +83,27 @@ func (f *registryFlags) loadRegistry(e *env) error {
 	if dir := userPlatformsDir(e.getenv); dir != "" {
 		found, err := profileFiles(dir, false)
 		if err != nil {
-			return usagef("%s: %v", dir, err)
+			return nil, usagef("%s: %v", dir, err)
 		}
 		files = append(files, found...)
 	}
 	for _, d := range f.dirs {
 		found, err := profileFiles(d, true)
 		if err != nil {
-			return usagef("--platforms %s: %v", d, err)
+			return nil, usagef("--platforms %s: %v", d, err)
 		}
 		files = append(files, found...)
 	}
 	users, err := compileFiles(files)
 	if err != nil {
-		return usageError{err}
+		return nil, usageError{err}
 	}
 	r, err := platform.Load(users, groups)
 	if err != nil {
-		return usageError{err}
+		return nil, usageError{err}
 	}
 	platform.Use(r)
-	for _, n := range r.Notices() {
-		fmt.Fprintln(e.stderr, "hark: "+n)
-	}
-	return nil
+	return r, nil
 }
 
 // profileFiles lists the profile files of a directory (*.yaml, *.yml, in

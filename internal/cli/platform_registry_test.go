@@ -127,6 +127,11 @@ func TestGroupFlag(t *testing.T) {
 	if code != 0 || !regexp.MustCompile(`session\s+conv-1\s+sessionId sess-1`).MatchString(out) {
 		t.Errorf("--group chatbot=conversationId: exit %d\n%s", code, out)
 	}
+	// The same from the environment (or the config file's group: key).
+	code, out, _ = runCLI(t, map[string]string{"HARK_GROUP_CHATBOT": "conversationId"}, "platforms", "test", "chatbot", payload)
+	if code != 0 || !regexp.MustCompile(`session\s+conv-1\s+sessionId sess-1`).MatchString(out) {
+		t.Errorf("HARK_GROUP_CHATBOT=conversationId: exit %d\n%s", code, out)
+	}
 	for _, bad := range []string{"chatbot=nope", "chatbot", "nosuch=x"} {
 		if code, _, stderr := runCLI(t, nil, "platforms", "--group", bad); code != exitUsage || !strings.Contains(stderr, "--group") {
 			t.Errorf("--group %s: exit %d %q", bad, code, stderr)
