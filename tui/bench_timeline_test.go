@@ -28,9 +28,9 @@ func BenchmarkTimeline(b *testing.B) {
 					role = model.RoleAI
 				}
 				bd.store.Add(&model.Exchange{ID: bd.store.NextID(), Received: at, Platform: "generic", Kind: "message", SessionID: "long",
-					Request:  model.Request{Method: "POST", Path: "/hook"},
-					Turns:    []model.Turn{{Role: role, Text: "turn " + fmt.Sprint(i), Time: at}},
-					Use: model.UseConsumed, Deadline: 10 * time.Second, State: model.StateResponded,
+					Request: model.Request{Method: "POST", Path: "/hook"},
+					Turns:   []model.Turn{{Role: role, Text: "turn " + fmt.Sprint(i), Time: at}},
+					Use:     model.UseConsumed, Deadline: 10 * time.Second, State: model.StateResponded,
 					Response: &model.Response{Status: 200, Source: model.SourceForward},
 					Forward:  &model.Forward{Status: 200, Latency: time.Duration(i%40) * 10 * time.Millisecond},
 					Timings:  model.Timings{Forward: time.Duration(i%40) * 10 * time.Millisecond, Total: time.Duration(i%40)*10*time.Millisecond + 400*time.Microsecond}})
