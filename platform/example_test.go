@@ -87,3 +87,38 @@ func TestFormatPageExample(t *testing.T) {
 		t.Fatalf("call.ended: %+v %+v", last.Turns, last.Signature)
 	}
 }
+
+// TestExampleIntercomVendorFixtures: the example profile reads the
+// research's fixtures of Intercom's documented notifications, signatures
+// checked with their client secret.
+func TestExampleIntercomVendorFixtures(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "examples", "platforms", "intercom.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	useRegistry(t, withProfile(t, "intercom.yaml", src))
+	secrets := Secrets{"intercom": "hark-intercom-client-secret"}
+	dir := filepath.Join("testdata", "vendors", "intercom")
+	for file, want := range map[string]struct {
+		kind  string
+		turns int
+		sig   model.SigState
+	}{
+		"ping.http":                       {"ping", 0, model.SigValid},
+		"conversation.user.created.http":  {"conversation.user.created", 2, model.SigValid},
+		"conversation.admin.replied.json": {"conversation.admin.replied", 1, model.SigMissing}, // a body alone: no header
+	} {
+		data, err := os.ReadFile(filepath.Join(dir, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, err := Sample{}.Request(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := Classify(req, secrets)
+		if c.Platform != "intercom" || c.Kind != want.kind || len(c.Turns) != want.turns || c.Signature.State != want.sig {
+			t.Errorf("%s: %s/%s %d turns %s", file, c.Platform, c.Kind, len(c.Turns), c.Signature.State)
+		}
+	}
+}

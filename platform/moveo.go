@@ -14,7 +14,7 @@ var moveoCode = code{
 	simulate: simulateMoveo,
 	check:    moveoCheck,
 	about: []string{
-		"simulate: a support chat's first, pre and post message calls, a dialog webhook and a batched custom-integration delivery",
+		"simulate: a support chat's first, pre and post message calls, a dialog webhook, and custom-integration deliveries",
 		"check: a note when X-Moveo-Session-Id differs from the body's session_id",
 	},
 }
@@ -143,17 +143,15 @@ func simulateMoveo(g *gen) []SimRequest {
 		}
 	}
 	dialogAt := 1 + g.rng.IntN(len(chat)-1) // the later user message that reaches a dialog node
-	// The session starts: the first message webhook, before the user has
-	// said anything.
-	send(moveoFirst, "/moveo/first-message", messageBody{
-		Channel: "web", SessionID: sid, DeskID: deskID, BrainID: brainID, IntegrationID: integrationID, Lang: "en",
-		Context: ctx(0), Timestamp: g.now().UnixMilli(), Input: userInput{Attachments: []any{}},
-	})
 	for i, ex := range chat {
 		counter := i + 1
 		userText, reply := g.values.Replace(ex.user), g.values.Replace(ex.reply)
 		g.wait(1200*time.Millisecond, 4*time.Second)
-		send(moveoPre, "/moveo/pre-message", messageBody{
+		kind, path := moveoPre, "/moveo/pre-message"
+		if counter == 1 { // the same body as pre message, at the first message webhook's URL
+			kind, path = moveoFirst, "/moveo/first-message"
+		}
+		send(kind, path, messageBody{
 			Channel: "web", SessionID: sid, DeskID: deskID, BrainID: brainID, IntegrationID: integrationID, Lang: "en",
 			Context: ctx(counter), Timestamp: g.now().UnixMilli(), Input: userInput{Text: userText, Attachments: []any{}},
 		})
@@ -175,27 +173,25 @@ func simulateMoveo(g *gen) []SimRequest {
 			Context: c,
 		})
 	}
-	// The goodbye goes through a custom integration: one call with a
-	// batch of two events, whose response Moveo ignores.
-	type message struct {
-		Text      string     `json:"text,omitempty"`
-		Responses []response `json:"responses,omitempty"`
-	}
+	// The goodbye goes through a custom integration: the brain's message,
+	// then the session's end, deliveries whose response Moveo ignores.
 	type delivery struct {
 		EventType string  `json:"event_type"`
+		RequestID string  `json:"request_id"`
 		SessionID string  `json:"session_id"`
-		BrainID   string  `json:"brain_id"`
-		Channel   string  `json:"channel"`
+		Integr    string  `json:"integration_id"`
+		DeskID    string  `json:"desk_id"`
 		Timestamp int64   `json:"timestamp"`
-		Message   message `json:"message"`
+		Output    *output `json:"output,omitempty"`
 	}
 	g.wait(2*time.Second, 5*time.Second)
-	bye := delivery{EventType: "message:received", SessionID: sid, BrainID: brainID, Channel: "web", Timestamp: g.now().UnixMilli(),
-		Message: message{Text: "bye 👋"}}
-	g.wait(300*time.Millisecond, 900*time.Millisecond)
-	reply := delivery{EventType: "message:brain_send", SessionID: sid, BrainID: brainID, Channel: "web", Timestamp: g.now().UnixMilli(),
-		Message: message{Responses: []response{{Type: "text", Text: g.values.Replace("Goodbye, {name}! Have a nice day.")}}}}
-	send(moveoDelivery, "/moveo/integration", []delivery{bye, reply})
+	bye := g.values.Replace("Goodbye, {name}! Have a nice day.")
+	send(moveoDelivery, "/moveo/integration", delivery{EventType: "message:brain_send", RequestID: "req-" + g.uuid(), SessionID: sid,
+		Integr: integrationID, DeskID: deskID, Timestamp: g.now().UnixMilli(),
+		Output: &output{Responses: []response{{Type: "text", Text: bye}}, Intents: []intent{}, Entities: []entity{}}})
+	g.wait(3*time.Second, 8*time.Second)
+	send(moveoDelivery, "/moveo/integration", delivery{EventType: "session:closed", RequestID: "req-" + g.uuid(), SessionID: sid,
+		Integr: integrationID, DeskID: deskID, Timestamp: g.now().UnixMilli()})
 	return g.reqs
 }
 

@@ -40,25 +40,39 @@ func TestNavTalkSnakeCaseAndOnePath(t *testing.T) {
 }
 
 func TestMoveoBatchesAndDeliveries(t *testing.T) {
-	batch := []byte(`[
-		{"event_type":"message:received","session_id":"mv-1","brain_id":"b","channel":"web","timestamp":1761045302529,"message":{"text":"bye"}},
-		{"event_type":"message:brain_send","session_id":"mv-1","brain_id":"b","channel":"web","timestamp":1761045303529,"message":{"responses":[{"type":"text","text":"Goodbye!"},{"type":"text","texts":["See you."]}]}}]`)
-	c := Classify(post("/moveo/integration", batch, "X-Moveo-Request-Id", "r"), nil)
-	if c.Platform != "moveo" || c.Kind != "delivery" || c.Use != model.UseIgnored || c.Deadline != 0 || c.SessionID != "mv-1" || len(c.Notes) != 0 {
-		t.Fatalf("%s/%s %v %q %q", c.Platform, c.Kind, c.Use, c.SessionID, c.Notes)
-	}
-	want := []model.Turn{
-		{Role: model.RoleUser, Text: "bye"},
-		{Role: model.RoleAI, Text: "Goodbye!"},
-		{Role: model.RoleAI, Text: "See you."},
-	}
-	if len(c.Turns) != len(want) {
-		t.Fatalf("turns %+v", c.Turns)
-	}
-	for i, w := range want {
-		if c.Turns[i].Role != w.Role || c.Turns[i].Text != w.Text {
-			t.Errorf("turn %d %+v, want %+v", i, c.Turns[i], w)
+	// Custom-integration deliveries, as Moveo documents them: no X-Moveo-*
+	// header but the signature, a colon in event_type.
+	send := []byte(`{"event_type":"message:brain_send","request_id":"req-1","session_id":"mv-1","external_session_id":"crm-1","integration_id":"intg-1","desk_id":"desk-1","timestamp":1735813200000,
+		"output":{"responses":[{"type":"text","text":"Which order is it about?","options":[{"label":"Latest order","text":"My latest order"}]}]}}`)
+	closed := []byte(`{"event_type":"session:closed","request_id":"req-2","session_id":"mv-1","integration_id":"intg-1","desk_id":"desk-1","timestamp":1735813500000}`)
+	expired := []byte(`{"account_id":"acc-1","event_type":"dialog:expired","request_id":"r","timestamp":1735816800000,"events":[{"session":{"session_id":"mv-1","channel":"web"}}]}`)
+	for _, tt := range []struct {
+		body  []byte
+		turns []model.Turn
+	}{
+		{send, []model.Turn{{Role: model.RoleAI, Text: "Which order is it about?"}}},
+		{closed, []model.Turn{{Role: model.RoleSystem, Marker: model.MarkerClosed}}},
+		{expired, []model.Turn{{Role: model.RoleSystem, Marker: model.MarkerClosed}}},
+	} {
+		c := Classify(post("/moveo/integration", tt.body), nil)
+		if c.Platform != "moveo" || c.Kind != "delivery" || c.Use != model.UseIgnored || c.Deadline != 0 || c.SessionID != "mv-1" || len(c.Notes) != 0 {
+			t.Fatalf("%s/%s %v %q %q", c.Platform, c.Kind, c.Use, c.SessionID, c.Notes)
 		}
+		if len(c.Turns) != len(tt.turns) {
+			t.Fatalf("turns %+v", c.Turns)
+		}
+		for i, w := range tt.turns {
+			if c.Turns[i].Role != w.Role || c.Turns[i].Text != w.Text || c.Turns[i].Marker != w.Marker {
+				t.Errorf("turn %d %+v, want %+v", i, c.Turns[i], w)
+			}
+		}
+	}
+	// A batch (a JSON array, which Moveo mentions but does not show): each
+	// event is read, one exchange.
+	batch := []byte("[" + string(send) + "," + string(closed) + "]")
+	c := Classify(post("/moveo/integration", batch, "X-Moveo-Signature", "00"), nil)
+	if c.Kind != "delivery" || len(c.Turns) != 2 || c.Turns[1].Marker != model.MarkerClosed || len(c.Notes) != 0 {
+		t.Fatalf("batch: %s %+v %q", c.Kind, c.Turns, c.Notes)
 	}
 	// A batch is recognized by its elements' shape, headers aside.
 	if c := Classify(post("/x", batch), nil); c.Platform != "moveo" || c.Kind != "delivery" {
