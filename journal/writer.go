@@ -57,6 +57,7 @@ type Writer struct {
 	lastID model.ExchangeID
 
 	mu       sync.Mutex
+	end      int64      // where the next record queued will start in the file
 	cond     *sync.Cond // signalled whenever a batch is written or synced
 	pending  []byte     // records queued for the next batch
 	spare    []byte     // a written batch's buffer, for reuse
@@ -162,6 +163,7 @@ func start(path string, f *os.File, opts Options) (*Writer, error) {
 	e.buf = append(e.buf, head...)
 	e.header(w.now(), opts.Version)
 	_, err = f.Write(e.buf)
+	w.end = info.Size() + int64(len(e.buf))
 	if err == nil && !w.fast {
 		err = f.Sync()
 	}
@@ -199,13 +201,14 @@ func (w *Writer) Err() error {
 }
 
 // WriteRequest writes the request record of ex and returns once it is on
-// disk (with Fast, once the operating system has it). It reads ex only
+// disk (with Fast, once the operating system has it), with the offset in
+// the file where the record starts (for ReadExchange). It reads ex only
 // before it blocks, so the caller may change ex as soon as it returns.
-func (w *Writer) WriteRequest(ex *model.Exchange) error {
+func (w *Writer) WriteRequest(ex *model.Exchange) (int64, error) {
 	e := getEncoder()
 	e.request(ex)
 	w.mu.Lock()
-	seq, err := w.enqueueLocked(e.buf, true)
+	seq, off, err := w.enqueueLocked(e.buf, true)
 	putEncoder(e)
 	if err == nil {
 		w.waiting++
@@ -213,7 +216,7 @@ func (w *Writer) WriteRequest(ex *model.Exchange) error {
 		w.waiting--
 	}
 	w.mu.Unlock()
-	return err
+	return off, err
 }
 
 // WriteResponse queues the response record of ex and returns without
@@ -221,37 +224,42 @@ func (w *Writer) WriteRequest(ex *model.Exchange) error {
 // rides with the next batch; when no batch is under way it is written at
 // once, without an fsync (the next durable batch, or Close, syncs it). ex
 // should be the exchange as it is in the store after its last update (its
-// notes replace those of the request record). The error is that of an
-// earlier write, or ErrClosed.
-func (w *Writer) WriteResponse(ex *model.Exchange) error {
+// notes replace those of the request record). It returns the offset where
+// the record will start in the file. The error is that of an earlier
+// write, or ErrClosed.
+func (w *Writer) WriteResponse(ex *model.Exchange) (int64, error) {
 	e := getEncoder()
 	e.response(ex, w.now())
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	_, err := w.enqueueLocked(e.buf, false)
+	_, off, err := w.enqueueLocked(e.buf, false)
 	putEncoder(e)
 	if err == nil && !w.writing && (!w.durable || w.syncing < maxSyncs) {
 		w.leadLocked()
 	}
-	return err
+	return off, err
 }
 
 // enqueueLocked adds an encoded record to the pending batch and returns
-// that batch's sequence number.
-func (w *Writer) enqueueLocked(rec []byte, durable bool) (uint64, error) {
+// that batch's sequence number and the record's offset in the file:
+// batches are written in order, each at the end of the file, so a record
+// starts where the records queued before it end.
+func (w *Writer) enqueueLocked(rec []byte, durable bool) (uint64, int64, error) {
 	if w.err != nil {
-		return 0, w.err
+		return 0, 0, w.err
 	}
 	if w.closing {
-		return 0, ErrClosed
+		return 0, 0, ErrClosed
 	}
+	off := w.end
+	w.end += int64(len(rec))
 	w.pending = append(w.pending, rec...)
 	w.queued++
 	if durable {
 		w.durable = true
 		w.requests++
 	}
-	return w.next, nil
+	return w.next, off, nil
 }
 
 // waitLocked returns once batch seq is durable, leading batches itself

@@ -185,9 +185,23 @@ type Exchange struct {
 	Forward  *Forward
 	Timings  Timings
 
-	// Evicted is set when the store dropped bodies and headers to bound
-	// memory; the journal still has them.
+	// Journal is where the exchange's records are in the journal, once
+	// they are written: the store reads an exchange it no longer holds
+	// whole back from there.
+	Journal JournalRef
+
+	// Evicted is set on what the store returns for an exchange it keeps
+	// only in its compact index (to bound memory): identity, session,
+	// time, kind, state and status, without headers, bodies, turns or
+	// notes. Store.Load reads the whole exchange back from the journal.
 	Evicted bool
+}
+
+// JournalRef is where an exchange's request and response records start in
+// its journal file, in bytes. Zero means no record: a journal's first line
+// is its header, so no exchange record starts at offset 0.
+type JournalRef struct {
+	Request, Response int64
 }
 
 // Session returns the key of the session the exchange belongs to.

@@ -25,9 +25,11 @@ const DefaultMaxBody = 1 << 20
 
 // Journal keeps the history. WriteRequest returns once the request record is
 // durable; WriteResponse may return before its record reaches the disk.
+// Both return where their record starts in the journal, which the store
+// keeps to read the exchange back once it is evicted from memory.
 type Journal interface {
-	WriteRequest(ex *model.Exchange) error
-	WriteResponse(ex *model.Exchange) error
+	WriteRequest(ex *model.Exchange) (offset int64, err error)
+	WriteResponse(ex *model.Exchange) (offset int64, err error)
 }
 
 // Responder chooses the response of an exchange after its request is
@@ -196,9 +198,11 @@ func (rc *Receiver) journalRequest(ex *model.Exchange) {
 		return
 	}
 	begin := rc.cfg.Now()
-	err := rc.cfg.Journal.WriteRequest(ex)
+	off, err := rc.cfg.Journal.WriteRequest(ex)
 	ex.Timings.Journal = rc.cfg.Now().Sub(begin)
-	if err != nil {
+	if err == nil {
+		ex.Journal.Request = off
+	} else {
 		ex.Notes = ex.WithNote("not journaled: " + err.Error())
 		rc.journalErr.Do(func() {
 			rc.cfg.Logger.Error("journal write failed; exchanges are no longer recorded on disk", "err", err)
@@ -240,7 +244,10 @@ func (rc *Receiver) finish(id model.ExchangeID, d model.Decision, state model.St
 		final = *ex
 	})
 	if rc.cfg.Journal != nil {
-		if err := rc.cfg.Journal.WriteResponse(&final); err != nil {
+		off, err := rc.cfg.Journal.WriteResponse(&final)
+		if err == nil {
+			rc.cfg.Store.JournaledResponse(id, off)
+		} else {
 			rc.journalErr.Do(func() {
 				rc.cfg.Logger.Error("journal write failed; exchanges are no longer recorded on disk", "err", err)
 			})

@@ -25,21 +25,21 @@ type fakeJournal struct {
 	gate chan struct{}
 }
 
-func (j *fakeJournal) WriteRequest(ex *model.Exchange) error {
+func (j *fakeJournal) WriteRequest(ex *model.Exchange) (int64, error) {
 	if j.gate != nil {
 		<-j.gate
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.events = append(j.events, "req "+ex.ID.String())
-	return j.failReq
+	return int64(len(j.events)), j.failReq
 }
 
-func (j *fakeJournal) WriteResponse(ex *model.Exchange) error {
+func (j *fakeJournal) WriteResponse(ex *model.Exchange) (int64, error) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.events = append(j.events, "resp "+ex.ID.String()+" "+string(ex.State))
-	return nil
+	return int64(len(j.events)), nil
 }
 
 func (j *fakeJournal) log() []string {
