@@ -55,7 +55,7 @@ type Session struct {
 // SessionTurns is how many of its latest turns a session keeps in memory at
 // least; it holds up to twice as many before letting the oldest go (to the
 // journal, which keeps them all).
-const SessionTurns = 128
+const SessionTurns = 64
 
 // LastTurn returns the newest turn that has text, if any.
 func (s *Session) LastTurn() (Turn, bool) {

@@ -106,7 +106,7 @@ func (s *Store) Add(ex *Exchange) {
 	sess := s.session(ex)
 	sess.Exchanges = append(sess.Exchanges, ex.ID)
 	s.addTurns(sess, ex)
-	s.account(sess, nil, ex)
+	s.account(sess, exFlags{}, ex)
 	if ex.Response != nil && ex.Response.Source == SourceEdited {
 		sess.pendingEdit = ex.ID // an exchange loaded complete, from a journal
 	}
@@ -126,11 +126,12 @@ func (s *Store) Update(id ExchangeID, fn func(ex *Exchange)) bool {
 	if !ok {
 		return false
 	}
-	before := *ex
+	was := flagsOf(ex)
+	answered := ex.Response != nil
 	fn(ex)
 	sess := s.sessions[ex.Session()]
-	s.account(sess, &before, ex)
-	if sess != nil && before.Response == nil && ex.Response != nil && ex.Response.Source == SourceEdited {
+	s.account(sess, was, ex)
+	if sess != nil && !answered && ex.Response != nil && ex.Response.Source == SourceEdited {
 		sess.pendingEdit = ex.ID
 	}
 	s.publish(ex, false)
@@ -207,6 +208,9 @@ func (s *Store) session(ex *Exchange) *Session {
 	key := ex.Session()
 	sess, ok := s.sessions[key]
 	if !ok {
+		// The session outlives its exchanges: its key must not keep the
+		// body its id was cut out of.
+		key = SessionKey{Platform: strings.Clone(key.Platform), ID: strings.Clone(key.ID)}
 		sess = &Session{Key: key, FirstSeen: ex.Received, LastSeen: ex.Received, num: uint32(len(s.order))}
 		s.sessions[key] = sess
 		s.order = append(s.order, key)
@@ -268,13 +272,16 @@ func (s *Store) fileTurn(sess *Session, t Turn, id ExchangeID) {
 	sess.Turns = append(sess.Turns, t)
 }
 
+// exFlags are what the counts derive from an exchange.
+type exFlags struct{ held, failed bool }
+
+func flagsOf(ex *Exchange) exFlags { return exFlags{ex.Held(), ex.Failed()} }
+
 // account keeps held and error counts right as an exchange changes: they
-// are derived from the exchanges' states, never set on their own.
-func (s *Store) account(sess *Session, before, after *Exchange) {
-	wasHeld, wasFailed := false, false
-	if before != nil {
-		wasHeld, wasFailed = before.Held(), before.Failed()
-	}
+// are derived from the exchanges' states, never set on their own. was is
+// what the exchange was before (zero for a new one).
+func (s *Store) account(sess *Session, was exFlags, after *Exchange) {
+	wasHeld, wasFailed := was.held, was.failed
 	isHeld, isFailed := after.Held(), after.Failed()
 	delta := func(was, is bool) int {
 		switch {

@@ -263,3 +263,27 @@ func TestEditEffectSurvivesLoadingCompleteExchanges(t *testing.T) {
 		t.Fatalf("turn after a loaded edit: %+v", sess.Turns[0])
 	}
 }
+
+func TestDrainToHandsTheBatchBack(t *testing.T) {
+	s := NewStore(StoreOptions{})
+	sub := s.Subscribe()
+	defer sub.Close()
+	a := newEx(s, "generic", "g", 0)
+	s.Add(a)
+	first := sub.DrainTo(nil)
+	if len(first) != 1 || first[0].Exchange.ID != a.ID || !first[0].New {
+		t.Fatalf("first batch = %+v", first)
+	}
+	b := newEx(s, "generic", "g", time.Second)
+	s.Add(b)
+	s.Update(a.ID, func(e *Exchange) { e.State = StateResponded })
+	second := sub.DrainTo(first)
+	if len(second) != 2 || second[0].Exchange.ID != b.ID || second[1].Exchange.ID != a.ID || second[1].New {
+		t.Fatalf("second batch = %+v", second)
+	}
+	s.Add(newEx(s, "generic", "g", 2*time.Second))
+	third := sub.DrainTo(second)
+	if len(third) != 1 || &third[0] != &first[:1][0] {
+		t.Fatalf("the first batch's slice was not reused: %+v", third)
+	}
+}

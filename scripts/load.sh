@@ -103,7 +103,8 @@ for ((round = 1; round <= ROUNDS; round++)); do
 	done
 done
 
-median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# median [FORMAT]: the median of the numbers on stdin.
+median() { tr ' ' '\n' | grep . | sort -g | awk -v f="${1:-%.0f}" '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf f "\n", m }'; }
 
 echo
 echo "wrk -t$THREADS -c$CONNECTIONS, $ROUNDS rounds of ${DURATION}s, $SESSIONS sessions, $(nproc) CPUs"
@@ -123,7 +124,7 @@ for mode in "${modes[@]}"; do
 	fsync) label="hark (fsync)" ;;
 	esac
 	printf '%-24s %10s %8s %7sµs %7sµs\n' "$label" "$(median <<<"${rates[$mode]}")" \
-		"$(median <<<"$ratios")" "$(median <<<"${p50s[$mode]}")" "$(median <<<"${p99s[$mode]}")"
+		"$(median %.2f <<<"$ratios")" "$(median <<<"${p50s[$mode]}")" "$(median <<<"${p99s[$mode]}")"
 done
 echo "answered requests missing from the journal: $missing_total"
 [[ $missing_total == 0 ]]

@@ -88,18 +88,28 @@ func runListen(ctx context.Context, e *env, rf receiverFlags, tf tunnelFlags, pf
 	followCtx, stopFollow := context.WithCancel(context.Background())
 	followed := make(chan error, 1)
 	go func() {
-		followed <- export.Follow(followCtx, sub, func(ex *model.Exchange) error {
+		var lines, logs []byte // reused from batch to batch
+		followed <- export.FollowBatches(followCtx, sub, func(batch []model.Exchange) error {
 			mu.Lock()
 			defer mu.Unlock()
-			if !asJSON {
-				_, err := fmt.Fprintln(out, export.LogLine(ex))
+			lines, logs = lines[:0], logs[:0]
+			for i := range batch {
+				ex := &batch[i]
+				if !asJSON {
+					lines = append(export.AppendLogLine(lines, ex), '\n')
+					continue
+				}
+				lines = export.AppendNDJSON(lines, ex)
+				logs = append(export.AppendLogLine(logs, ex), '\n')
+			}
+			if _, err := out.Write(lines); err != nil {
 				return err
 			}
-			if err := export.WriteNDJSON(out, ex); err != nil {
+			if len(logs) > 0 {
+				_, err := human.Write(logs)
 				return err
 			}
-			_, err := fmt.Fprintln(human, export.LogLine(ex))
-			return err
+			return nil
 		})
 	}()
 
