@@ -106,7 +106,7 @@ func BenchmarkMarshalNDJSON(b *testing.B) {
 func webhookExchange() *model.Exchange {
 	return &model.Exchange{ID: 12345, Received: time.Now(), Request: model.Request{Method: "POST", Path: "/chatbot", RemoteAddr: "127.0.0.1:5555", Size: 850},
 		Platform: "chatbot", Kind: "webhook", SessionID: "5e1f000000000000000001ab", Consumed: true, State: model.StateResponded,
-		Turns: []model.Turn{{Role: model.RoleUser, Text: "I want to return my shoes", Time: time.Now()}, {Role: model.RoleAI, Text: "No problem. Returns are free within 30 days.", Time: time.Now()}},
+		Turns:     []model.Turn{{Role: model.RoleUser, Text: "I want to return my shoes", Time: time.Now()}, {Role: model.RoleAI, Text: "No problem. Returns are free within 30 days.", Time: time.Now()}},
 		Response:  &model.Response{Status: 200, Source: model.SourceDefault, Body: []byte(`{"responses":[]}`)},
 		Signature: model.Signature{Scheme: "token", State: model.SigUnchecked},
 		Timings:   model.Timings{Read: 12 * time.Microsecond, Journal: 2 * time.Millisecond, Total: 2100 * time.Microsecond}}

@@ -301,4 +301,3 @@ func (s *Store) account(sess *Session, was exFlags, after *Exchange) {
 		sess.Version++
 	}
 }
-
