@@ -1,6 +1,7 @@
 package model
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -77,6 +78,18 @@ func (s *Session) SpokenTurns() int {
 		}
 	}
 	return n
+}
+
+// WithOlderTurns returns the session with the turns it let go put back
+// before those it holds: older are the turns of its exchanges before
+// Exchanges[TurnsFrom], read back from the journal, in order.
+func (s Session) WithOlderTurns(older []Turn) Session {
+	if s.TurnsDropped == 0 {
+		return s
+	}
+	s.Turns = append(slices.Clip(older), s.Turns...)
+	s.TurnsDropped, s.TurnsFrom, s.spokenDropped = 0, 0, 0
+	return s
 }
 
 // trimTurns lets the oldest turns of a session go once it holds twice

@@ -53,7 +53,7 @@ type sessionEntry struct {
 	idText   string        // sanitized session id
 	lastSeen time.Time
 	rows     []*exRow // the session's exchanges, in the order they arrived
-	spoken   int      // turns with text among sess.Turns[:spokenAt]
+	spoken   int // turns with text among the first spokenAt of the session
 	spokenAt int
 	// text holds everything plain filter words are matched against in the
 	// session's exchanges, once or more: a word absent from it matches none
@@ -238,14 +238,21 @@ func (ix *index) put(ex *model.Exchange) *exRow {
 }
 
 // spokenTurns counts the session's turns that carry text, counting only
-// the turns added since it last did (turns only ever grow).
+// the turns added since it last did (turns only ever grow; positions count
+// those the store let go, and when some went uncounted, the session's own
+// count is taken).
 func (e *sessionEntry) spokenTurns() int {
-	for _, t := range e.sess.Turns[min(e.spokenAt, len(e.sess.Turns)):] {
+	base, turns := e.sess.TurnsDropped, e.sess.Turns
+	if e.spokenAt < base {
+		e.spoken, e.spokenAt = e.sess.SpokenTurns(), base+len(turns)
+		return e.spoken
+	}
+	for _, t := range turns[min(e.spokenAt-base, len(turns)):] {
 		if t.Text != "" {
 			e.spoken++
 		}
 	}
-	e.spokenAt = len(e.sess.Turns)
+	e.spokenAt = base + len(turns)
 	return e.spoken
 }
 
