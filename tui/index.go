@@ -53,7 +53,7 @@ type sessionEntry struct {
 	idText   string        // sanitized session id
 	lastSeen time.Time
 	rows     []*exRow // the session's exchanges, in the order they arrived
-	spoken   int // turns with text among the first spokenAt of the session
+	spoken   int      // turns with text among the first spokenAt of the session
 	spokenAt int
 	// text holds everything plain filter words are matched against in the
 	// session's exchanges, once or more: a word absent from it matches none
