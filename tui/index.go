@@ -20,6 +20,7 @@ import (
 type exRow struct {
 	matchGen uint32 // filter generation match was computed for
 	match    bool
+	pending  bool // match waits for the exchange to be read back (index_journal.go)
 	failed   bool
 	status   int
 	path     string // sanitized, with the query
@@ -39,7 +40,7 @@ type exRow struct {
 	consumed bool
 	sig      model.SigState
 	record   bool
-	evicted  bool
+	evicted  bool   // past the window: its turns are in the journal, not here
 	rule     string // the rule that answered
 	fwdErr   bool   // the forward target failed
 	ver      uint32 // bumped on every change, for render caches
@@ -108,6 +109,9 @@ type index struct {
 	store    *model.Store
 	readOnly bool
 	bodies   *bodySearch
+
+	slide   window        // the rows in the order they came, to let the oldest go of their turns
+	journal journalSearch // rows a filter decides by reading them back
 }
 
 func newIndex() *index {
@@ -118,6 +122,7 @@ func newIndex() *index {
 		held:    make(map[model.ExchangeID]bool),
 		filter:  &query{},
 		gen:     1,
+		slide:   window{keep: -1},
 	}
 }
 
@@ -181,37 +186,15 @@ func (ix *index) put(ex *model.Exchange) *exRow {
 		r = &exRow{id: ex.ID, entry: ix.entry(ex.Session())}
 		ix.rows[ex.ID] = r
 		r.entry.rows = append(r.entry.rows, r)
+		ix.slide.add(r)
 	}
 	oldState, oldStatus, oldNotes := r.state, r.status, len(r.notes)
-	r.received = ex.Received
-	r.method = ix.intern(oneLine(ex.Request.Method))
-	path := oneLine(ex.Request.Path)
-	if ex.Request.RawQuery != "" {
-		path += "?" + oneLine(ex.Request.RawQuery)
-	}
-	r.path = ix.intern(path)
-	r.kind = ix.intern(oneLine(ex.Kind))
-	r.platform = ex.Platform
-	r.state = ex.State
+	fillRow(r, ex, ix.intern)
 	if ex.Held() {
 		ix.held[ex.ID] = true
 	} else {
 		delete(ix.held, ex.ID)
 	}
-	r.status, r.source, r.rule = 0, "", ""
-	if ex.Response != nil {
-		r.status, r.source, r.rule = ex.Response.Status, ex.Response.Source, ex.Response.Rule
-	}
-	r.fwdErr = ex.Forward != nil && ex.Forward.Error != ""
-	r.failed = ex.Failed()
-	r.total = ex.Timings.Total
-	r.held = ex.HeldUntil
-	r.consumed = ex.Consumed
-	r.sig = ex.Signature.State
-	r.record = ex.Record
-	r.evicted = ex.Evicted
-	r.turns = ex.Turns
-	r.notes = ex.Notes
 	r.ver++
 	r.entry.addText(r, !isOld, r.state != oldState || !isOld, r.status != oldStatus, len(r.notes) != oldNotes)
 	if ex.Received.After(ix.newest) {
@@ -235,6 +218,38 @@ func (ix *index) put(ex *model.Exchange) *exRow {
 		r.entry.tc.changed(r.id) // a new one is walked to anyway
 	}
 	return r
+}
+
+// fillRow sets what a row says of an exchange; intern shares repeated
+// texts (nil: none are).
+func fillRow(r *exRow, ex *model.Exchange, intern func(string) string) {
+	if intern == nil {
+		intern = func(s string) string { return s }
+	}
+	r.received = ex.Received
+	r.method = intern(oneLine(ex.Request.Method))
+	path := oneLine(ex.Request.Path)
+	if ex.Request.RawQuery != "" {
+		path += "?" + oneLine(ex.Request.RawQuery)
+	}
+	r.path = intern(path)
+	r.kind = intern(oneLine(ex.Kind))
+	r.platform = ex.Platform
+	r.state = ex.State
+	r.status, r.source, r.rule = 0, "", ""
+	if ex.Response != nil {
+		r.status, r.source, r.rule = ex.Response.Status, ex.Response.Source, ex.Response.Rule
+	}
+	r.fwdErr = ex.Forward != nil && ex.Forward.Error != ""
+	r.failed = ex.Failed()
+	r.total = ex.Timings.Total
+	r.held = ex.HeldUntil
+	r.consumed = ex.Consumed
+	r.sig = ex.Signature.State
+	r.record = ex.Record
+	r.evicted = ex.Evicted
+	r.turns = ex.Turns
+	r.notes = ex.Notes
 }
 
 // spokenTurns counts the session's turns that carry text, counting only

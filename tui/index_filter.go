@@ -110,16 +110,19 @@ func (ix *index) setFilter(q *query) {
 	}
 	q.bodies = ix.bodies
 	prev := ix.filter
-	ix.remember()
+	incomplete := ix.forgetJournalSearch()
+	if !incomplete {
+		ix.remember()
+	}
 	ix.filter = q
 	ix.gen++
 	switch {
-	case q.narrows(prev):
+	case q.narrows(prev) && !incomplete:
 		if ix.narrowFrom == 0 {
 			ix.narrowFrom = ix.gen - 1
 		}
 	default:
-		ix.narrowFrom = 0
+		ix.narrowFrom = 0 // (what the journal had yet to say is unknown, not a non-match)
 	}
 	for _, e := range ix.entries {
 		if e.tc != nil {
@@ -189,11 +192,14 @@ func (ix *index) visible(r *exRow) bool {
 		return true
 	}
 	if r.matchGen != ix.gen {
-		if ix.narrowFrom != 0 && r.matchGen >= ix.narrowFrom && !r.match {
+		if ix.narrowFrom != 0 && r.matchGen >= ix.narrowFrom && !r.match && !r.pending {
 			r.matchGen = ix.gen // did not match a broader filter
 			return false
 		}
-		r.match, r.matchGen = ix.filter.matchRow(r), ix.gen
+		if ix.deferRow(r) {
+			return false // until the journal says
+		}
+		r.match, r.matchGen, r.pending = ix.filter.matchRow(r), ix.gen, false
 	}
 	return r.match
 }

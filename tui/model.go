@@ -108,6 +108,7 @@ func New(opts Options) *Model {
 		follow:   !opts.ReadOnly,
 	}
 	m.ix.store, m.ix.readOnly = opts.Store, opts.ReadOnly
+	m.ix.slide.keep = opts.Store.Keep()
 	m.sel = listSel{ix: m.ix, rows: func() int { return max(1, (m.layout().sessions.h-1)/sessionRowHeight) }}
 	m.icpt = interceptState{setting: opts.Intercept, holds: opts.Holds, readOnly: opts.ReadOnly}
 	m.sub = m.store.Subscribe()
@@ -156,19 +157,16 @@ func (m *Model) Init() tea.Cmd {
 }
 
 // Update routes messages: keys to the top dialog, the filter being typed, or
-// the focused part; everything else to whoever it concerns. Whatever asked
-// for an exchange to be read back from the journal meanwhile gets a command
-// that reads it.
+// the focused part; everything else to whoever it concerns. Whatever must
+// be read back from the journal meanwhile (an exchange someone opened, the
+// rows a filter could not decide from memory) gets a command that reads it.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
 	switch msg.(type) {
 	case tea.KeyPressMsg, tea.MouseClickMsg, tea.MouseWheelMsg, tea.WindowSizeMsg:
 		m.peekTranscript() // what the next frame shows may need reading back
 	}
-	if rb := m.readBackCmd(); rb != nil {
-		cmd = tea.Batch(cmd, rb)
-	}
-	return m, cmd
+	return m, tea.Batch(cmd, m.readBackCmd(), m.ix.searchJournal())
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
@@ -194,6 +192,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.applyReadBack(msg)
 	case filterStepMsg:
 		return m.filter.step()
+	case journalSearchMsg:
+		m.ix.prefer = m.sel.selected()
+		m.ix.applyJournalSearch(msg)
+		m.sel.keep()
+		return nil
 	case endpointMsg:
 		m.endpoint = Endpoint(msg)
 		return m.waitEndpoint()
