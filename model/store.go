@@ -8,9 +8,10 @@ import (
 )
 
 // DefaultKeep is how many of the newest exchanges a store keeps whole by
-// default: about 60 MB of realistic webhooks, a laptop's share for a
-// monitor left open all day.
-const DefaultKeep = 20_000
+// default: about 25 MB of realistic webhooks, a laptop's share for a
+// monitor left open all day. Older ones are read back from the journal in
+// well under a millisecond when someone opens them.
+const DefaultKeep = 10_000
 
 // StoreOptions tune a Store.
 type StoreOptions struct {
@@ -58,7 +59,7 @@ type Store struct {
 
 	mu       sync.RWMutex
 	whole    map[ExchangeID]*Exchange // the exchanges kept whole
-	queue    []ExchangeID             // whole exchanges in the order they came, the oldest at queueAt
+	queue    []queued                 // whole exchanges in the order they came, the oldest at queueAt
 	queueAt  int
 	stubs    []stub // the evicted exchanges' index, by id
 	kinds    kindTable
@@ -110,7 +111,7 @@ func (s *Store) Add(ex *Exchange) {
 	if ex.Response != nil && ex.Response.Source == SourceEdited {
 		sess.pendingEdit = ex.ID // an exchange loaded complete, from a journal
 	}
-	s.queue = append(s.queue, ex.ID)
+	s.queue = append(s.queue, queued{ex.ID, sess.num})
 	s.publish(ex, true)
 	s.evict()
 }

@@ -90,37 +90,44 @@ func (s *Store) evict() {
 		return
 	}
 	for requeued := 0; len(s.whole) > s.keep && s.queueAt < len(s.queue); {
-		id := s.queue[s.queueAt]
+		q := s.queue[s.queueAt]
 		s.queueAt++
-		ex, ok := s.whole[id]
+		ex, ok := s.whole[q.id]
 		if !ok {
 			continue
 		}
 		if !ex.State.Final() {
 			// In flight: its response will update it, and a view may be
 			// editing it. Look at it again after the others.
-			s.queue = append(s.queue, id)
+			s.queue = append(s.queue, q)
 			if requeued++; requeued == maxRequeue {
 				break
 			}
 			continue
 		}
-		delete(s.whole, id)
-		s.addStub(s.stubOf(ex))
+		delete(s.whole, q.id)
+		s.addStub(s.stubOf(ex, q.session))
 	}
 	// Reclaim the consumed front of the queue once it is half the slice.
 	if s.queueAt > 1024 && s.queueAt*2 > len(s.queue) {
-		s.queue = append([]ExchangeID(nil), s.queue[s.queueAt:]...)
+		s.queue = append([]queued(nil), s.queue[s.queueAt:]...)
 		s.queueAt = 0
 	}
 }
 
-func (s *Store) stubOf(ex *Exchange) stub {
+// queued is a whole exchange waiting for its turn to be evicted, with its
+// session's number.
+type queued struct {
+	id      ExchangeID
+	session uint32
+}
+
+func (s *Store) stubOf(ex *Exchange, session uint32) stub {
 	st := stub{
 		id:       ex.ID,
 		received: ex.Received.UnixNano(),
 		ref:      ex.Journal,
-		session:  s.sessions[ex.Session()].num,
+		session:  session,
 		kind:     s.kinds.code(ex.Kind),
 		state:    codeOf(ex.State),
 	}

@@ -1,34 +1,36 @@
 #!/usr/bin/env bash
 # soak.sh sends a long run of webhooks into `hark listen --json` with the
 # default journal (fsync) and says whether memory stays bounded and the rate
-# holds: 300 000 realistic webhooks of every platform over 1 000
-# conversations, from `hark send` with 32 requests in flight. Every second
-# it samples hark's resident memory and how much NDJSON it has printed; at
-# the end it prints the RSS and the rate over the first and the last 6
-# seconds (NDJSON bytes over the run's mean line length: lines of a mix of
-# platforms average out over thousands of lines).
+# holds: 300 000 realistic webhooks over 1 000 conversations, from wrk with
+# 32 connections (scripts/webhook.lua). Every second it samples hark's
+# resident memory and how much NDJSON it has printed; at the end it prints
+# the RSS and the rate over the first and the last 6 seconds (NDJSON bytes
+# over the run's mean line length, which every line of the run shares
+# within a few bytes).
 #
 # Not run in CI.
 #
 #   scripts/soak.sh                      # 300 000 webhooks
 #   N=100000 KEEP_FLAG="--keep 5000" scripts/soak.sh
 #
-# Environment: N (300000), SESSIONS (1000), CONCURRENCY (32), PORT (18797),
-# WINDOW seconds (6), KEEP_FLAG (extra flags for hark listen), KEEP=1 keeps
-# the work directory.
+# Environment: N (300000), SESSIONS (1000), CONNECTIONS (32), THREADS of
+# wrk (2), PORT (18797), WINDOW seconds (6), KEEP_FLAG (extra flags for
+# hark listen), KEEP=1 keeps the work directory.
 set -euo pipefail
 
 N=${N:-300000}
-SESSIONS=${SESSIONS:-1000}
-CONCURRENCY=${CONCURRENCY:-32}
+export SESSIONS=${SESSIONS:-1000}
+CONNECTIONS=${CONNECTIONS:-32}
+export THREADS=${THREADS:-2}
 PORT=${PORT:-18797}
 WINDOW=${WINDOW:-6}
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/hark-soak.XXXXXX")
-server="" sampler=""
+server="" sampler="" client=""
 cleanup() {
+	[[ -n $client ]] && kill "$client" 2>/dev/null || true
 	[[ -n $sampler ]] && kill "$sampler" 2>/dev/null || true
 	if [[ -n $server ]] && kill -0 "$server" 2>/dev/null; then
 		kill -TERM "$server" 2>/dev/null || true
@@ -40,6 +42,7 @@ trap cleanup EXIT
 
 # shellcheck source=scripts/lib.sh
 source "$here/lib.sh"
+need_wrk
 
 echo "building hark..." >&2
 (cd "$repo" && go build -o "$work/hark" .)
@@ -59,9 +62,19 @@ wait_port "$PORT" "$server" "$work/err.log"
 ) >"$work/samples" &
 sampler=$!
 
-echo "sending $N webhooks over $SESSIONS sessions, $CONCURRENCY in flight..." >&2
-"$work/hark" send all --to "http://127.0.0.1:$PORT" --sessions "$SESSIONS" --count "$N" --concurrency "$CONCURRENCY" >"$work/send.log" 2>&1 ||
-	{ cat "$work/send.log" >&2; exit 1; }
+echo "sending $N webhooks over $SESSIONS sessions, $CONNECTIONS connections..." >&2
+# Each wrk thread stops after its share and leaves a mark; wrk itself runs
+# until told to stop.
+STOP_AFTER=$N STOP_MARK="$work/stopped-" wrk -t"$THREADS" -c"$CONNECTIONS" -d1h -s "$here/webhook.lua" \
+	"http://127.0.0.1:$PORT" >"$work/wrk.log" 2>&1 &
+client=$!
+until [[ $(find "$work" -name 'stopped-*' | wc -l) -ge $THREADS ]]; do
+	kill -0 "$client" 2>/dev/null || { cat "$work/wrk.log" >&2; exit 1; }
+	sleep 0.2
+done
+kill -INT "$client"
+wait "$client" || true
+client=""
 sleep 2 # the last exchanges are printed, and sampled
 rss_end=$(awk '/^VmRSS/ { print $2 }' "/proc/$server/status")
 hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$server/status")
@@ -74,7 +87,7 @@ server=""
 lines=$(wc -l <"$work/out.ndjson")
 bytes=$(stat -c %s "$work/out.ndjson")
 journaled=$(grep -c '^{"t":"resp"' "$work/soak.jsonl" || true)
-grep -E 'requests|req/s|status' "$work/send.log" >&2 || true
+grep '^RESULT' "$work/wrk.log" >&2 || true
 awk -v lines="$lines" -v bytes="$bytes" -v win="$WINDOW" -v rss="$rss_end" -v hwm="$hwm" -v n="$N" -v journaled="$journaled" '
 	{ t[NR] = $1; b[NR] = $2; r[NR] = $3 }
 	END {
