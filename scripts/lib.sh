@@ -1,5 +1,19 @@
 # Helpers shared by load.sh and soak.sh (sourced, not run).
 
+# The processes a script started, by pid ("" when none), and its work
+# directory; cleanup ends them and removes it (KEEP=1 keeps it).
+server="" sampler="" client="" work=""
+cleanup() {
+	[[ -n $client ]] && kill "$client" 2>/dev/null || true
+	[[ -n $sampler ]] && kill "$sampler" 2>/dev/null || true
+	if [[ -n $server ]] && kill -0 "$server" 2>/dev/null; then
+		kill -TERM "$server" 2>/dev/null || true
+		wait "$server" 2>/dev/null || true
+	fi
+	[[ -n $work ]] || return 0
+	if [[ ${KEEP:-0} == 1 ]]; then echo "work directory kept: $work" >&2; else rm -rf "$work"; fi
+}
+
 # need_wrk installs wrk with apt-get when it is missing.
 need_wrk() {
 	command -v wrk >/dev/null && return

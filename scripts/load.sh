@@ -28,19 +28,10 @@ export SESSIONS=${SESSIONS:-1000}
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/hark-load.XXXXXX")
-server=""
-cleanup() {
-	if [[ -n $server ]] && kill -0 "$server" 2>/dev/null; then
-		kill -TERM "$server" 2>/dev/null || true
-		wait "$server" 2>/dev/null || true
-	fi
-	if [[ ${KEEP:-0} == 1 ]]; then echo "work directory kept: $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-
 # shellcheck source=scripts/lib.sh
 source "$here/lib.sh"
+work=$(mktemp -d "${TMPDIR:-/tmp}/hark-load.XXXXXX")
+trap cleanup EXIT
 need_wrk
 
 echo "building hark and the bare handler..." >&2

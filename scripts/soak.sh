@@ -27,21 +27,10 @@ WINDOW=${WINDOW:-6}
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/hark-soak.XXXXXX")
-server="" sampler="" client=""
-cleanup() {
-	[[ -n $client ]] && kill "$client" 2>/dev/null || true
-	[[ -n $sampler ]] && kill "$sampler" 2>/dev/null || true
-	if [[ -n $server ]] && kill -0 "$server" 2>/dev/null; then
-		kill -TERM "$server" 2>/dev/null || true
-		wait "$server" 2>/dev/null || true
-	fi
-	if [[ ${KEEP:-0} == 1 ]]; then echo "work directory kept: $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-
 # shellcheck source=scripts/lib.sh
 source "$here/lib.sh"
+work=$(mktemp -d "${TMPDIR:-/tmp}/hark-soak.XXXXXX")
+trap cleanup EXIT
 need_wrk
 
 echo "building hark..." >&2
@@ -101,5 +90,9 @@ awk -v lines="$lines" -v bytes="$bytes" -v win="$WINDOW" -v rss="$rss_end" -v hw
 		printf "webhooks %d, NDJSON lines %d, response records in the journal %d\n", n, lines, journaled
 		printf "RSS at the end %.0f MB (peak %.0f MB)\n", rss / 1024, hwm / 1024
 		printf "rate over the first %ds %.0f/s, over the last %ds %.0f/s: %.2f of the first\n", win, r1, win, r2, r2 / r1
-		for (i = first; i <= last; i += 10) printf "  t=%3.0fs  %7.0f exchanges  RSS %4.0f MB\n", t[i] - t[first], b[i] / per, r[i] / 1024
+		mark = 50000
+		for (i = first; i <= last; i++) if (b[i] / per >= mark) {
+			printf "  t=%3.0fs  %7.0f exchanges  RSS %4.0f MB\n", t[i] - t[first], b[i] / per, r[i] / 1024
+			while (b[i] / per >= mark) mark += 50000
+		}
 	}' "$work/samples"
