@@ -13,9 +13,15 @@ import (
 	"github.com/harkhq/hark/internal/cli"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = ""
+// Set at build time by a release (goreleaser's default -ldflags
+// "-X main.version=... -X main.commit=... -X main.date=..."); empty in
+// other builds, where the Go command's own build information is used.
+var (
+	version = ""
+	commit  = ""
+	date    = ""
+)
 
 func main() {
-	os.Exit(cli.Main(cli.Build{Version: version}))
+	os.Exit(cli.Main(cli.Build{Version: version, Commit: commit, Date: date}))
 }

@@ -17,6 +17,10 @@ type Set struct {
 	Sessions  []model.Session
 	Version   string         // hark's version, named in the output
 	Location  *time.Location // time zone of the times a transcript shows
+	// Raw keeps credentials (Authorization, Cookie, signatures, tokens),
+	// which HAR and Markdown redact otherwise. NDJSON has no headers; its
+	// lines are what `hark listen --json` prints, query included.
+	Raw bool
 }
 
 // Format is one way to export a Set.
@@ -37,7 +41,7 @@ var Formats = []Format{
 	{
 		Name: "har", Title: "HAR", What: "every request and response, for browser dev tools and HTTP tools",
 		Write: func(w io.Writer, s Set) error {
-			return WriteHAR(w, s.Exchanges, HAROptions{Version: s.Version, Sessions: s.Sessions})
+			return WriteHAR(w, s.Exchanges, HAROptions{Version: s.Version, Sessions: s.Sessions, Raw: s.Raw})
 		},
 	},
 	{
@@ -46,7 +50,7 @@ var Formats = []Format{
 			if len(s.Sessions) != 1 {
 				return ErrOneSession
 			}
-			return WriteMarkdown(w, s.Sessions[0], s.Exchanges, MarkdownOptions{Location: s.Location, Version: s.Version})
+			return WriteMarkdown(w, s.Sessions[0], s.Exchanges, MarkdownOptions{Location: s.Location, Version: s.Version, Raw: s.Raw})
 		},
 	},
 	{

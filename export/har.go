@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/harkhq/hark/model"
+	"github.com/harkhq/hark/platform"
+	"github.com/harkhq/hark/sanitize"
 )
 
 // HAROptions tune WriteHAR.
@@ -24,6 +26,10 @@ type HAROptions struct {
 	// that viewers group the entries as the monitor does. Entries whose
 	// session is not among them get no page.
 	Sessions []model.Session
+	// Raw keeps credentials: without it, Authorization, Cookie, X-Api-Key
+	// and the platforms' signature headers and token parameters are
+	// REDACTED (platform.Redact), since HAR files are made to be shared.
+	Raw bool
 }
 
 // The HAR 1.2 document (http://www.softwareishard.com/blog/har-12-spec/).
@@ -226,6 +232,9 @@ func WriteHAR(w io.Writer, exchanges []*model.Exchange, opts HAROptions) error {
 			out.raw(",")
 		}
 		out.raw("\n      ")
+		if !opts.Raw {
+			ex = platform.Redact(ex)
+		}
 		e := harEntryOf(ex, base)
 		if id, ok := pages[ex.Session()]; ok {
 			e.Pageref = id
@@ -270,5 +279,7 @@ func (h *harWriter) value(v any) {
 	if h.err = h.enc.Encode(v); h.err != nil {
 		return
 	}
-	_, h.err = h.w.Write(bytes.TrimSuffix(h.buf.Bytes(), []byte("\n")))
+	// C1 and bidi controls as \u escapes, like every machine-readable
+	// output of hark: a HAR file shown in a terminal is then safe.
+	_, h.err = h.w.Write(sanitize.JSON(bytes.TrimSuffix(h.buf.Bytes(), []byte("\n"))))
 }

@@ -128,7 +128,7 @@ func TestHARRoundTrip(t *testing.T) {
 	loaded := record(t)
 	sessions := sessionsFor(loaded.Exchanges)
 	var buf bytes.Buffer
-	if err := WriteHAR(&buf, loaded.Exchanges, HAROptions{Version: "1.2.3", Sessions: sessions}); err != nil {
+	if err := WriteHAR(&buf, loaded.Exchanges, HAROptions{Version: "1.2.3", Sessions: sessions, Raw: true}); err != nil {
 		t.Fatal(err)
 	}
 	if err := validateHAR(t, harSchema(t), buf.Bytes()); err != nil {
@@ -233,7 +233,7 @@ func TestHARRoundTrip(t *testing.T) {
 
 	// The same exchanges give the same bytes.
 	var again bytes.Buffer
-	if err := WriteHAR(&again, loaded.Exchanges, HAROptions{Version: "1.2.3", Sessions: sessions}); err != nil {
+	if err := WriteHAR(&again, loaded.Exchanges, HAROptions{Version: "1.2.3", Sessions: sessions, Raw: true}); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(buf.Bytes(), again.Bytes()) {

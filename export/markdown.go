@@ -25,6 +25,9 @@ type MarkdownOptions struct {
 	// MaxBody bounds each body shown, in bytes (after pretty-printing);
 	// 0 means DefaultMarkdownBody. A longer body is cut, with a note.
 	MaxBody int
+	// Raw keeps credentials: without it, the platforms' token parameters
+	// in the paths shown are REDACTED (platform.Redact).
+	Raw bool
 }
 
 // DefaultMarkdownBody is how much of each body a transcript shows.
@@ -51,6 +54,13 @@ func WriteMarkdown(w io.Writer, session model.Session, exchanges []*model.Exchan
 		opts.MaxBody = DefaultMarkdownBody
 	}
 	m := &mdWriter{opts: opts, byID: make(map[model.ExchangeID]*model.Exchange, len(exchanges))}
+	if !opts.Raw {
+		redacted := make([]*model.Exchange, len(exchanges))
+		for i, ex := range exchanges {
+			redacted[i] = platform.Redact(ex)
+		}
+		exchanges = redacted
+	}
 	for _, ex := range exchanges {
 		m.byID[ex.ID] = ex
 	}

@@ -10,19 +10,24 @@ import (
 	"unicode/utf8"
 
 	"github.com/harkhq/hark/model"
+	"github.com/harkhq/hark/sanitize"
 )
 
 // WriteNDJSON writes one exchange as one JSON line: its model.Summary.
-// An exchange read from a journal gives the same line as it did live.
+// An exchange read from a journal gives the same line as it did live. C1
+// and bidi controls, and the other runes sanitize.Invisible reports, are
+// \u escapes: the line is safe on a terminal and means the same to jq.
 func WriteNDJSON(w io.Writer, ex *model.Exchange) error {
 	_, err := w.Write(AppendNDJSON(nil, ex))
 	return err
 }
 
 // AppendNDJSON appends the JSON line of one exchange, "\n" included, to b.
-// The line is what encoding/json makes of ex.Summarize() (a test holds it
-// to that, byte for byte), written by hand: `hark listen --json` prints one
-// per webhook, and reflection cost more than the rest of the line's path.
+// The line is what encoding/json makes of ex.Summarize(), with the runes
+// sanitize.Invisible reports as \u escapes (sanitize.JSON), byte for byte
+// (a test holds it to that), written by hand: `hark listen --json` prints
+// one per webhook, and reflection cost more than the rest of the line's
+// path.
 func AppendNDJSON(b []byte, ex *model.Exchange) []byte {
 	r := &ex.Request
 	b = append(b, `{"id":`...)
@@ -116,6 +121,14 @@ func AppendNDJSON(b []byte, ex *model.Exchange) []byte {
 		}
 		b = append(b, ']')
 	}
+	if r := ex.Resent; r != nil {
+		if r.Of != 0 {
+			b = strconv.AppendUint(append(b, `,"resent_of":`...), uint64(r.Of), 10)
+		}
+		if r.Edited {
+			b = append(b, `,"resent_edited":true`...)
+		}
+	}
 	return append(b, "}\n"...)
 }
 
@@ -136,9 +149,11 @@ func appendMS(b []byte, d time.Duration) []byte {
 const hexDigits = "0123456789abcdef"
 
 // appendStr appends s as a JSON string exactly as encoding/json's Marshal
-// does: `"` and `\` escaped, control characters as \b \f \n \r \t or
-// \u00XX, <, > and & as \u003c \u003e \u0026 (HTML-safe), each byte of
-// invalid UTF-8 replaced by U+FFFD, and U+2028, U+2029 escaped.
+// and then sanitize.JSON do: `"` and `\` escaped, control characters as
+// \b \f \n \r \t or \u00XX, <, > and & as \u003c \u003e \u0026
+// (HTML-safe), each byte of invalid UTF-8 replaced by U+FFFD, and U+2028,
+// U+2029 and every other sanitize.Invisible rune (C1 and bidi controls,
+// invisible format characters) as a \u escape.
 func appendStr(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
@@ -175,9 +190,9 @@ func appendStr(b []byte, s string) []byte {
 		case r == utf8.RuneError && size == 1:
 			b = append(b, s[start:i]...)
 			b = append(b, "\ufffd"...) // the replacement character itself, as encoding/json writes it
-		case r == '\u2028' || r == '\u2029':
+		case sanitize.Invisible(r): // U+2028 and U+2029 among them
 			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			b = sanitize.AppendJSONEscape(b, r)
 		default:
 			i += size
 			continue

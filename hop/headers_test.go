@@ -22,3 +22,19 @@ func TestStrip(t *testing.T) {
 		t.Fatal("Strip changed its input")
 	}
 }
+
+func TestSendAgain(t *testing.T) {
+	out := SendAgain(map[string][]string{
+		"Connection": {"close"}, "Content-Length": {"12"}, "Host": {"x.ngrok.app"}, "Accept-Encoding": {"gzip"},
+		"Content-Type": {"application/json"}, "X-Moveo-Signature": {"abc"},
+	})
+	if len(out) != 3 || out.Get("Content-Type") != "application/json" || out.Get("X-Moveo-Signature") != "abc" {
+		t.Fatalf("SendAgain = %v", out)
+	}
+	if ua, ok := out["User-Agent"]; !ok || len(ua) != 1 || ua[0] != "" {
+		t.Errorf("User-Agent %q: want an empty one, not Go's", ua)
+	}
+	if got := SendAgain(map[string][]string{"User-Agent": {"Moveo-Webhooks/1.0"}}); got.Get("User-Agent") != "Moveo-Webhooks/1.0" {
+		t.Errorf("the recorded User-Agent was not kept: %v", got)
+	}
+}

@@ -47,6 +47,8 @@ type record struct {
 	isRecord, consumed                       bool
 	deadline                                 int64
 	sig                                      model.Signature
+	resentOf                                 uint64
+	resentEdited                             bool
 
 	// response
 	source, rule string
@@ -165,6 +167,10 @@ func (d *decoder) field(r *record, key []byte) (err error) {
 		r.deadline, err = d.int()
 	case "sig":
 		err = d.signature(&r.sig)
+	case "resent_of":
+		r.resentOf, err = d.uint()
+	case "resent_edited":
+		r.resentEdited, err = d.bool()
 	case "source":
 		r.source, err = d.name()
 		r.hasResponse = true

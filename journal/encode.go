@@ -76,6 +76,10 @@ func (e *encoder) request(ex *model.Exchange) {
 	b = appendIntField(b, "deadline_ns", int64(ex.Deadline))
 	b = appendSignature(b, ex.Signature)
 	b = appendStrings(b, "notes", ex.Notes)
+	if r := ex.Resent; r != nil {
+		b = appendIntField(b, "resent_of", int64(r.Of))
+		b = appendBoolField(b, "resent_edited", r.Edited)
+	}
 	e.buf = append(b, "}\n"...)
 }
 

@@ -27,10 +27,13 @@
 //	 "time":"2025-03-14T09:27:01Z","marker":"created"}],"record":true,
 //	 "consumed":true,"deadline_ns":10000000000,
 //	 "sig":{"scheme":"token","state":"valid","detail":"matches"},
-//	 "notes":["not JSON"],"truncated":true}
+//	 "notes":["not JSON"],"truncated":true,"resent_of":12,"resent_edited":true}
 //
 // (shown wrapped; a record is always one line). The turns are the exchange's
 // own normalized turns; the exchange a turn belongs to is the record's id.
+// "resent_of" is set on a request hark sent again itself (a resend from the
+// monitor): the exchange it was sent from; "resent_edited" when the user
+// changed it first.
 //
 // Response record:
 //
@@ -65,8 +68,11 @@
 //     as the lone surrogate escape \udc80–\udcff, which valid UTF-8 can never
 //     produce, so the journal stays valid JSON and hark reads the exact bytes
 //     back (other JSON readers see U+FFFD).
-//   - Control characters, DEL, U+2028 and U+2029 are escaped, so a line never
-//     holds a raw newline and a journal is safe to print on a terminal.
+//   - Control characters (C0, DEL and the C1 controls U+0080–U+009F), bidi
+//     controls (U+202A–U+202E, U+2066–U+2069, the marks), U+2028, U+2029
+//     and other invisible format characters are written as \u escapes, so
+//     a line never holds a raw newline and a journal is safe to print on a
+//     terminal; the text read back is the same.
 //   - Header names keep the case they had; keys are written sorted.
 //
 // Readers skip fields they do not know and report records of unknown type,

@@ -30,7 +30,8 @@ func TestRecordLines(t *testing.T) {
 		`"truncated":true,"platform":"chatbot","kind":"message","session":"c-42",` +
 		`"turns":[{"role":"system","time":"2025-03-14T08:27:01.25Z","marker":"created"},{"role":"user","text":"hi","time":"2025-03-14T08:27:01.251Z"}],` +
 		`"record":true,"consumed":true,"deadline_ns":10000000000,` +
-		`"sig":{"scheme":"X-Moveo-Signature HMAC-SHA256","state":"valid","detail":"matches"},"notes":["first note"]}` + "\n"
+		`"sig":{"scheme":"X-Moveo-Signature HMAC-SHA256","state":"valid","detail":"matches"},"notes":["first note"],` +
+		`"resent_of":12,"resent_edited":true}` + "\n"
 	if got := string(encodeRequest(ex)); got != wantReq {
 		t.Errorf("request record:\n got %s\nwant %s", got, wantReq)
 	}
@@ -334,7 +335,8 @@ func TestReadsDocumentedExample(t *testing.T) {
 		t.Fatalf("found %d example records in format.go, want 3: %q", len(lines), lines)
 	}
 	rep, err := Read(strings.NewReader(strings.Join(lines, "\n")+"\n"), func(ex *model.Exchange) error {
-		if ex.ID != 17 || ex.Response == nil || ex.Forward == nil || ex.Request.Headers == nil || len(ex.Turns) != 1 {
+		if ex.ID != 17 || ex.Response == nil || ex.Forward == nil || ex.Request.Headers == nil || len(ex.Turns) != 1 ||
+			ex.Resent == nil || ex.Resent.Of != 12 || !ex.Resent.Edited {
 			t.Errorf("example exchange: %+v", ex)
 		}
 		return nil

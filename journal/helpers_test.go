@@ -52,6 +52,7 @@ func fullExchange(id model.ExchangeID) *model.Exchange {
 		Deadline:  10 * time.Second,
 		Signature: model.Signature{Scheme: "X-Moveo-Signature HMAC-SHA256", State: model.SigValid, Detail: "matches"},
 		Notes:     []string{"first note"},
+		Resent:    &model.Resent{Of: 12, Edited: true},
 
 		State:     model.StateFallback,
 		HeldUntil: t0.Add(9 * time.Second),

@@ -7,6 +7,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"unicode/utf8"
+
+	"github.com/harkhq/hark/sanitize"
 )
 
 const hexDigits = "0123456789abcdef"
@@ -21,7 +23,8 @@ var plain = func() (t [utf8.RuneSelf]bool) {
 
 // appendString appends s as a JSON string. Bytes that are not part of valid
 // UTF-8 are written as the lone surrogates \udc80–\udcff, which decodeString
-// turns back into the same bytes.
+// turns back into the same bytes; the runes sanitize.Invisible reports are
+// written as \u escapes.
 func appendString[T string | []byte](b []byte, s T) []byte {
 	b = append(b, '"')
 	start := 0
@@ -54,9 +57,12 @@ func appendString[T string | []byte](b []byte, s T) []byte {
 		case r == utf8.RuneError && size == 1:
 			b = append(b, s[start:i]...)
 			b = append(b, '\\', 'u', 'd', 'c', hexDigits[c>>4], hexDigits[c&0xf])
-		case r == '\u2028' || r == '\u2029':
+		case sanitize.Invisible(r):
+			// C1 and bidi controls, line separators, other invisible
+			// format characters: escaped, so a journal printed on a
+			// terminal shows them rather than obeying them.
 			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			b = sanitize.AppendJSONEscape(b, r)
 		default:
 			i += size
 			continue

@@ -126,9 +126,14 @@ func (r *record) request() *model.Exchange {
 	if session == "" {
 		session = model.Unsorted
 	}
+	var resent *model.Resent
+	if r.resentOf != 0 {
+		resent = &model.Resent{Of: model.ExchangeID(r.resentOf), Edited: r.resentEdited}
+	}
 	return &model.Exchange{
 		ID:       r.id,
 		Received: r.at,
+		Resent:   resent,
 		Request: model.Request{
 			Method:     r.method,
 			Path:       r.path,

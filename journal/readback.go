@@ -20,6 +20,18 @@ import (
 type Archive struct {
 	path string
 	f    *os.File
+	w    *Writer // the Writer appending to the file, which knows what moved; or nil
+}
+
+// OpenArchive opens the Writer's journal for reading exchanges back. Such
+// an Archive also finds the response records that a failed write moved
+// (MovedResponse).
+func (w *Writer) OpenArchive() (*Archive, error) {
+	a, err := OpenArchive(w.path)
+	if err == nil {
+		a.w = w
+	}
+	return a, err
 }
 
 // OpenArchive opens a journal for reading exchanges back.
@@ -45,6 +57,11 @@ func (a *Archive) ReadExchange(id model.ExchangeID, ref model.JournalRef) (*mode
 		return nil, err
 	}
 	ex := rec.request()
+	if a.w != nil {
+		if off, ok := a.w.MovedResponse(id); ok {
+			ref.Response = off
+		}
+	}
 	if ref.Response == 0 {
 		ex.Notes = ex.WithNote(NoteNoResponse)
 		return ex, nil

@@ -2,6 +2,7 @@ package journal
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -97,7 +98,19 @@ type Loaded struct {
 	entries []*entry // the same exchanges, with what Fill needs
 }
 
+// ErrNotJournal is what Load says of a file none of whose lines is a
+// journal record.
+var ErrNotJournal = errors.New("not a hark journal")
+
+func notJournal(path string, size int64) error {
+	if size == 0 {
+		return fmt.Errorf("journal: %s is empty: %w", path, ErrNotJournal)
+	}
+	return fmt.Errorf("journal: %s is %w: none of its lines is a journal record", path, ErrNotJournal)
+}
+
 // Load reads a journal file; see Read for what it does with damaged parts.
+// A file none of whose lines is a record is ErrNotJournal.
 func Load(path string) (*Loaded, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -111,6 +124,9 @@ func Load(path string) (*Loaded, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("journal: reading %s: %w", path, err)
+	}
+	if len(l.Runs) == 0 && l.Requests == 0 && l.Responses == 0 {
+		return nil, notJournal(path, l.Bytes)
 	}
 	slices.SortStableFunc(l.entries, func(a, b *entry) int { return cmp.Compare(a.ex.ID, b.ex.ID) })
 	l.Exchanges = make([]*model.Exchange, len(l.entries))

@@ -331,6 +331,7 @@ func TestFillRebuildsSessions(t *testing.T) {
 		{Platform: "navtalk", Kind: "message", SessionID: "A", Turns: []model.Turn{turn(model.RoleAI, "hello", 3)}},
 		{Platform: "navtalk", Kind: "session", SessionID: "A", Record: true, Turns: []model.Turn{turn(model.RoleUser, "hi", 1), turn(model.RoleAI, "hello there", 3)}},
 		{Platform: "generic", SessionID: model.Unsorted, Notes: []string{"not JSON"}},
+		{Platform: "navtalk", Kind: "message", SessionID: "A", Turns: []model.Turn{turn(model.RoleAI, "hello", 3)}, Resent: &model.Resent{Of: 3}},
 		{Platform: "chatbot", Kind: "message", SessionID: "B", Turns: []model.Turn{turn(model.RoleUser, "hurry", 6)}, Consumed: true}, // hark stops before answering
 	}
 	for i, ex := range incoming {
@@ -371,6 +372,11 @@ func TestFillRebuildsSessions(t *testing.T) {
 	}
 	rebuilt := model.NewStore(model.StoreOptions{})
 	l.Fill(rebuilt)
+	// A resend's link comes back from its request record, and the store
+	// records it on the original again.
+	if orig, _ := rebuilt.Exchange(3); len(orig.Resends) != 1 || orig.Resends[0] != 6 {
+		t.Errorf("#3 resends %v, want [#6]", orig.Resends)
+	}
 
 	if got, want := rebuilt.Counts(), live.Counts(); got != want {
 		t.Errorf("counts %+v, live %+v", got, want)
@@ -409,7 +415,7 @@ func TestFillRebuildsSessions(t *testing.T) {
 			t.Errorf("%s missing", want.ID)
 			return true
 		}
-		if want.ID == 6 { // unanswered: hark stopped
+		if want.ID == 7 { // unanswered: hark stopped
 			want.Notes = want.WithNote(NoteNoResponse)
 		}
 		sameExchange(t, want.ID.String(), got, want)

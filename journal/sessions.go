@@ -43,8 +43,10 @@ type Selection struct {
 }
 
 // Select keeps the sessions that want names: a session id on any platform,
-// or PLATFORM/ID. An empty want keeps the whole journal. No session of
-// that name is a *NoSessionError.
+// or PLATFORM/ID, as it is or as hark shows it (sanitize.Line: a control
+// character or a bidi override escaped), so that an id copied from a
+// message or the monitor can be typed back. An empty want keeps the whole
+// journal. No session of that name is a *NoSessionError.
 func (l *Loaded) Select(want string) (Selection, error) {
 	sessions := l.Sessions()
 	if want == "" {
@@ -53,7 +55,7 @@ func (l *Loaded) Select(want string) (Selection, error) {
 	var keys []model.SessionKey
 	var kept []model.Session
 	for _, s := range sessions {
-		if s.Key.ID == want || s.Key.String() == want {
+		if s.Key.ID == want || s.Key.String() == want || sanitize.Line(s.Key.ID) == want || sanitize.Line(s.Key.String()) == want {
 			keys = append(keys, s.Key)
 			kept = append(kept, s)
 		}
@@ -79,7 +81,7 @@ type NoSessionError struct {
 }
 
 func (e *NoSessionError) Error() string {
-	return fmt.Sprintf("--session %q: no such session in %s; %s", sanitize.Line(e.Want), sanitize.Line(e.Path), SessionList(e.Sessions))
+	return fmt.Sprintf(`--session "%s": no such session in %s; %s`, sanitize.Line(e.Want), sanitize.Line(e.Path), SessionList(e.Sessions))
 }
 
 // SessionList names a few sessions, the busiest first, for a message that

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
@@ -40,6 +41,17 @@ type Stats struct {
 	Bytes   uint64 // bytes of those records
 }
 
+// file is what a Writer needs of its journal: an *os.File, or in tests a
+// disk that fills up and is freed again.
+type file interface {
+	io.Writer
+	io.ReaderAt
+	Sync() error
+	Close() error
+	Stat() (fs.FileInfo, error)
+	Truncate(size int64) error
+}
+
 // Writer appends records to a journal file. Any number of goroutines may
 // write at once, with group commit: a writer that finds no write under way
 // becomes the leader, takes every record queued so far, writes them in one
@@ -49,36 +61,71 @@ type Stats struct {
 // durable everything written before it began. No goroutine of the Writer
 // sits between a writer and the disk, so a busy scheduler adds no hop to a
 // webhook's wait.
+//
+// A write that fails (a full disk) loses its batch, whose writers get the
+// error; the next batch reopens the file, cuts off what the failed write
+// left of a record, and tries again, so the journal resumes by itself once
+// the disk has room.
 type Writer struct {
 	path   string
-	file   *os.File
+	file   file
+	open   func(path string) (file, error) // opens the journal again after a failure
 	fast   bool
 	now    func() time.Time
 	lastID model.ExchangeID
 
 	mu       sync.Mutex
-	end      int64      // where the next record queued will start in the file
-	cond     *sync.Cond // signalled whenever a batch is written or synced
-	pending  []byte     // records queued for the next batch
+	cond     *sync.Cond // signalled whenever a batch is written, synced or lost
+	cur      *batch     // records queued for the next write
 	spare    []byte     // a written batch's buffer, for reuse
-	durable  bool       // a request record is pending: the batch needs an fsync
-	queued   uint64     // records in pending
 	waiting  int        // WriteRequest calls waiting for the disk
-	requests int        // request records in pending
-	next     uint64     // sequence number of the batch pending will become
-	written  uint64     // highest batch written to the file
-	synced   uint64     // highest batch known durable
+	unsynced []*batch   // written batches waiting for an fsync, oldest first
+	free     []*batch   // settled batches, for reuse
 	writing  bool       // a leader is writing a batch (writes go one at a time)
 	syncing  int        // fsyncs under way
 	lastSync time.Time  // when the last fsync ended, to tell a busy journal
-	err      error      // the first write or fsync error, returned from then on
-	failed   uint64     // the batch that got err: it and every later one fail
+	broken   bool       // the last write or fsync failed: reopen before the next
+	lastErr  error      // the last write or fsync error
 	closing  bool
+
+	// size is where the last good write ended: the file's real end, where
+	// the next batch goes. Only the leader changes it.
+	size int64
+
+	// moved holds where the response records of batches that were not
+	// written where WriteResponse said went instead (0: lost), by
+	// exchange; see movedLocked.
+	moved    map[model.ExchangeID]int64
+	anyMoved atomic.Bool
 
 	closeOnce sync.Once
 	closed    error // what Close returns
 
 	records, batches, syncs, bytes atomic.Uint64
+	journaled, lost                atomic.Uint64
+	failing                        atomic.Bool
+}
+
+// batch is the records written together, and what became of them.
+type batch struct {
+	seq      uint64 // batches are numbered in the order they are written
+	buf      []byte
+	records  uint64 // records in buf
+	requests uint64 // request records in buf: the exchanges it journals
+	durable  bool   // holds a request record: needs an fsync
+	done     bool   // durable, or lost
+	err      error  // why it was lost
+	waiters  int    // WriteRequest calls waiting for it
+
+	at    int64    // where in the file its records were said to start
+	start int64    // where it was written: at, unless a write before it failed
+	resps []placed // its response records, whose offsets were told at once
+}
+
+// placed is a response record in its batch.
+type placed struct {
+	id  model.ExchangeID
+	off int64 // from the start of the batch
 }
 
 // maxSyncs is how many fsyncs may overlap.
@@ -102,19 +149,28 @@ const (
 // maxSpare bounds the batch buffer kept for reuse.
 const maxSpare = 4 << 20
 
+// maxFree bounds the settled batches kept for reuse: about as many as can
+// be waited on at once under load.
+const maxFree = 64
+
 // Open opens a journal for appending, creating it (mode 0600, directories
-// 0700) when it does not exist. Appending to an existing journal, it reads
-// the file once to find the highest exchange id (see LastID) and ends a
-// torn last line, so the new records start on a line of their own. It then
-// writes a header record. On systems that have flock, a journal is locked
-// while it is open, so two harks never append to the same file.
+// 0700) when it does not exist. Only a regular file can be a journal: a
+// FIFO or a device would stall or swallow every webhook's record. Appending
+// to an existing journal, it reads the file once to find the highest
+// exchange id (see LastID) and ends a torn last line, so the new records
+// start on a line of their own. It then writes a header record. On systems
+// that have flock, a journal is locked while it is open, so two harks never
+// append to the same file.
 func Open(path string, opts Options) (*Writer, error) {
+	if info, err := os.Stat(path); err == nil && !info.Mode().IsRegular() {
+		return nil, notRegular(path, info)
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
+	f, err := openFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("journal: %w", err)
+		return nil, err
 	}
 	w, err := start(path, f, opts)
 	if err != nil {
@@ -125,9 +181,6 @@ func Open(path string, opts Options) (*Writer, error) {
 }
 
 func start(path string, f *os.File, opts Options) (*Writer, error) {
-	if err := lockFile(f); err != nil {
-		return nil, fmt.Errorf("journal: %s is in use by another hark", path)
-	}
 	info, err := f.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
@@ -135,9 +188,9 @@ func start(path string, f *os.File, opts Options) (*Writer, error) {
 	w := &Writer{
 		path: path,
 		file: f,
+		open: func(path string) (file, error) { return openFile(path) },
 		fast: opts.Fast,
 		now:  opts.Now,
-		next: 1,
 	}
 	w.cond = sync.NewCond(&w.mu)
 	if w.now == nil {
@@ -163,10 +216,11 @@ func start(path string, f *os.File, opts Options) (*Writer, error) {
 	e.buf = append(e.buf, head...)
 	e.header(w.now(), opts.Version)
 	_, err = f.Write(e.buf)
-	w.end = info.Size() + int64(len(e.buf))
 	if err == nil && !w.fast {
 		err = f.Sync()
 	}
+	w.size = info.Size() + int64(len(e.buf))
+	w.cur = &batch{at: w.size}
 	putEncoder(e)
 	if err != nil {
 		return nil, fmt.Errorf("journal: writing %s: %w", path, err)
@@ -193,13 +247,6 @@ func (w *Writer) Stats() Stats {
 	}
 }
 
-// Err returns the write error that stopped the journal, if any.
-func (w *Writer) Err() error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.err
-}
-
 // WriteRequest writes the request record of ex and returns once it is on
 // disk (with Fast, once the operating system has it), with the offset in
 // the file where the record starts (for ReadExchange). It reads ex only
@@ -208,15 +255,19 @@ func (w *Writer) WriteRequest(ex *model.Exchange) (int64, error) {
 	e := getEncoder()
 	e.request(ex)
 	w.mu.Lock()
-	seq, off, err := w.enqueueLocked(e.buf, true)
+	b, off, err := w.enqueueLocked(e.buf, true)
 	putEncoder(e)
+	var start int64
 	if err == nil {
 		w.waiting++
-		err = w.waitLocked(seq)
+		start, err = w.waitLocked(b)
 		w.waiting--
 	}
 	w.mu.Unlock()
-	return off, err
+	if err != nil {
+		return 0, err
+	}
+	return start + off, nil
 }
 
 // WriteResponse queues the response record of ex and returns without
@@ -225,57 +276,87 @@ func (w *Writer) WriteRequest(ex *model.Exchange) (int64, error) {
 // once, without an fsync (the next durable batch, or Close, syncs it). ex
 // should be the exchange as it is in the store after its last update (its
 // notes replace those of the request record). It returns the offset where
-// the record will start in the file. The error is that of an earlier
-// write, or ErrClosed.
+// the record will start in the file: batches are written in order, each
+// at the end of the file, so a record starts where the records queued
+// before it end. Should a write before it fail, the record lands earlier
+// or not at all, and MovedResponse says where it went. The offset is 0
+// when the record was not queued (ErrClosed). The error is that of the
+// last write when writes are failing: the record is queued all the same.
 func (w *Writer) WriteResponse(ex *model.Exchange) (int64, error) {
 	e := getEncoder()
 	e.response(ex, w.now())
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	_, off, err := w.enqueueLocked(e.buf, false)
+	b, off, err := w.enqueueLocked(e.buf, false)
 	putEncoder(e)
-	if err == nil && !w.writing && (!w.durable || w.syncing < maxSyncs) {
+	if err != nil {
+		return 0, err
+	}
+	b.resps = append(b.resps, placed{ex.ID, off})
+	off += b.at
+	if !w.writing && (!w.cur.durable || w.syncing < maxSyncs) {
 		w.leadLocked()
 	}
-	return off, err
+	if w.broken {
+		return off, w.lastErr
+	}
+	return off, nil
 }
 
 // enqueueLocked adds an encoded record to the pending batch and returns
-// that batch's sequence number and the record's offset in the file:
-// batches are written in order, each at the end of the file, so a record
-// starts where the records queued before it end.
-func (w *Writer) enqueueLocked(rec []byte, durable bool) (uint64, int64, error) {
-	if w.err != nil {
-		return 0, 0, w.err
-	}
+// that batch and where the record starts in it.
+func (w *Writer) enqueueLocked(rec []byte, durable bool) (*batch, int64, error) {
 	if w.closing {
-		return 0, 0, ErrClosed
+		return nil, 0, ErrClosed
 	}
-	off := w.end
-	w.end += int64(len(rec))
-	w.pending = append(w.pending, rec...)
-	w.queued++
+	b := w.cur
+	off := int64(len(b.buf))
+	b.buf = append(b.buf, rec...)
+	b.records++
 	if durable {
-		w.durable = true
-		w.requests++
+		b.durable = true
+		b.requests++
 	}
-	return w.next, off, nil
+	return b, off, nil
 }
 
-// waitLocked returns once batch seq is durable, leading batches itself
-// whenever nobody else can.
-func (w *Writer) waitLocked(seq uint64) error {
-	for w.synced < seq && w.err == nil {
-		if !w.writing && w.syncing < maxSyncs && w.written < seq {
+// waitLocked returns once batch b is durable or lost, leading batches
+// itself whenever nobody else can, with where in the file b was written.
+func (w *Writer) waitLocked(b *batch) (int64, error) {
+	b.waiters++
+	for !b.done {
+		if b == w.cur && !w.writing && w.syncing < maxSyncs {
 			w.leadLocked()
 			continue
 		}
 		w.cond.Wait()
 	}
-	if w.err != nil && seq >= w.failed {
-		return w.err
+	start, err := b.start, b.err
+	b.waiters--
+	w.releaseLocked(b)
+	return start, err
+}
+
+// newBatchLocked returns an empty batch, a used one when there is.
+func (w *Writer) newBatchLocked(seq uint64, buf []byte) *batch {
+	var b *batch
+	if n := len(w.free); n > 0 {
+		b, w.free = w.free[n-1], w.free[:n-1]
+	} else {
+		b = new(batch)
 	}
-	return nil
+	b.seq, b.buf = seq, buf
+	return b
+}
+
+// releaseLocked keeps a batch for reuse once it is settled and its last
+// writer has read what became of it (no writer can join a batch once it
+// is no longer the pending one).
+func (w *Writer) releaseLocked(b *batch) {
+	if b.done && b.waiters == 0 && len(w.free) < maxFree {
+		*b = batch{resps: b.resps[:0]}
+		w.free = append(w.free, b)
+	}
 }
 
 // leadLocked writes the pending batch and, when it holds a request record,
@@ -283,87 +364,133 @@ func (w *Writer) waitLocked(seq uint64) error {
 // batch gathers, and may be written, meanwhile.
 func (w *Writer) leadLocked() {
 	w.writing = true
-	if w.durable && !w.fast && !w.closing && w.requests < smallBatch && w.waiting > w.requests && time.Since(w.lastSync) < busyWindow {
+	b := w.cur
+	if b.durable && !w.fast && !w.closing && b.requests < smallBatch && w.waiting > int(b.requests) && time.Since(w.lastSync) < busyWindow {
 		// Under load, let more requests join this fsync — fewer, larger
 		// commits cost less than many small ones — for as long as they keep
 		// coming, up to commitDelay.
 		for waited := time.Duration(0); waited < commitDelay; waited += commitStep {
-			before := w.queued
+			before := b.records
 			w.mu.Unlock()
 			time.Sleep(commitStep)
 			w.mu.Lock()
-			if w.queued == before {
+			if b.records == before {
 				break
 			}
 		}
 	}
-	buf, records, durable, seq := w.pending, w.queued, w.durable, w.next
-	w.pending, w.spare, w.queued, w.durable, w.requests = w.spare[:0], nil, 0, false, 0
-	w.next++
-	err := w.err
+	w.cur = w.newBatchLocked(b.seq+1, w.spare[:0])
+	// The next batch goes where this one will end, unless this one is
+	// lost (or the file was cut short behind hark's back): the offsets
+	// WriteResponse tells then move (movedLocked), for that batch only.
+	w.cur.at = w.size + int64(len(b.buf))
+	w.spare = nil
+	broken := w.broken
+	for broken && w.syncing > 0 {
+		w.cond.Wait() // the file is about to be reopened: let its fsyncs end
+	}
 	w.mu.Unlock()
 
-	if err == nil && len(buf) > 0 {
-		err = w.write(buf, records)
+	var err error
+	if broken {
+		err = w.reopen()
+	}
+	wrote := len(b.buf) > 0
+	b.start = w.size
+	if err == nil && wrote {
+		err = w.write(b)
 	}
 
 	w.mu.Lock()
-	if cap(buf) <= maxSpare {
-		w.spare = buf[:0]
+	w.movedLocked(b, err)
+	if cap(b.buf) <= maxSpare {
+		w.spare = b.buf[:0]
 	}
-	w.written = seq
+	b.buf = nil
 	w.writing = false
-	sync := err == nil && durable && !w.fast
-	if err == nil && durable && w.fast {
-		w.synced = max(w.synced, seq) // the operating system has it: enough for Fast
+	defer w.cond.Broadcast()
+	switch {
+	case err != nil:
+		w.loseLocked(b, err)
+		return
+	case broken && !wrote:
+		// Nothing was written: whether writes work again is still unknown.
+	default:
+		w.broken = false
+		w.failing.Store(false)
 	}
-	w.failLocked(err, seq)
-	if sync {
-		w.syncing++
-	}
-	w.cond.Broadcast()
-	if !sync {
+	if !b.durable || w.fast {
+		w.settleLocked(b) // the operating system has it: enough without fsync
 		return
 	}
+	w.unsynced = append(w.unsynced, b)
+	w.syncing++
+	f, seq := w.file, b.seq // b may be reused once settled
+	w.cond.Broadcast()
 
-	// The fsync makes durable every batch written so far, up to seq.
+	// The fsync makes durable every batch written before it began.
 	w.mu.Unlock()
 	w.syncs.Add(1)
-	if serr := w.file.Sync(); serr != nil {
-		err = fmt.Errorf("journal: syncing %s: %w", w.path, serr)
-	}
+	serr := f.Sync()
 	done := time.Now()
 	w.mu.Lock()
 	w.syncing--
 	w.lastSync = done
-	if err == nil {
-		w.synced = max(w.synced, seq)
+	n := 0
+	for _, u := range w.unsynced {
+		switch {
+		case u.seq > seq: // written after the fsync began
+			w.unsynced[n] = u
+			n++
+		case serr != nil:
+			w.loseLocked(u, fmt.Errorf("journal: syncing %s: %w", w.path, serr))
+		default:
+			w.settleLocked(u)
+		}
 	}
-	w.failLocked(err, seq)
-	w.cond.Broadcast()
+	clear(w.unsynced[n:])
+	w.unsynced = w.unsynced[:n]
 }
 
-func (w *Writer) failLocked(err error, seq uint64) {
-	if err != nil && w.err == nil {
-		w.err, w.failed = err, seq
-	}
+// settleLocked marks a batch durable.
+func (w *Writer) settleLocked(b *batch) {
+	b.done = true
+	w.journaled.Add(b.requests)
+	w.releaseLocked(b)
 }
 
-// write appends one batch to the file.
-func (w *Writer) write(buf []byte, records uint64) error {
-	n, err := w.file.Write(buf)
+// loseLocked marks a batch lost: its writers get err, and the next batch
+// reopens the file first.
+func (w *Writer) loseLocked(b *batch, err error) {
+	b.done, b.err = true, err
+	w.lost.Add(b.records)
+	w.broken, w.lastErr = true, err
+	w.failing.Store(true)
+	w.releaseLocked(b)
+}
+
+// write appends one batch to the file. Only the leader calls it.
+func (w *Writer) write(b *batch) error {
+	n, err := w.file.Write(b.buf)
 	w.bytes.Add(uint64(n))
 	w.batches.Add(1)
 	if err != nil {
+		if n > 0 {
+			// A full disk took part of the batch: cut it off now, so the
+			// file ends on a whole record even if hark stops here.
+			_ = w.file.Truncate(w.size)
+		}
 		return fmt.Errorf("journal: writing %s: %w", w.path, err)
 	}
-	w.records.Add(records)
+	w.size += int64(n)
+	w.records.Add(b.records)
 	return nil
 }
 
 // Close writes what is queued, makes it durable (also with Fast) and
 // closes the file. Later writes return ErrClosed; later Closes return what
-// the first returned.
+// the first returned. Close fails when the journal ends failing: the last
+// records could not be written.
 func (w *Writer) Close() error {
 	w.closeOnce.Do(func() {
 		w.mu.Lock()
@@ -371,13 +498,16 @@ func (w *Writer) Close() error {
 		for w.writing || w.syncing > 0 {
 			w.cond.Wait()
 		}
-		if len(w.pending) > 0 {
+		if w.cur.records > 0 {
 			w.leadLocked()
 			for w.syncing > 0 {
 				w.cond.Wait()
 			}
 		}
-		err := w.err
+		var err error
+		if w.broken {
+			err = w.lastErr
+		}
 		w.mu.Unlock()
 
 		if err == nil {

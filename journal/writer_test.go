@@ -186,60 +186,6 @@ func TestCloseFlushesAndRefusesLaterWrites(t *testing.T) {
 	}
 }
 
-// A failed write stops the journal, and every later write says why.
-func TestWriteErrorIsSticky(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "j.jsonl")
-	w, err := Open(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.WriteRequest(smallExchange(1)); err != nil {
-		t.Fatal(err)
-	}
-	w.file.Close() // the disk goes away
-	_, err = w.WriteRequest(smallExchange(2))
-	if err == nil || !strings.Contains(err.Error(), path) {
-		t.Fatalf("WriteRequest on a failed disk: %v", err)
-	}
-	if _, err2 := w.WriteResponse(smallExchange(2)); err2 == nil || err2.Error() != err.Error() {
-		t.Errorf("WriteResponse after the failure: %v, want %v", err2, err)
-	}
-	if _, err2 := w.WriteRequest(smallExchange(3)); err2 == nil || err2.Error() != err.Error() {
-		t.Errorf("WriteRequest after the failure: %v, want %v", err2, err)
-	}
-	if err2 := w.Err(); err2 == nil || err2.Error() != err.Error() {
-		t.Errorf("Err: %v, want %v", err2, err)
-	}
-	if err2 := w.Close(); err2 == nil {
-		t.Error("Close after the failure: no error")
-	}
-}
-
-// Concurrent waiters of a failing batch all get its error.
-func TestWriteErrorReachesEveryWaiter(t *testing.T) {
-	w, err := Open(filepath.Join(t.TempDir(), "j.jsonl"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.file.Close()
-	var wg sync.WaitGroup
-	var failures sync.Map
-	for i := range 32 {
-		wg.Go(func() {
-			if _, err := w.WriteRequest(smallExchange(model.ExchangeID(i + 1))); err != nil {
-				failures.Store(i, err)
-			}
-		})
-	}
-	wg.Wait()
-	n := 0
-	failures.Range(func(any, any) bool { n++; return true })
-	if n != 32 {
-		t.Errorf("%d of 32 writers got the error", n)
-	}
-	w.Close()
-}
-
 // Appending to a journal continues its ids and keeps earlier records.
 func TestAppendContinuesIDs(t *testing.T) {
 	path := writeJournal(t, smallExchange(1), smallExchange(2), smallExchange(9), smallExchange(4))

@@ -72,6 +72,10 @@ type Turn struct {
 	// user edited: the exchange whose edited response came before it, so
 	// the transcript can show what the edit changed.
 	AfterEdit ExchangeID `json:"after_edit,omitempty"`
+	// Resent is set by the store on a turn that came with a resent
+	// exchange: hark sent it again, so it is not part of what the
+	// conversation said (a session record, timing figures leave it out).
+	Resent bool `json:"-"`
 }
 
 // Lifecycle markers a profile may put on a turn.
@@ -185,6 +189,16 @@ type Exchange struct {
 	Forward  *Forward
 	Timings  Timings
 
+	// Resent is set on an exchange whose request hark itself sent again
+	// from an earlier exchange (a resend from the monitor), and journaled
+	// with it; nil for a webhook as the platform sent it.
+	Resent *Resent
+	// Resends are the later exchanges that resent this one, oldest first:
+	// the store sets them as those arrive (also from a journal), so the
+	// link is seen from both ends. The store keeps both links of an
+	// exchange it evicted.
+	Resends []ExchangeID
+
 	// Journal is where the exchange's records are in the journal, once
 	// they are written: the store reads an exchange it no longer holds
 	// whole back from there.
@@ -192,8 +206,9 @@ type Exchange struct {
 
 	// Evicted is set on what the store returns for an exchange it keeps
 	// only in its compact index (to bound memory): identity, session,
-	// time, kind, state and status, without headers, bodies, turns or
-	// notes. Store.Load reads the whole exchange back from the journal.
+	// time, kind, state, status and resend links, without headers,
+	// bodies, turns or notes. Store.Load reads the whole exchange back
+	// from the journal.
 	Evicted bool
 }
 
@@ -202,6 +217,21 @@ type Exchange struct {
 // is its header, so no exchange record starts at offset 0.
 type JournalRef struct {
 	Request, Response int64
+}
+
+// Resent links a resent exchange to the one it was sent again from.
+type Resent struct {
+	Of     ExchangeID // the exchange whose request was sent again
+	Edited bool       // the user changed the request before sending it
+}
+
+// Label is how the monitor marks a resent exchange: "↻ resent #12", or
+// "↻ edited and resent #12".
+func (r *Resent) Label() string {
+	if r.Edited {
+		return "↻ edited and resent " + r.Of.String()
+	}
+	return "↻ resent " + r.Of.String()
 }
 
 // Session returns the key of the session the exchange belongs to.

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -61,7 +62,8 @@ type Store struct {
 	whole    map[ExchangeID]*Exchange // the exchanges kept whole
 	queue    []queued                 // whole exchanges in the order they came, the oldest at queueAt
 	queueAt  int
-	stubs    []stub // the evicted exchanges' index, by id
+	stubs    []stub                // the evicted exchanges' index, by id
+	links    map[ExchangeID]*links // the resend links of evicted exchanges
 	kinds    kindTable
 	sessions map[SessionKey]*Session
 	order    []SessionKey // sessions in the order they were first seen (a stub's session is its index)
@@ -113,7 +115,37 @@ func (s *Store) Add(ex *Exchange) {
 	}
 	s.queue = append(s.queue, queued{ex.ID, sess.num})
 	s.publish(ex, true)
+	s.linkResend(ex)
 	s.evict()
+}
+
+// linkResend records a resent exchange on the one it was sent again from,
+// so the link reads from both ends, and tells subscribers of that one's
+// change. The original may be evicted already: its index keeps the link.
+func (s *Store) linkResend(ex *Exchange) {
+	if ex.Resent == nil {
+		return
+	}
+	of := ex.Resent.Of
+	var orig *Exchange
+	if o, ok := s.whole[of]; ok {
+		if o == ex {
+			return
+		}
+		o.Resends = append(slices.Clip(o.Resends), ex.ID)
+		orig = o
+	} else if st, ok := s.stub(of); ok {
+		l := s.evictedLinks(of)
+		l.resends = append(slices.Clip(l.resends), ex.ID)
+		p := s.partial(st)
+		orig = &p
+	} else {
+		return
+	}
+	if sess := s.sessions[orig.Session()]; sess != nil {
+		sess.Version++
+	}
+	s.publish(orig, false)
 }
 
 // Update changes a stored exchange: fn gets the live exchange and must
@@ -240,6 +272,7 @@ func (s *Store) addTurns(sess *Session, ex *Exchange) {
 	}
 	if !ex.Record {
 		for _, t := range ex.Turns {
+			t.Resent = ex.Resent != nil
 			if sess.pendingEdit != 0 && t.Role == RoleAI && t.Text != "" {
 				t.AfterEdit, sess.pendingEdit = sess.pendingEdit, 0
 			}
@@ -249,7 +282,13 @@ func (s *Store) addTurns(sess *Session, ex *Exchange) {
 		return
 	}
 	sess.Closed = true
-	diff := CompareRecord(sess.Turns, sess.heldPart(ex.Turns))
+	live := make([]Turn, 0, len(sess.Turns))
+	for _, t := range sess.Turns {
+		if !t.Resent { // hark's own resends are not what the platform saw
+			live = append(live, t)
+		}
+	}
+	diff := CompareRecord(live, sess.heldPart(ex.Turns))
 	diff.Exchange = ex.ID
 	sess.Record = diff
 	if sess.SpokenTurns() == 0 {

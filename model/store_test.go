@@ -51,6 +51,63 @@ func TestStoreGroupsBySessionAndPlatform(t *testing.T) {
 	}
 }
 
+// A resent exchange names the one it was sent from; the store records it
+// on that one too, and tells subscribers of both.
+func TestStoreLinksResendsBothWays(t *testing.T) {
+	s := NewStore(StoreOptions{})
+	orig := newEx(s, "navtalk", "a", 0)
+	s.Add(orig)
+	sub := s.Subscribe()
+	for i, edited := range []bool{false, true} {
+		ex := newEx(s, "navtalk", "a", time.Duration(i+1)*time.Second)
+		ex.Resent = &Resent{Of: orig.ID, Edited: edited}
+		s.Add(ex)
+	}
+	stray := newEx(s, "navtalk", "a", 5*time.Second)
+	stray.Resent = &Resent{Of: 99} // its original is not in this store
+	s.Add(stray)
+	got, _ := s.Exchange(orig.ID)
+	if len(got.Resends) != 2 || got.Resends[0] != 2 || got.Resends[1] != 3 {
+		t.Fatalf("resends of #1 = %v, want [#2 #3]", got.Resends)
+	}
+	changed := map[ExchangeID]bool{}
+	for _, c := range sub.Drain() {
+		changed[c.Exchange.ID] = true
+		if c.Exchange.ID == orig.ID && len(c.Exchange.Resends) != 2 {
+			t.Errorf("subscribers saw #1 with resends %v", c.Exchange.Resends)
+		}
+	}
+	if !changed[orig.ID] || !changed[2] || !changed[3] {
+		t.Errorf("changes published: %v", changed)
+	}
+	if l := (&Resent{Of: 1}).Label(); l != "↻ resent #1" {
+		t.Errorf("label %q", l)
+	}
+	if l := (&Resent{Of: 1, Edited: true}).Label(); l != "↻ edited and resent #1" {
+		t.Errorf("label %q", l)
+	}
+	// The resent turns are marked, and a session record is compared with
+	// what the platform sent, not with hark's resends.
+	again := newEx(s, "navtalk", "b", 6*time.Second, Turn{Role: RoleAI, Text: "hello"})
+	s.Add(again)
+	dup := newEx(s, "navtalk", "b", 7*time.Second, Turn{Role: RoleAI, Text: "hello"})
+	dup.Resent = &Resent{Of: again.ID}
+	s.Add(dup)
+	rec := newEx(s, "navtalk", "b", 8*time.Second, Turn{Role: RoleAI, Text: "hello"})
+	rec.Record = true
+	s.Add(rec)
+	b, _ := s.Session(SessionKey{"navtalk", "b"})
+	if len(b.Turns) != 2 || b.Turns[0].Resent || !b.Turns[1].Resent {
+		t.Fatalf("turns %+v", b.Turns)
+	}
+	if b.Record == nil || !b.Record.Clean() {
+		t.Errorf("record compared with the resent turn too: %+v", b.Record)
+	}
+	if sm := stray.Summarize(); sm.ResentOf != 99 || sm.ResentEdited {
+		t.Errorf("summary resent_of %v edited %v", sm.ResentOf, sm.ResentEdited)
+	}
+}
+
 func TestStoreCountsHeldAndErrors(t *testing.T) {
 	s := NewStore(StoreOptions{})
 	ex := newEx(s, "chatbot", "c1", 0)

@@ -27,6 +27,10 @@ type Summary struct {
 	Forward   *SummaryFwd    `json:"forward,omitempty"`
 	Timings   SummaryTimings `json:"timings"`
 	Notes     []string       `json:"notes,omitempty"`
+	// ResentOf is the exchange this one sent again (a resend from the
+	// monitor), Edited whether the user changed the request first.
+	ResentOf     ExchangeID `json:"resent_of,omitempty"`
+	ResentEdited bool       `json:"resent_edited,omitempty"`
 }
 
 // SummaryTurn is a turn without its exchange back-reference.
@@ -83,6 +87,9 @@ func (e *Exchange) Summarize() Summary {
 	}
 	for _, t := range e.Turns {
 		s.Turns = append(s.Turns, SummaryTurn{Role: t.Role, Text: t.Text, Time: t.Time, Marker: t.Marker})
+	}
+	if e.Resent != nil {
+		s.ResentOf, s.ResentEdited = e.Resent.Of, e.Resent.Edited
 	}
 	if e.Signature.State != SigNone {
 		sig := e.Signature

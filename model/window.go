@@ -25,6 +25,28 @@ type stub struct {
 	_        [3]byte
 }
 
+// links are the resend links of an evicted exchange. Resends come from the
+// user, so few exchanges have any: the store keeps them beside the index
+// rather than in every stub.
+type links struct {
+	resent  *Resent
+	resends []ExchangeID
+}
+
+// evictedLinks returns the links kept for evicted exchange id, adding an
+// empty entry when it has none yet.
+func (s *Store) evictedLinks(id ExchangeID) *links {
+	l := s.links[id]
+	if l == nil {
+		if s.links == nil {
+			s.links = make(map[ExchangeID]*links)
+		}
+		l = &links{}
+		s.links[id] = l
+	}
+	return l
+}
+
 // ErrDropped is Load's error for an evicted exchange that cannot be read
 // back: there is no journal (--no-journal), or its records never reached
 // it.
@@ -48,6 +70,10 @@ func (s *Store) Load(id ExchangeID) (Exchange, error) {
 		return *ex, nil
 	}
 	st, ok := s.stub(id)
+	var l links
+	if p := s.links[id]; p != nil {
+		l = *p
+	}
 	s.mu.RUnlock()
 	switch {
 	case !ok:
@@ -60,6 +86,10 @@ func (s *Store) Load(id ExchangeID) (Exchange, error) {
 		return Exchange{}, fmt.Errorf("reading %s back from the journal: %w", id, err)
 	}
 	ex.Journal = st.ref
+	if l.resent != nil {
+		ex.Resent = l.resent
+	}
+	ex.Resends = l.resends
 	return *ex, nil
 }
 
@@ -107,6 +137,9 @@ func (s *Store) evict() {
 		}
 		delete(s.whole, q.id)
 		s.addStub(s.stubOf(ex, q.session))
+		if ex.Resent != nil || len(ex.Resends) > 0 {
+			*s.evictedLinks(ex.ID) = links{resent: ex.Resent, resends: ex.Resends}
+		}
 	}
 	// Reclaim the consumed front of the queue once it is half the slice.
 	if s.queueAt > 1024 && s.queueAt*2 > len(s.queue) {
@@ -182,6 +215,9 @@ func (s *Store) partial(st stub) Exchange {
 	}
 	if st.status != 0 {
 		ex.Response = &Response{Status: int(st.status)}
+	}
+	if l := s.links[st.id]; l != nil {
+		ex.Resent, ex.Resends = l.resent, l.resends
 	}
 	return ex
 }

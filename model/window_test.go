@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -205,5 +206,58 @@ func TestStoreMemoryStaysBoundedAsTheWindowSlides(t *testing.T) {
 		t.Fatalf("the heap grew by %d bytes for %d more exchanges (%d each); the window does not bound memory", grew, more, grew/more)
 	} else {
 		t.Logf("heap grew %d bytes for %d exchanges past the window (%d each)", grew, more, grew/more)
+	}
+}
+
+// Resend links survive eviction both ways: an evicted original lists the
+// resends that came after it was evicted too, an evicted resend names its
+// original, in the index entry and in what Load reads back, and
+// subscribers hear of an evicted original's new link.
+func TestResendLinksSurviveEviction(t *testing.T) {
+	arc := &fakeArchive{byOffset: map[int64]Exchange{}}
+	s := NewStore(StoreOptions{Keep: 2, Archive: arc})
+	orig := newEx(s, "moveo", "m", 0)
+	answered(s, arc, orig)
+	first := newEx(s, "moveo", "m", time.Second)
+	first.Resent = &Resent{Of: orig.ID}
+	answered(s, arc, first) // the original is still whole
+	for i := range 2 {
+		answered(s, arc, newEx(s, "moveo", "m", time.Duration(2+i)*time.Second))
+	}
+	sub := s.Subscribe()
+	second := newEx(s, "moveo", "m", 5*time.Second)
+	second.Resent = &Resent{Of: orig.ID, Edited: true}
+	answered(s, arc, second) // the original was evicted before it came
+	for i := range 3 {
+		answered(s, arc, newEx(s, "moveo", "m", time.Duration(6+i)*time.Second))
+	}
+
+	want := []ExchangeID{first.ID, second.ID}
+	ex, _ := s.Exchange(orig.ID)
+	if !ex.Evicted || !slices.Equal(ex.Resends, want) {
+		t.Errorf("index entry of the original: evicted %v, resends %v, want %v", ex.Evicted, ex.Resends, want)
+	}
+	loaded, err := s.Load(orig.ID)
+	if err != nil || !slices.Equal(loaded.Resends, want) {
+		t.Errorf("Load of the original: resends %v (%v), want %v", loaded.Resends, err, want)
+	}
+	for _, r := range []*Exchange{first, second} {
+		ex, _ := s.Exchange(r.ID)
+		if !ex.Evicted || ex.Resent == nil || *ex.Resent != *r.Resent {
+			t.Errorf("index entry of %s: evicted %v, resent %+v", r.ID, ex.Evicted, ex.Resent)
+		}
+		loaded, err := s.Load(r.ID)
+		if err != nil || loaded.Resent == nil || *loaded.Resent != *r.Resent {
+			t.Errorf("Load of %s: resent %+v (%v)", r.ID, loaded.Resent, err)
+		}
+	}
+	told := false
+	for _, c := range sub.Drain() {
+		if c.Exchange.ID == orig.ID {
+			told = c.Exchange.Evicted && slices.Contains(c.Exchange.Resends, second.ID)
+		}
+	}
+	if !told {
+		t.Error("subscribers were not told of the evicted original's new resend")
 	}
 }

@@ -126,6 +126,7 @@ var chatbot = &Profile{
 	},
 	MaxResponse:  100_000,
 	Verification: "the verification GET carries the token set in ChatBot.com; hark compares it with --secret chatbot=TOKEN (ChatBot.com signs nothing)",
+	Credentials:  Credentials{Query: []string{"token"}},
 	Unverified: []string{
 		"whether webhook POSTs also carry ?token= (hark checks it when present)",
 		`whether {"responses":[]} is accepted as "add nothing" (hark's pass-through default)`,

@@ -87,6 +87,9 @@ var generic = &Profile{
 		},
 	},
 	Verification: "none",
+	// Other senders sign or authenticate with headers of their own, such
+	// as X-Hub-Signature-256 or X-Telegram-Bot-Api-Secret-Token.
+	Credentials: Credentials{Words: []string{"signature", "secret", "token", "api-key", "apikey"}},
 	Unverified: []string{
 		"whether the sender acts on the response, and how long it waits: hark assumes it does, within 10 s (--deadline generic=DURATION changes it)",
 	},

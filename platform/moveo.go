@@ -108,6 +108,7 @@ var moveo = &Profile{
 		moveoKind(moveoOther, "Moveo call hark cannot place", moveoPass, moveoContext),
 	},
 	Verification: "X-Moveo-Signature: hex HMAC-SHA256 of the body keyed with the webhook's verification token (--secret moveo=TOKEN)",
+	Credentials:  Credentials{Headers: []string{moveoSignatureHeader}},
 	Unverified: []string{
 		"the deadline: the documentation says respond quickly; hark assumes 10 s (--deadline moveo=DURATION changes it)",
 		`how a pre or first message response changes the user's input (hark offers {"input":{"text":...}})`,

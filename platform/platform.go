@@ -47,6 +47,10 @@ type Profile struct {
 	Verification string // how requests are verified, in one sentence
 	Unverified   []string
 
+	// Credentials says where the platform's requests carry secrets, which
+	// exports redact (see Redact).
+	Credentials Credentials
+
 	profileRules // how to recognize and read requests (profile.go)
 }
 

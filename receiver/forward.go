@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -15,9 +14,6 @@ import (
 	"github.com/harkhq/hark/hop"
 	"github.com/harkhq/hark/model"
 )
-
-// maxForwardBody bounds what is read of the forward target's answer.
-const maxForwardBody = 4 << 20
 
 // Forwarder sends every webhook on to the user's own handler (--forward
 // URL), as a reverse proxy would: the path and query kept, the raw body
@@ -66,14 +62,14 @@ func (f *Forwarder) Forward(ctx context.Context, ex *model.Exchange, timeout tim
 		return res
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxForwardBody+1))
+	body, cut, err := readAnswer(resp)
 	res.Latency = f.now().Sub(start)
 	res.Status = resp.StatusCode
 	res.Headers = map[string][]string(hop.Strip(resp.Header))
-	if len(body) > maxForwardBody {
-		body = body[:maxForwardBody]
-		res.Error = fmt.Sprintf("answer larger than %d bytes: cut", maxForwardBody)
-	} else if err != nil {
+	switch {
+	case cut:
+		res.Error = fmt.Sprintf("answer larger than %s: only its first %s kept", byteCount(maxForwardBody), byteCount(keptPrefix))
+	case err != nil:
 		res.Error = "reading the answer: " + describeForwardError(err, timeout)
 	}
 	res.Body = body

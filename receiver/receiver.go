@@ -3,7 +3,8 @@
 // profiles classify it, journals it, publishes it to the store, decides the
 // response (the platform's pass-through default, or what a Responder says:
 // a held decision, a rule, the forward target), writes it, and records what
-// went back. It knows nothing about the terminal.
+// went back. It also sends an exchange again for the monitor (resend.go).
+// It knows nothing about the terminal.
 package receiver
 
 import (
@@ -13,7 +14,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/harkhq/hark/model"
@@ -55,7 +56,12 @@ type Config struct {
 type Receiver struct {
 	cfg Config
 
-	journalErr sync.Once // a failing journal is logged once, and noted on every exchange
+	resends resendBook // resends from the monitor on their way in
+
+	// journalFailing is set while journal writes fail: the failure is
+	// logged when it starts and when writes work again, and noted on every
+	// exchange it costs.
+	journalFailing atomic.Bool
 }
 
 // New returns a receiver; Store is required.
@@ -98,10 +104,13 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Truncated: truncated,
 	}
 	ex.Timings.Read = rc.cfg.Now().Sub(start)
+	if tok := r.Header[ResendHeader]; len(tok) > 0 {
+		rc.resends.arrived(ex, tok[0], r.Header)
+	}
 
 	decision, final := rc.classify(ex, readErr)
 
-	rc.journalRequest(ex)
+	journaled := rc.journalRequest(ex)
 	snapshot := *ex
 	rc.cfg.Store.Add(ex) // the store owns ex from here on
 
@@ -125,7 +134,7 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// the answer it records.
 		f.Flush()
 	}
-	rc.finish(snapshot.ID, decision, final, undelivered, start)
+	rc.finish(snapshot.ID, decision.Response(), final, undelivered, start, journaled)
 }
 
 // readBody reads at most MaxBody bytes. A larger body is cut at the limit
@@ -156,16 +165,8 @@ func (rc *Receiver) readBody(w http.ResponseWriter, r *http.Request) (body []byt
 // response. A non-empty state means the response is settled without asking
 // the Responder (a rejection, or the ChatBot.com handshake).
 func (rc *Receiver) classify(ex *model.Exchange, readErr error) (model.Decision, model.State) {
+	c := rc.recognize(ex)
 	req := &ex.Request
-	c := platform.Classify(req, rc.cfg.Secrets)
-	ex.Platform, ex.Kind, ex.SessionID = c.Platform, c.Kind, c.SessionID
-	ex.Turns, ex.Record, ex.Consumed, ex.Deadline = c.Turns, c.Record, c.Consumed, c.Deadline
-	ex.Signature, ex.Notes = c.Signature, c.Notes
-	for i := range ex.Turns {
-		if ex.Turns[i].Time.IsZero() {
-			ex.Turns[i].Time = ex.Received // the platform gave no time: when it arrived
-		}
-	}
 
 	switch {
 	case readErr != nil:
@@ -195,6 +196,21 @@ func (rc *Receiver) classify(ex *model.Exchange, readErr error) (model.Decision,
 	return d, model.StateRejected
 }
 
+// recognize fills in what the profiles recognize of an exchange's request:
+// platform, kind, session, turns, the response contract, the signature.
+func (rc *Receiver) recognize(ex *model.Exchange) platform.Classification {
+	c := platform.Classify(&ex.Request, rc.cfg.Secrets)
+	ex.Platform, ex.Kind, ex.SessionID = c.Platform, c.Kind, c.SessionID
+	ex.Turns, ex.Record, ex.Consumed, ex.Deadline = c.Turns, c.Record, c.Consumed, c.Deadline
+	ex.Signature, ex.Notes = c.Signature, c.Notes
+	for i := range ex.Turns {
+		if ex.Turns[i].Time.IsZero() {
+			ex.Turns[i].Time = ex.Received // the platform gave no time: when it arrived
+		}
+	}
+	return c
+}
+
 func plain(status int, body string) model.Decision {
 	return model.Decision{
 		Status:  status,
@@ -205,11 +221,12 @@ func plain(status int, body string) model.Decision {
 }
 
 // journalRequest makes the request record durable before anything is
-// answered. A failing journal never stops the platform from getting its
-// response: it is logged once and noted on the exchange.
-func (rc *Receiver) journalRequest(ex *model.Exchange) {
+// answered, and reports whether it is. A failing journal never stops the
+// platform from getting its response: it is logged and noted on the
+// exchange.
+func (rc *Receiver) journalRequest(ex *model.Exchange) bool {
 	if rc.cfg.Journal == nil {
-		return
+		return false
 	}
 	begin := rc.cfg.Now()
 	off, err := rc.cfg.Journal.WriteRequest(ex)
@@ -218,9 +235,18 @@ func (rc *Receiver) journalRequest(ex *model.Exchange) {
 		ex.Journal.Request = off
 	} else {
 		ex.Notes = ex.WithNote("not journaled: " + err.Error())
-		rc.journalErr.Do(func() {
-			rc.cfg.Logger.Error("journal write failed; exchanges are no longer recorded on disk", "err", err)
-		})
+	}
+	rc.journalWrote(err)
+	return err == nil
+}
+
+// journalWrote logs the journal's turns between working and failing.
+func (rc *Receiver) journalWrote(err error) {
+	switch {
+	case err != nil && rc.journalFailing.CompareAndSwap(false, true):
+		rc.cfg.Logger.Error("journal write failed: exchanges are not recorded on disk until writes work again", "err", err)
+	case err == nil && rc.journalFailing.CompareAndSwap(true, false):
+		rc.cfg.Logger.Info("journal writes work again")
 	}
 }
 
@@ -242,12 +268,13 @@ func writeDecision(w http.ResponseWriter, d model.Decision) error {
 	return err
 }
 
-// finish records what went back, in the store and in the journal.
-func (rc *Receiver) finish(id model.ExchangeID, d model.Decision, state model.State, note string, start time.Time) {
+// finish records what went back (resp, nil when nothing did), in the
+// store and, when its request is there (a response record without it is
+// of no use), in the journal.
+func (rc *Receiver) finish(id model.ExchangeID, resp *model.Response, state model.State, note string, start time.Time, journaled bool) {
 	total := rc.cfg.Now().Sub(start)
-	resp := d.Response()
 	var final *model.Exchange // what the response record says
-	if rc.cfg.Journal != nil {
+	if journaled {
 		final = new(model.Exchange)
 	}
 	rc.cfg.Store.Update(id, func(ex *model.Exchange) {
@@ -262,14 +289,16 @@ func (rc *Receiver) finish(id model.ExchangeID, d model.Decision, state model.St
 			*final = *ex
 		}
 	})
-	if rc.cfg.Journal != nil {
+	if journaled {
+		// The record is queued whenever off is set, also when an earlier
+		// write failed (err): it may yet reach the disk, and the journal
+		// says where it really went if it did not land at off.
 		off, err := rc.cfg.Journal.WriteResponse(final)
-		if err == nil {
+		if off > 0 {
 			rc.cfg.Store.JournaledResponse(id, off)
-		} else {
-			rc.journalErr.Do(func() {
-				rc.cfg.Logger.Error("journal write failed; exchanges are no longer recorded on disk", "err", err)
-			})
+		}
+		if err != nil {
+			rc.journalWrote(err)
 		}
 	}
 }

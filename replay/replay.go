@@ -195,7 +195,7 @@ func (r *runner) send(ctx context.Context, rec *model.Request) (int, []byte, err
 	if err != nil {
 		return 0, nil, err
 	}
-	req.Header = replayHeaders(rec.Headers)
+	req.Header = hop.SendAgain(rec.Headers)
 	req.ContentLength = int64(len(rec.Body))
 	if len(rec.Body) == 0 {
 		req.Body = http.NoBody
@@ -213,21 +213,4 @@ func (r *runner) send(ctx context.Context, rec *model.Request) (int, []byte, err
 		return resp.StatusCode, nil, fmt.Errorf("answer larger than %d bytes", maxResponse)
 	}
 	return resp.StatusCode, body, nil
-}
-
-// dropped are the recorded headers not sent again besides those of the
-// recorded connection: those the client sets for the new one, and
-// Accept-Encoding, so that the new body comes uncompressed and compares
-// with the recorded one.
-var dropped = []string{"Content-Length", "Host", "Accept-Encoding"}
-
-func replayHeaders(recorded map[string][]string) http.Header {
-	h := hop.Strip(http.Header(recorded))
-	for _, name := range dropped {
-		h.Del(name)
-	}
-	if _, ok := h["User-Agent"]; !ok {
-		h["User-Agent"] = []string{""} // the platform's, or none: not Go's own
-	}
-	return h
 }

@@ -46,6 +46,34 @@ func Load(path string) ([]model.Rule, error) {
 	return f.Rules, nil
 }
 
+// CheckWritable says, before hark starts, whether rules can be saved to
+// path: an existing path must be a regular file, and its folder must
+// exist and take a new file (Save writes a temporary file there and
+// renames it). A mistyped --rules is reported at once, not at the first
+// save, and no folder is created for it.
+func CheckWritable(path string) error {
+	st, err := os.Stat(path)
+	switch {
+	case err == nil && !st.Mode().IsRegular():
+		return fmt.Errorf("%s is not a regular file", path)
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return err
+	}
+	dir := filepath.Dir(path)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return fmt.Errorf("the folder %s does not exist", dir)
+	}
+	probe, err := os.CreateTemp(dir, ".hark-rules-*")
+	if err != nil {
+		if pe, ok := errors.AsType[*fs.PathError](err); ok {
+			err = pe.Err // "permission denied", without the probe's name
+		}
+		return fmt.Errorf("cannot write in %s: %w", dir, err)
+	}
+	probe.Close()
+	return os.Remove(probe.Name())
+}
+
 // Save writes the rules atomically: a crash leaves the old file or the new
 // one, never half of one.
 func Save(path string, rules []model.Rule) error {

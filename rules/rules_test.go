@@ -56,3 +56,40 @@ func TestAutosave(t *testing.T) {
 		t.Fatalf("after autosave: %+v %v", out, err)
 	}
 }
+
+// TestCheckWritable: a --rules path that could never be saved is found at
+// start, and checking leaves nothing behind.
+func TestCheckWritable(t *testing.T) {
+	dir := t.TempDir()
+	if err := CheckWritable(filepath.Join(dir, "new.json")); err != nil {
+		t.Errorf("a new file in an existing folder: %v", err)
+	}
+	existing := filepath.Join(dir, "rules.json")
+	if err := Save(existing, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckWritable(existing); err != nil {
+		t.Errorf("an existing rules file: %v", err)
+	}
+	if err := CheckWritable(filepath.Join(dir, "missing", "r.yml")); err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("a missing folder: %v", err)
+	}
+	if err := CheckWritable(dir); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("a folder as the file: %v", err)
+	}
+	if os.Geteuid() != 0 { // root writes anywhere
+		ro := filepath.Join(dir, "ro")
+		if err := os.Mkdir(ro, 0o500); err != nil {
+			t.Fatal(err)
+		}
+		if err := CheckWritable(filepath.Join(ro, "r.json")); err == nil || !strings.Contains(err.Error(), "cannot write") {
+			t.Errorf("a read-only folder: %v", err)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".hark-rules-") {
+			t.Errorf("left behind %s", e.Name())
+		}
+	}
+}

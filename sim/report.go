@@ -1,10 +1,12 @@
 package sim
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -96,7 +98,7 @@ func (r Report) Write(w io.Writer) error {
 	row := func(label, format string, args ...any) {
 		fmt.Fprintf(&b, "%-10s %s\n", label, fmt.Sprintf(format, args...))
 	}
-	row("sent", "%d requests in %s (%.1f req/s), %d conversations", r.Sent, roundDur(r.Elapsed), r.Throughput, r.Sessions)
+	row("sent", "%s in %s (%.1f req/s), %s", count(r.Sent, "request"), roundDur(r.Elapsed), r.Throughput, count(r.Sessions, "conversation"))
 	row("ok", "%d", r.OK)
 	row("failed", "%d", r.Failed)
 	if len(r.Status) > 0 {
@@ -133,6 +135,47 @@ func (r Report) Write(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// MarshalJSON writes the report for scripts (hark send --json): counts,
+// status codes and error causes as objects, latencies in milliseconds.
+func (r Report) MarshalJSON() ([]byte, error) {
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	status := make(map[string]int, len(r.Status))
+	for code, n := range r.Status {
+		status[strconv.Itoa(code)] = n
+	}
+	return json.Marshal(struct {
+		Sent       int            `json:"sent"`
+		OK         int            `json:"ok"`
+		Failed     int            `json:"failed"`
+		Sessions   int            `json:"sessions"`
+		Status     map[string]int `json:"status"`
+		Errors     map[string]int `json:"errors"`
+		Kinds      map[string]int `json:"kinds"`
+		P50        float64        `json:"p50_ms"`
+		P90        float64        `json:"p90_ms"`
+		P99        float64        `json:"p99_ms"`
+		Max        float64        `json:"max_ms"`
+		Elapsed    float64        `json:"elapsed_ms"`
+		Throughput float64        `json:"requests_per_second"`
+	}{r.Sent, r.OK, r.Failed, r.Sessions, status, nonNil(r.Errors), nonNil(r.Kinds),
+		ms(r.P50), ms(r.P90), ms(r.P99), ms(r.Max), ms(r.Elapsed), r.Throughput})
+}
+
+func nonNil(m map[string]int) map[string]int {
+	if m == nil {
+		return map[string]int{}
+	}
+	return m
+}
+
+// count is "1 request" or "2 requests".
+func count(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 func sumValues(m map[string]int) int {

@@ -390,4 +390,8 @@ by kind    chatbot/verify               1
 	if got := rep.String(); got != want {
 		t.Errorf("report:\n%s\nwant:\n%s", got, want)
 	}
+	one := Report{Sent: 1, OK: 1, Sessions: 1, Elapsed: 1e9, Throughput: 1}
+	if got := strings.SplitN(one.String(), "\n", 2)[0]; got != "sent       1 request in 1s (1.0 req/s), 1 conversation" {
+		t.Errorf("one of each: %q", got)
+	}
 }

@@ -71,6 +71,8 @@ type (
 		session model.SessionKey
 		format  string
 	}
+	// actResend sends a request again (the request editor's ctrl+s).
+	actResend struct{ req ResendRequest }
 )
 
 // toDialog hands a key press or a paste to the dialog in front and carries
@@ -149,6 +151,8 @@ func (m *Model) apply(from dialog, a action) tea.Cmd {
 		return m.saveRules(a.path, a.rules)
 	case actExport:
 		return m.export(a.session, a.format)
+	case actResend:
+		return m.startResend(a.req)
 	}
 	return nil
 }
@@ -197,6 +201,8 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 		return m.exportDone(msg)
 	case rulesSavedMsg:
 		return m.rulesSaved(msg)
+	case resendDoneMsg:
+		return m.resendDone(msg)
 	case editorFileMsg, editorExitMsg, editorReadMsg:
 		if ed := m.icpt.editor; ed != nil && ed.id == externalID(msg) {
 			return ed.external(msg)

@@ -48,12 +48,12 @@ func (m *Model) renderBlock(e *sessionEntry, r *exRow, turns []model.Turn, w int
 			lines = append(lines, fit(spaces(indent+5)+st.accentBold.Render("↳ after your edit of "+t.AfterEdit.String()), w))
 		}
 	}
-	if r.source == model.SourceEdited {
+	if r.Source == model.SourceEdited {
 		lines = append(lines, m.editedLine(r, w, indent))
 	}
 	d := e.sess.Record
-	isRecord := r.record && d != nil && d.Exchange == r.id
-	for _, n := range r.notes {
+	isRecord := r.record && d != nil && d.Exchange == r.ID
+	for _, n := range r.Notes {
 		if isRecord && n == d.Summary() {
 			continue // the record's own lines below say it
 		}
@@ -83,35 +83,35 @@ func (m *Model) blockHeader(r *exRow, w int) string {
 	wide := w >= 70
 	var status, lat string
 	switch {
-	case r.status == 0 && (r.state == model.StateRejected || r.state == model.StateFailed):
+	case r.Status == 0 && (r.State == model.StateRejected || r.State == model.StateFailed):
 		status = st.err.Render("✗")
-	case r.status == 0:
+	case r.Status == 0:
 		status = st.muted.Render("…")
 	default:
-		status = statusStyle(m.st, r).Render(strconv.Itoa(r.status))
+		status = statusStyle(m.st, r.Status, r.Failed).Render(strconv.Itoa(r.Status))
 	}
 	if lat == "" {
 		lat = st.muted.Render(latency(r.total))
 	}
 	right := fitRight(status, 4) + fitLeft(lat, 6)
-	if r.state == model.StateHeld { // one cell: the pause and the time left
+	if r.State == model.StateHeld { // one cell: the pause and the time left
 		right = fitRight(st.warn.Render(pick(wide, "⏸ held ", "⏸ ")+countdown(r.held.Sub(m.now()))), 10)
 	}
 	if wide {
-		kind := st.info.Render(trunc(r.kind, 14))
+		kind := st.info.Render(trunc(r.Kind, 14))
 		if m.icpt.breakOnKind(r) {
-			kind = st.err.Render("◆") + st.info.Render(trunc(r.kind, 13))
+			kind = st.err.Render("◆") + st.info.Render(trunc(r.Kind, 13))
 		}
 		right += " " + fitRight(kind, 14)
 	}
 	var flags []string
-	switch r.state {
+	switch r.State {
 	case model.StateFallback:
 		flags = append(flags, st.warn.Render(pick(wide, "fallback", "fb")))
 	case model.StateRejected, model.StateFailed:
-		flags = append(flags, st.err.Render(pick(wide, string(r.state), "✗")))
+		flags = append(flags, st.err.Render(pick(wide, string(r.State), "✗")))
 	}
-	switch r.source {
+	switch r.Source {
 	case model.SourceEdited:
 		flags = append(flags, st.accentBold.Render(pick(wide, "✎ edited", "✎")))
 	case model.SourceRule:
@@ -124,6 +124,12 @@ func (m *Model) blockHeader(r *exRow, w int) string {
 	if r.fwdErr {
 		flags = append(flags, st.err.Render(pick(wide, "fwd ✗", "f✗")))
 	}
+	if r.resent != nil {
+		flags = append(flags, st.accentBold.Render(pick(wide, r.resent.Label(), "↻"+r.resent.Of.String())))
+	}
+	if n := len(r.resends); n > 0 {
+		flags = append(flags, st.accent.Render(pick(wide, "↻ as "+r.resends[n-1].String(), "↻")))
+	}
 	switch r.sig {
 	case model.SigValid:
 		flags = append(flags, st.ok.Render(pick(wide, "sig ✓", "✓")))
@@ -135,13 +141,13 @@ func (m *Model) blockHeader(r *exRow, w int) string {
 	if len(flags) > 0 {
 		right += " " + joinSp(flags, " ")
 	}
-	left := st.muted.Render(clock(m.loc, r.received)) + " " + st.accent.Render("→") + " " + st.bold.Render(r.method) + " "
+	left := st.muted.Render(clock(m.loc, r.received)) + " " + st.accent.Render("→") + " " + st.bold.Render(r.Method) + " "
 	room := w - width(left) - width(right) - 1
 	if room < 6 {
 		right = trunc(right, max(w-width(left)-7, 1))
 		room = w - width(left) - width(right) - 1
 	}
-	line := left + trunc(r.path, max(room, 1))
+	line := left + trunc(r.Path, max(room, 1))
 	return fit(line+spaces(w-width(line)-width(right))+right, w) + spaces(pad)
 }
 
@@ -157,26 +163,26 @@ func pick(wide bool, long, short string) string {
 func (m *Model) editedLine(r *exRow, w, indent int) string {
 	st := m.st
 	body := "(reading it back from the journal…)"
-	switch ex, pending, why := m.whole(r.id); {
+	switch ex, pending, why := m.whole(r.ID); {
 	case why != "":
 		body = "(" + why + ")"
 	case !pending && ex.Response != nil:
 		body = compactBody(ex.Response.Body)
 	}
-	return fit(spaces(indent)+st.accent.Render("✎ you sent ")+strconv.Itoa(r.status)+" "+st.muted.Render(trunc(body, max(w-indent-16, 8))), w)
+	return fit(spaces(indent)+st.accent.Render("✎ you sent ")+strconv.Itoa(r.Status)+" "+st.muted.Render(trunc(body, max(w-indent-16, 8))), w)
 }
 
 // maxHeaderW is the widest an exchange's header line is laid out.
 const maxHeaderW = 100
 
 // statusStyle colours a status code by class.
-func statusStyle(st *styles, r *exRow) lipgloss.Style {
+func statusStyle(st *styles, status int, failed bool) lipgloss.Style {
 	switch {
-	case r.failed || r.status >= 500:
+	case failed || status >= 500:
 		return st.err
-	case r.status >= 400:
+	case status >= 400:
 		return st.warn
-	case r.status >= 200 && r.status < 300:
+	case status >= 200 && status < 300:
 		return st.ok
 	}
 	return st.muted

@@ -3,8 +3,8 @@ package tui
 import (
 	"strings"
 	"unicode/utf8"
-	"unsafe"
 
+	"github.com/harkhq/hark/filter"
 	"github.com/harkhq/hark/model"
 )
 
@@ -39,7 +39,8 @@ const (
 	bodyScanUnit = 2048
 )
 
-func (b *bodySearch) inWords() bool { return b != nil && b.history }
+// InWords reports whether plain words search bodies too (filter.Bodies).
+func (b *bodySearch) InWords() bool { return b != nil && b.history }
 
 // take returns the work done since it was last called.
 func (b *bodySearch) take() int {
@@ -51,9 +52,9 @@ func (b *bodySearch) take() int {
 	return n
 }
 
-// row reports whether one of an exchange's bodies contains v (lower case),
-// ignoring case.
-func (b *bodySearch) row(r *exRow, v string) bool {
+// Contain reports whether one of an exchange's bodies contains v (lower
+// case), ignoring case (filter.Bodies).
+func (b *bodySearch) Contain(r *filter.Row, v string) bool {
 	var ex model.Exchange
 	switch {
 	case b == nil:
@@ -64,18 +65,12 @@ func (b *bodySearch) row(r *exRow, v string) bool {
 		return false
 	default:
 		var ok bool
-		if ex, ok = b.store.Exchange(r.id); !ok {
+		if ex, ok = b.store.Exchange(r.ID); !ok {
 			return false
 		}
 	}
 	b.spent += lookupCost + len(ex.Request.Body)/bodyScanUnit
-	if containsFoldBytes(ex.Request.Body, v) {
-		return true
-	}
-	if ex.Response != nil && containsFoldBytes(ex.Response.Body, v) {
-		return true
-	}
-	return ex.Forward != nil && containsFoldBytes(ex.Forward.Body, v)
+	return filter.ExchangeContains(&ex, v)
 }
 
 // mayContain reports whether some body of the session may contain v: false
@@ -105,7 +100,7 @@ func (b *bodySearch) sessionBodies(e *sessionEntry) string {
 		}
 	}
 	for _, r := range e.rows {
-		ex, ok := b.store.Exchange(r.id)
+		ex, ok := b.store.Exchange(r.ID)
 		if !ok {
 			continue
 		}
@@ -132,7 +127,7 @@ func isASCII(s string) bool {
 }
 
 // appendLowerASCII appends b with ASCII letters lowered (only those, so
-// that a lower-case ASCII word containsFold finds is found by
+// that a lower-case ASCII word filter.ContainsFold finds is found by
 // strings.Contains).
 func appendLowerASCII(dst, b []byte) []byte {
 	n := len(dst)
@@ -143,12 +138,4 @@ func appendLowerASCII(dst, b []byte) []byte {
 		}
 	}
 	return dst
-}
-
-// containsFoldBytes is containsFold for a body. It reads the bytes as a
-// string without copying them: bodies are never written once captured
-// (model's rule for stored exchanges), and filters scan every body on each
-// keystroke.
-func containsFoldBytes(s []byte, sub string) bool {
-	return containsFold(unsafe.String(unsafe.SliceData(s), len(s)), sub)
 }

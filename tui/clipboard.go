@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/harkhq/hark/model"
+	"github.com/harkhq/hark/platform"
 )
 
 // Copying goes through OSC 52 (tea.SetClipboard), which works over SSH and
@@ -85,6 +86,8 @@ var skipHeaders = map[string]bool{
 
 // curlCommand builds a shell command that sends the same request again:
 // method, base URL + path + query, headers (sorted), and the exact body.
+// Credentials (Authorization, Cookie, signatures, tokens) are REDACTED: a
+// copied command ends up in chats and tickets.
 // Every argument is quoted for POSIX shells; one that holds bytes a
 // terminal must not see raw is written with bash's $'…' escapes instead.
 func curlCommand(ex *model.Exchange, baseURL string) string {
@@ -99,18 +102,19 @@ func curlCommand(ex *model.Exchange, baseURL string) string {
 	}
 	u := base + req.Path
 	if req.RawQuery != "" {
-		u += "?" + req.RawQuery
+		u += "?" + platform.RedactQuery(req.RawQuery)
 	}
+	hdrs := platform.RedactHeaders(req.Headers)
 	parts := []string{"curl", "-X", shellQuote(req.Method), shellQuote(u)}
-	names := make([]string, 0, len(req.Headers))
-	for k := range req.Headers {
+	names := make([]string, 0, len(hdrs))
+	for k := range hdrs {
 		if !skipHeaders[strings.ToLower(k)] {
 			names = append(names, k)
 		}
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		for _, v := range req.Headers[k] {
+		for _, v := range hdrs[k] {
 			parts = append(parts, "-H", shellQuote(k+": "+v))
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+
+	"github.com/harkhq/hark/filter"
 )
 
 // The small dialogs: the quit confirmation, the full help, and the note
@@ -100,7 +102,7 @@ func (d *helpDialog) view(c *dialogContext, w, h int) string {
 		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, spaced(cols[:n])...))
 		cols = cols[n:]
 	}
-	filter := "filter: words, " + strings.Join(filterFields, ":, ") + ":, -exclude"
+	filter := "filter: words, " + strings.Join(filter.Fields, ":, ") + ":, -exclude"
 	notes := wrap(st.muted.Render(filter), inner)
 	mouse := wrap(st.muted.Render("mouse: a click selects, a second inspects; the wheel scrolls"), inner)
 	closes := st.muted.Render("any key closes")

@@ -90,21 +90,32 @@ func newResponseEditor(ex model.Exchange, st *styles) *responseEditor {
 	ed.status.Prompt = ""
 	ed.status.CharLimit = 3
 	ed.status.SetWidth(4)
-	ed.headers = textarea.New()
-	ed.headers.ShowLineNumbers = false
-	ed.headers.Prompt = ""
-	ed.headers.Placeholder = "Name: value"
-	ed.headers.KeyMap.Paste.SetEnabled(false) // pastes come as bracketed paste
-	ed.body = textarea.New()
-	ed.body.Prompt = " "
-	ed.body.ShowLineNumbers = true
-	ed.body.Placeholder = "the response body"
-	ed.body.CharLimit = 0
-	ed.body.MaxHeight = 999 // also sets the width of the line numbers
-	ed.body.KeyMap.Paste.SetEnabled(false)
+	ed.headers, ed.body = headersArea(), bodyArea("the response body")
 	ed.setStyles(st)
 	ed.load(ed.proposal)
 	return ed
+}
+
+// headersArea is an editor's field for headers, one `Name: value` a line.
+func headersArea() textarea.Model {
+	a := textarea.New()
+	a.ShowLineNumbers = false
+	a.Prompt = ""
+	a.Placeholder = "Name: value"
+	a.KeyMap.Paste.SetEnabled(false) // pastes come as bracketed paste
+	return a
+}
+
+// bodyArea is an editor's field for a body, with line numbers.
+func bodyArea(placeholder string) textarea.Model {
+	a := textarea.New()
+	a.Prompt = " "
+	a.ShowLineNumbers = true
+	a.Placeholder = placeholder
+	a.CharLimit = 0
+	a.MaxHeight = 999 // also sets the width of the line numbers
+	a.KeyMap.Paste.SetEnabled(false)
+	return a
 }
 
 // load fills the fields from a response, which becomes the unedited state.

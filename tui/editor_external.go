@@ -3,6 +3,7 @@ package tui
 import (
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -47,14 +48,36 @@ func externalID(msg tea.Msg) model.ExchangeID {
 	return 0
 }
 
-// editorCommand is the user's editor as a command line.
-func editorCommand() []string {
+// userEditor is $VISUAL, else $EDITOR, else vi.
+func userEditor(getenv func(string) string) string {
 	for _, env := range []string{"VISUAL", "EDITOR"} {
-		if f := strings.Fields(os.Getenv(env)); len(f) > 0 {
-			return f
+		if v := strings.TrimSpace(getenv(env)); v != "" {
+			return v
 		}
 	}
-	return []string{"vi"}
+	return "vi"
+}
+
+// shellChars are those that make git run an editor through the shell.
+const shellChars = "|&;<>()$`\\\"' \t\n*?[#~=%"
+
+// editorCommand runs the editor on file as git runs it: a value without
+// shell syntax is the program itself; a value naming an executable file
+// also is (so a path with a space works unquoted); any other value is
+// shell syntax (code --wait, 'My Editor/ed' -f, ~/bin/ed) run as
+// sh -c '<editor> "$@"' with the file as its argument. Windows has no sh:
+// there the value is split on spaces.
+func editorCommand(editor, file, goos string) []string {
+	if !strings.ContainsAny(editor, shellChars) {
+		return []string{editor, file}
+	}
+	if st, err := os.Stat(editor); err == nil && st.Mode().IsRegular() && (goos == "windows" || st.Mode()&0o111 != 0) {
+		return []string{editor, file}
+	}
+	if goos == "windows" {
+		return append(strings.Fields(editor), file)
+	}
+	return []string{"sh", "-c", editor + ` "$@"`, editor, file}
 }
 
 // openExternal writes the body to a temporary file.
@@ -84,13 +107,13 @@ func (ed *responseEditor) external(msg tea.Msg) tea.Cmd {
 			ed.problem = "cannot hand the body to an editor: " + oneLine(msg.err.Error())
 			return nil
 		}
-		argv := append(editorCommand(), msg.path)
+		argv := editorCommand(userEditor(os.Getenv), msg.path, runtime.GOOS)
 		c := exec.Command(argv[0], argv[1:]...)
 		id, path := msg.id, msg.path
 		return tea.ExecProcess(c, func(err error) tea.Msg { return editorExitMsg{id: id, path: path, err: err} })
 	case editorExitMsg:
 		if msg.err != nil {
-			ed.problem = "the editor " + oneLine(strings.Join(editorCommand(), " ")) + " failed: " + oneLine(msg.err.Error())
+			ed.problem = "the editor " + oneLine(userEditor(os.Getenv)) + " failed: " + oneLine(msg.err.Error())
 			return removeFile(msg.path)
 		}
 		id, path := msg.id, msg.path

@@ -2,109 +2,37 @@ package tui
 
 import (
 	"fmt"
-	"slices"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/harkhq/hark/filter"
 	"github.com/harkhq/hark/model"
 )
 
-func TestParseQuery(t *testing.T) {
-	q := parseQuery(`platform:moveo platform:NavTalk kind:pre "book a table" -state:held refund foo:bar`)
-	if got := len(q.fields["platform"]); got != 2 {
-		t.Errorf("platform alternatives: %d, want 2", got)
-	}
-	if got := q.fields["kind"]; len(got) != 1 || got[0].value != "pre" {
-		t.Errorf("kind: %+v", got)
-	}
-	var words []string
-	for _, w := range q.words {
-		words = append(words, w.value)
-	}
-	if want := []string{"book a table", "refund", "foo:bar"}; !slices.Equal(words, want) {
-		t.Errorf("words %q, want %q", words, want)
-	}
-	if len(q.negs) != 1 || q.negs[0].field != "state" || q.negs[0].value != "held" {
-		t.Errorf("negations: %+v", q.negs)
-	}
-	if q.problem == "" {
-		t.Error("an unknown field is not reported")
-	}
-	if !parseQuery("   ").empty() || !parseQuery("").empty() {
-		t.Error("a blank filter is not empty")
-	}
-	if parseQuery("kind:").empty() {
-		t.Error(`"kind:" with no value should match as a word`)
-	}
-}
-
-func TestFilterMatch(t *testing.T) {
-	e := &sessionEntry{key: model.SessionKey{Platform: "moveo", ID: "8563dcdf-64ef"}}
-	row := &exRow{entry: e, platform: "moveo", kind: "pre_message", method: "POST", path: "/moveo?token=x",
-		state: model.StateHeld, turns: []model.Turn{{Role: model.RoleUser, Text: "Can I get a REFUND for my order?"}},
-		notes: []string{"signature mismatch"}}
-	done := &exRow{entry: e, platform: "moveo", kind: "post_message", method: "POST", path: "/moveo",
-		state: model.StateResponded, status: 401, failed: true}
-	cases := []struct {
-		q          string
-		row, done_ bool
-	}{
-		{"", true, true},
-		{"refund", true, false},
-		{"Refund order", true, false},
-		{`"refund for"`, true, false},
-		{"platform:moveo", true, true},
-		{"platform:mov", true, true},
-		{"platform:moveo.ai", true, true},
-		{"platform:navtalk", false, false},
-		{"platform:navtalk platform:moveo", true, true},
-		{"kind:pre", true, false},
-		{"kind:post_message", false, true},
-		{"status:4xx", false, true},
-		{"status:401", false, true},
-		{"status:200", false, false},
-		{"status:err", false, true},
-		{"status:none", true, false},
-		{"state:held", true, false},
-		{"-state:held", false, true},
-		{"session:8563", true, true},
-		{"session:ffff", false, false},
-		{"method:post", true, true},
-		{"mismatch", true, false},
-		{"kind:pre refund -status:err", true, false},
-		{"token", true, false}, // in the query string
-	}
-	for _, c := range cases {
-		q := parseQuery(c.q)
-		if got := q.matchRow(row); got != c.row {
-			t.Errorf("%q on the held pre_message: %v, want %v", c.q, got, c.row)
+// The index's rows read an exchange as filter.RowOf does, so that the
+// monitor and `hark listen --filter` match the same exchanges.
+func TestRowsAreFilterRows(t *testing.T) {
+	b := newBuilder()
+	b.navtalk(t0)
+	b.chatbot(t0.Add(time.Minute))
+	b.moveo(t0.Add(2 * time.Minute))
+	b.hostile(t0.Add(3 * time.Minute))
+	m := newTestModel(t, b)
+	n := 0
+	b.store.Exchanges(func(ex model.Exchange) bool {
+		n++
+		r := m.ix.rows[ex.ID]
+		if want := filter.RowOf(&ex); r == nil || !reflect.DeepEqual(r.Row, want) {
+			t.Errorf("%s: row %+v, filter.RowOf %+v", ex.ID, r, want)
 		}
-		if got := q.matchRow(done); got != c.done_ {
-			t.Errorf("%q on the 401 post_message: %v, want %v", c.q, got, c.done_)
-		}
-	}
-}
-
-func TestContainsFold(t *testing.T) {
-	for _, c := range []struct {
-		s, sub string
-		want   bool
-	}{
-		{"Hello World", "world", true},
-		{"Hello World", "lo w", true},
-		{"Hello", "hello!", false},
-		{"", "", true},
-		{"abc", "", true},
-		{"ÉCOLE maternelle", "école", true},
-		{"naïve", "ïve", true},
-		{"short", "longer than it", false},
-	} {
-		if got := containsFold(c.s, c.sub); got != c.want {
-			t.Errorf("containsFold(%q, %q) = %v", c.s, c.sub, got)
-		}
+		return true
+	})
+	if n == 0 {
+		t.Fatal("no exchanges")
 	}
 }
 
@@ -115,7 +43,7 @@ func TestFilterIncremental(t *testing.T) {
 	b.navtalk(t0)
 	b.moveo(t0.Add(time.Minute))
 	m := newTestModel(t, b)
-	m.filter.set(parseQuery("state:held"))
+	m.filter.set(filter.Parse("state:held"))
 	if len(m.ix.vis) != 1 || m.ix.vis[0].key.Platform != "moveo" {
 		t.Fatalf("visible sessions: %d", len(m.ix.vis))
 	}
@@ -155,12 +83,12 @@ func TestFilterShortcutsAgreeWithFullScan(t *testing.T) {
 		want := map[model.SessionKey]bool{}
 		for _, e := range m.ix.entries {
 			for _, r := range e.rows {
-				if m.ix.filter.matchRow(r) {
+				if m.ix.filter.Match(&r.Row, nil) {
 					want[e.key] = true
 				}
 			}
 		}
-		if m.ix.filter.empty() {
+		if m.ix.filter.Empty() {
 			for k := range m.ix.entries {
 				want[k] = true
 			}
@@ -170,21 +98,21 @@ func TestFilterShortcutsAgreeWithFullScan(t *testing.T) {
 			got[e.key] = true
 		}
 		if len(got) != len(want) {
-			t.Fatalf("%s (%q): %d sessions listed, want %d", step, m.ix.filter.raw, len(got), len(want))
+			t.Fatalf("%s (%q): %d sessions listed, want %d", step, m.ix.filter.Raw, len(got), len(want))
 		}
 		for k := range want {
 			if !got[k] {
-				t.Fatalf("%s (%q): %v missing", step, m.ix.filter.raw, k)
+				t.Fatalf("%s (%q): %v missing", step, m.ix.filter.Raw, k)
 			}
 		}
 		if e := m.sel.selected(); e != nil {
 			n := 0
 			for _, r := range e.rows {
-				if m.ix.filter.empty() || m.ix.filter.matchRow(r) {
+				if m.ix.filter.Empty() || m.ix.filter.Match(&r.Row, nil) {
 					n++
 				}
 			}
-			if got := m.ix.matches(e); !m.ix.filter.empty() && got != n {
+			if got := m.ix.matches(e); !m.ix.filter.Empty() && got != n {
 				t.Fatalf("%s: %d matches counted, want %d", step, got, n)
 			}
 		}

@@ -6,6 +6,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/harkhq/hark/filter"
 )
 
 // The filter bar replaces the help bar while a filter is typed; the filter
@@ -50,7 +52,7 @@ type filterBar struct {
 // start gives the bar the keys, with the filter in force to edit.
 func (f *filterBar) start() tea.Cmd {
 	f.typing = true
-	f.input.SetValue(f.ix.filter.raw)
+	f.input.SetValue(f.ix.filter.Raw)
 	f.input.CursorEnd()
 	return f.input.Focus()
 }
@@ -65,7 +67,7 @@ func (f *filterBar) stop() {
 func (f *filterBar) update(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
 	f.input, cmd = f.input.Update(msg)
-	if q := parseQuery(f.input.Value()); q.raw != f.ix.filter.raw {
+	if q := filter.Parse(f.input.Value()); q.Raw != f.ix.filter.Raw {
 		f.set(q)
 	}
 	return tea.Batch(cmd, f.next())
@@ -95,23 +97,23 @@ func (f *filterBar) step() tea.Cmd {
 	return f.next()
 }
 
-func (f *filterBar) set(q *query) {
+func (f *filterBar) set(q *filter.Query) {
 	f.ix.prefer = f.sel.selected()
 	f.ix.setFilter(q)
-	*f.follow = *f.follow && q.empty()
+	*f.follow = *f.follow && q.Empty()
 	f.sel.keep()
 }
 
 func (f *filterBar) clear() {
 	f.input.SetValue("")
-	f.set(&query{})
+	f.set(&filter.Query{})
 }
 
 // view draws the filter being typed, with what the parser did not
 // understand.
 func (f *filterBar) view(st *styles, w int) string {
 	line := f.input.View()
-	if p := f.ix.filter.problem; p != "" {
+	if p := f.ix.filter.Problem; p != "" {
 		return spread(line, st.warn.Render(p)+" ", w)
 	}
 	if f.ix.pending {

@@ -79,8 +79,10 @@ func newInterceptRig(t *testing.T, mode model.InterceptMode, w, h int, opts ...f
 		store: model.NewStore(model.StoreOptions{}), intercept: model.NewIntercept(mode),
 		holds: model.NewHolds(), rules: model.NewRules(nil),
 		clock: &fakeClock{t: fixedAt}, timers: &deadlineTimers{},
-		// A platform's client gives up after 10 s, as ChatBot.com does.
-		client: &http.Client{Timeout: 10 * time.Second},
+		// No client timeout: the platform's deadline runs on the injected
+		// clock, and reply bounds the real wait; a real-time timeout here
+		// only made the flow fail on a loaded machine.
+		client: &http.Client{},
 	}
 	policy := &receiver.Policy{Store: r.store, Intercept: r.intercept, Holds: r.holds, Rules: r.rules,
 		Now: r.clock.Now, After: r.timers.After}
@@ -323,9 +325,10 @@ func TestFlowInterceptTemplates(t *testing.T) {
 	}
 }
 
-// ctrl+e hands the body to $VISUAL and reads it back.
+// ctrl+e hands the body to $VISUAL and reads it back. $VISUAL is shell
+// syntax, as for git: the quotes keep the sed script whole.
 func TestFlowInterceptExternalEditor(t *testing.T) {
-	t.Setenv("VISUAL", "sed -i -e s/{}/{\"edited\":\"outside\"}/")
+	t.Setenv("VISUAL", `sed -i -e 's/{}/{"edited":"outside"}/'`)
 	r := newInterceptRig(t, model.InterceptConsumed, 100, 30)
 	got := r.post("/moveo/post-message", moveoPostSeed(t))
 	r.waitFor("Edit response", "1 {}")

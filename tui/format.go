@@ -9,6 +9,7 @@ import (
 
 	"github.com/harkhq/hark/platform"
 	"github.com/harkhq/hark/sanitize"
+	"github.com/harkhq/hark/stats"
 )
 
 // Text helpers. Every function here takes text that is already safe to draw
@@ -122,20 +123,9 @@ func age(d time.Duration) string {
 	return strconv.Itoa(int(d/(24*time.Hour))) + "d"
 }
 
-// latency formats a duration for a table of timings: 0.4ms, 12ms, 1.3s.
-func latency(d time.Duration) string {
-	switch {
-	case d <= 0:
-		return "—"
-	case d < 10*time.Millisecond:
-		return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64) + "ms"
-	case d < time.Second:
-		return strconv.Itoa(int(d/time.Millisecond)) + "ms"
-	case d < time.Minute:
-		return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + "s"
-	}
-	return d.Round(time.Second).String()
-}
+// latency formats a duration for a table of timings: 0.4ms, 12ms, 1.3s
+// (package stats' way, so the monitor and hark stats read alike).
+func latency(d time.Duration) string { return stats.Duration(d) }
 
 // countdown formats the time left before a deadline: 9s, 1m05s.
 func countdown(d time.Duration) string {

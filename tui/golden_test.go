@@ -70,6 +70,14 @@ func goldenCases() []goldenCase {
 		{name: "rules", build: func(b *builder) {
 			b.navtalk(t0)
 		}, opts: func(o *Options) { o.Rules = twoRules() }, steps: keys("R")},
+		{name: "timeline", build: func(b *builder) {
+			b.navtalk(t0)
+			b.timelineSession()
+		}, steps: keys("t")},
+		{name: "timeline_inspector", build: func(b *builder) {
+			b.navtalk(t0)
+			b.timelineSession()
+		}, steps: keys("t", "up", "up", "up", "enter")},
 		{name: "edited_transcript", build: func(b *builder) {
 			b.navtalk(t0)
 			editedSession(b)

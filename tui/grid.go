@@ -1,13 +1,17 @@
 package tui
 
 import (
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/harkhq/hark/sanitize"
+	"github.com/harkhq/hark/stats"
 )
 
 // The grid shows several live sessions side by side, newest activity
@@ -172,7 +176,7 @@ func (e *sessionEntry) gridBox(st *styles, gen uint32, w, h int, sel bool, ageTe
 	for _, l := range body {
 		lines = append(lines, border.Render("│")+" "+fit(l, iw)+" "+border.Render("│"))
 	}
-	lines = append(lines, border.Render("╰"+repeat("─", w-2)+"╯"))
+	lines = append(lines, e.gridBottom(st, border, w))
 	*c = gridCache{ver: e.sess.Version, w: w, h: h, sel: sel, age: ageText, gen: gen, lines: lines, rendered: true}
 	return lines
 }
@@ -219,4 +223,35 @@ func repeat(s string, n int) string {
 		return ""
 	}
 	return strings.Repeat(s, n)
+}
+
+// gridBottom is a box's bottom border, carrying a sparkline of the
+// session's latest answer times and their p95 when it has answers.
+func (e *sessionEntry) gridBottom(st *styles, border lipgloss.Style, w int) string {
+	sum := e.summary()
+	label := " p95 " + stats.Duration(sum.Answer.P95) + " "
+	n := min(24, w-8-width(label))
+	recent := e.figures.Recent(n)
+	if sum.Answer.N == 0 || n < 4 || len(recent) == 0 {
+		return border.Render("╰" + repeat("─", w-2) + "╯")
+	}
+	spark := " " + st.accent.Render(sparkline(recent)) + st.muted.Render(label)
+	return border.Render("╰─") + spark + border.Render(repeat("─", w-3-width(spark))+"╯")
+}
+
+// sparkBlocks are a sparkline's eight heights.
+var sparkBlocks = []rune("▁▂▃▄▅▆▇█")
+
+// sparkline draws durations as bars, the longest full height.
+func sparkline(ds []time.Duration) string {
+	top := slices.Max(ds)
+	out := make([]rune, len(ds))
+	for i, d := range ds {
+		k := 0
+		if top > 0 {
+			k = int(int64(d) * int64(len(sparkBlocks)-1) / int64(top))
+		}
+		out[i] = sparkBlocks[k]
+	}
+	return string(out)
 }

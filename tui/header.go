@@ -71,7 +71,9 @@ func (m *Model) renderHeader(w int) []string {
 		parts += st.muted.Render(" · ") + st.warn.Render(pick(!compact, strconv.Itoa(n)+" dropped (no journal)", strconv.Itoa(n)+" drop"))
 	}
 	var note string
-	switch {
+	switch journal := m.journalWarning(compact); {
+	case journal != "":
+		note = st.err.Render(journal) // standing: records are being lost
 	case m.flash.text != "" && m.flash.warn:
 		note = st.warn.Render(m.flash.text)
 	case m.flash.text != "":
@@ -87,8 +89,8 @@ func (m *Model) renderHeader(w int) []string {
 		if n := m.logs.unseenWarnings(); n > 0 {
 			note = st.warn.Render(pick(!compact, "L log: "+plural(n, "warning"), "L "+strconv.Itoa(n)+" warn")) + "  "
 		}
-		if !m.ix.filter.empty() && !m.filter.typing { // while typing, the bar shows it
-			note += st.info.Render("/ ") + trunc(oneLine(m.ix.filter.raw), 24) + "  "
+		if !m.ix.filter.Empty() && !m.filter.typing { // while typing, the bar shows it
+			note += st.info.Render("/ ") + trunc(oneLine(m.ix.filter.Raw), 24) + "  "
 		}
 		if m.follow {
 			note += st.accent.Render("● follow")

@@ -32,7 +32,7 @@ func (m *Model) jumpHeld() tea.Cmd {
 				passed = id == after
 				continue
 			}
-			if r := m.ix.rows[id]; r != nil && r.state == model.StateHeld && m.ix.visible(r) {
+			if r := m.ix.rows[id]; r != nil && r.State == model.StateHeld && m.ix.visible(r) {
 				m.showExchange(i, id)
 				return nil
 			}

@@ -114,6 +114,12 @@ func checkFrame(tb testing.TB, content string, w, h int) {
 		if got := ansi.StringWidth(l); got != w {
 			tb.Errorf("line %d is %d cells wide, want %d: %q", i, got, w, ansi.Strip(l))
 		}
+		// Terminals (and Bubble Tea's renderer unless the terminal says
+		// otherwise) give each code point its width: the line must be as
+		// wide to them, or the borders after a joined emoji move.
+		if got := ansi.StringWidthWc(l); got != w {
+			tb.Errorf("line %d is %d cells wide to a terminal, want %d: %q", i, got, w, ansi.Strip(l))
+		}
 	}
 	rest := sgr.ReplaceAllString(content, "")
 	for i, r := range rest {

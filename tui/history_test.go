@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"github.com/harkhq/hark/filter"
 	"github.com/harkhq/hark/model"
 )
 
@@ -124,13 +125,12 @@ func TestBodySearchAgreesWithFullScan(t *testing.T) {
 	m := newTestModel(t, b, func(o *Options) { o.ReadOnly = true })
 	do(m, sizeMsg(100, 30), keyMsg("/"))
 	full := func(raw string) map[model.SessionKey]bool {
-		q := parseQuery(raw)
-		q.bodies = &bodySearch{store: b.store}
-		q.bodies.history = true
+		q := filter.Parse(raw)
+		bodies := &bodySearch{store: b.store, history: true}
 		out := map[model.SessionKey]bool{}
 		for _, e := range m.ix.entries {
 			for _, r := range e.rows {
-				if q.matchRow(r) {
+				if q.Match(&r.Row, bodies) {
 					out[e.key] = true
 				}
 			}
@@ -151,28 +151,6 @@ func TestBodySearchAgreesWithFullScan(t *testing.T) {
 			if !want[e.key] {
 				t.Fatalf("%q: %v listed", raw, e.key)
 			}
-		}
-	}
-}
-
-func TestContainsFoldBytes(t *testing.T) {
-	cases := []struct {
-		s, sub string
-		want   bool
-	}{
-		{"Hello World", "world", true},
-		{"Hello World", "worlds", false},
-		{"aaaaaaaaab", "aab", true},
-		{"AAAAAAAAAB", "aab", true},
-		{"", "a", false},
-		{"abc", "", true},
-		{"Straße", "straße", true},
-		{"naïve Café", "café", true},
-		{"naïve Café", "cafe", false},
-	}
-	for _, c := range cases {
-		if got := containsFoldBytes([]byte(c.s), c.sub); got != c.want {
-			t.Errorf("containsFoldBytes(%q, %q) = %v", c.s, c.sub, got)
 		}
 	}
 }

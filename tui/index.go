@@ -5,7 +5,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/harkhq/hark/filter"
 	"github.com/harkhq/hark/model"
+	"github.com/harkhq/hark/stats"
 )
 
 // The index is the monitor's own view of the store, kept up to date from the
@@ -21,19 +23,12 @@ type exRow struct {
 	matchGen uint32 // filter generation match was computed for
 	match    bool
 	pending  bool // match waits for the exchange to be read back (index_journal.go)
-	failed   bool
-	status   int
-	path     string // sanitized, with the query
-	kind     string // sanitized
-	method   string // sanitized
-	platform string
-	state    model.State
-	source   model.Source // where the response came from, once there is one
-	entry    *sessionEntry
-	turns    []model.Turn // the exchange's own turns (shared with the store)
-	notes    []string
+	// Row is what a filter reads (package filter): the path sanitized
+	// with its query, kind and method sanitized and interned, the turns
+	// shared with the store (none once the row is past the window).
+	filter.Row
+	entry *sessionEntry
 
-	id       model.ExchangeID
 	received time.Time
 	total    time.Duration
 	held     time.Time // HeldUntil while held
@@ -44,6 +39,14 @@ type exRow struct {
 	rule     string // the rule that answered
 	fwdErr   bool   // the forward target failed
 	ver      uint32 // bumped on every change, for render caches
+
+	// timings, for the timeline
+	hold, forward, deadline time.Duration
+	// resent links it to the exchange it sent again; resends are the
+	// exchanges that sent it again.
+	resent  *model.Resent
+	resends []model.ExchangeID
+	counted bool // its answer is in its session's figures
 }
 
 // sessionEntry is one session: its latest snapshot, and the monitor's state
@@ -84,6 +87,14 @@ type sessionEntry struct {
 	tc   *transcriptCache
 	row  rowCache
 	grid gridCache
+
+	// figures are the session's timing figures (package stats), fed as
+	// its exchanges are answered; gaps, the user→bot gaps found in its
+	// turns so far, by the exchange that closed them, for the timeline.
+	figures stats.Session
+	gaps    map[model.ExchangeID]stats.Gap
+	gapsAt  int
+	gapScan stats.GapFinder
 }
 
 type index struct {
@@ -93,7 +104,7 @@ type index struct {
 	order   []*sessionEntry // newest activity first
 	vis     []*sessionEntry // order, filtered
 	newest  time.Time       // the newest exchange received
-	filter  *query
+	filter  *filter.Query
 	gen     uint32 // filter generation
 	// While the filter only narrows (more typed), a row or session found
 	// not to match in any generation from narrowFrom on still does not.
@@ -120,7 +131,7 @@ func newIndex() *index {
 		strs:    make(map[string]string),
 		entries: make(map[model.SessionKey]*sessionEntry),
 		held:    make(map[model.ExchangeID]bool),
-		filter:  &query{},
+		filter:  &filter.Query{},
 		gen:     1,
 		slide:   window{keep: -1},
 	}
@@ -132,6 +143,7 @@ func (ix *index) load(store *model.Store) {
 	for _, sess := range store.Sessions() {
 		e := ix.entry(sess.Key)
 		e.sess = sess
+		e.takeTurns()
 		e.lastSeen = sess.LastSeen
 		for _, id := range sess.Exchanges {
 			if ex, ok := store.Exchange(id); ok {
@@ -166,6 +178,7 @@ func (ix *index) apply(changes []model.Change, store *model.Store) []*sessionEnt
 	for _, e := range touched {
 		if snap, ok := store.Session(e.key); ok {
 			e.sess = snap
+			e.takeTurns()
 		}
 		if !e.placed || e.sess.LastSeen.After(e.lastSeen) {
 			e.lastSeen = e.sess.LastSeen
@@ -183,29 +196,46 @@ func (ix *index) apply(changes []model.Change, store *model.Store) []*sessionEnt
 func (ix *index) put(ex *model.Exchange) *exRow {
 	r, isOld := ix.rows[ex.ID]
 	if !isOld {
-		r = &exRow{id: ex.ID, entry: ix.entry(ex.Session())}
+		r = &exRow{entry: ix.entry(ex.Session())}
 		ix.rows[ex.ID] = r
 		r.entry.rows = append(r.entry.rows, r)
 		ix.slide.add(r)
+	} else if ex.Evicted {
+		// The store evicted it, and says what changed in its index entry:
+		// a resend's link (the store's only change to an evicted
+		// exchange). The entry lacks what the row already has.
+		r.resent, r.resends = ex.Resent, ex.Resends
+		r.ver++
+		if r.entry.tc != nil {
+			r.entry.tc.changed(r.ID)
+		}
+		return r
 	}
-	oldState, oldStatus, oldNotes := r.state, r.status, len(r.notes)
+	oldState, oldStatus, oldNotes := r.State, r.Status, len(r.Notes)
 	fillRow(r, ex, ix.intern)
 	if ex.Held() {
 		ix.held[ex.ID] = true
 	} else {
 		delete(ix.held, ex.ID)
 	}
+	if !isOld {
+		r.entry.figures.Received()
+	}
+	if !r.counted && ex.State.Final() && !ex.Evicted { // an evicted one's timings are in the journal
+		r.counted = true
+		r.entry.figures.Answered(ex)
+	}
 	r.ver++
-	r.entry.addText(r, !isOld, r.state != oldState || !isOld, r.status != oldStatus, len(r.notes) != oldNotes)
+	r.entry.addText(r, !isOld, r.State != oldState || !isOld, r.Status != oldStatus, len(r.Notes) != oldNotes)
 	if ex.Received.After(ix.newest) {
 		ix.newest = ex.Received
 	}
 	// Keep the session's filter state right as the row changes: a match
 	// makes it visible; a row that stops matching may have been the one
 	// that did, so the session is looked at again.
-	if !ix.filter.empty() {
+	if !ix.filter.Empty() {
 		was := r.matchGen == ix.gen && r.match
-		r.match, r.matchGen = ix.filter.matchRow(r), ix.gen
+		r.match, r.matchGen = ix.filter.Match(&r.Row, ix.bodies), ix.gen
 		e := r.entry
 		switch {
 		case r.match:
@@ -215,7 +245,7 @@ func (ix *index) put(ex *model.Exchange) *exRow {
 		}
 	}
 	if isOld && r.entry.tc != nil {
-		r.entry.tc.changed(r.id) // a new one is walked to anyway
+		r.entry.tc.changed(r.ID) // a new one is walked to anyway
 	}
 	return r
 }
@@ -223,33 +253,75 @@ func (ix *index) put(ex *model.Exchange) *exRow {
 // fillRow sets what a row says of an exchange; intern shares repeated
 // texts (nil: none are).
 func fillRow(r *exRow, ex *model.Exchange, intern func(string) string) {
-	if intern == nil {
-		intern = func(s string) string { return s }
+	r.Row = filter.RowOf(ex)
+	if intern != nil {
+		r.Method, r.Path, r.Kind = intern(r.Method), intern(r.Path), intern(r.Kind)
 	}
 	r.received = ex.Received
-	r.method = intern(oneLine(ex.Request.Method))
-	path := oneLine(ex.Request.Path)
-	if ex.Request.RawQuery != "" {
-		path += "?" + oneLine(ex.Request.RawQuery)
-	}
-	r.path = intern(path)
-	r.kind = intern(oneLine(ex.Kind))
-	r.platform = ex.Platform
-	r.state = ex.State
-	r.status, r.source, r.rule = 0, "", ""
+	r.rule = ""
 	if ex.Response != nil {
-		r.status, r.source, r.rule = ex.Response.Status, ex.Response.Source, ex.Response.Rule
+		r.rule = ex.Response.Rule
 	}
 	r.fwdErr = ex.Forward != nil && ex.Forward.Error != ""
-	r.failed = ex.Failed()
 	r.total = ex.Timings.Total
 	r.held = ex.HeldUntil
 	r.consumed = ex.Consumed
 	r.sig = ex.Signature.State
 	r.record = ex.Record
 	r.evicted = ex.Evicted
-	r.turns = ex.Turns
-	r.notes = ex.Notes
+	r.hold, r.forward, r.deadline = ex.Timings.Hold, ex.Timings.Forward, 0
+	if ex.Consumed {
+		r.deadline = ex.Deadline // the platform waits for this answer that long
+	}
+	r.resent, r.resends = ex.Resent, ex.Resends
+}
+
+// takeTurns gives the session's figures the turns added since they last
+// took some. A live store keeps a session's latest turns only, so this
+// runs on every batch that touches the session, before the store can let
+// them go; the timeline's gaps, once it has asked for them, advance too.
+func (e *sessionEntry) takeTurns() {
+	e.figures.TurnsFrom(e.sess.TurnsDropped, e.sess.Turns)
+	if e.gaps != nil {
+		e.scanGaps()
+	}
+}
+
+// summary is the session's figures, with the turns added since it was
+// last asked.
+func (e *sessionEntry) summary() stats.Summary {
+	e.takeTurns()
+	return e.figures.Summary()
+}
+
+// gapClosedBy is the user→bot gap an exchange's bot turn closed, if any;
+// the turns added since it was last asked are looked at first. Gaps are
+// found from the first time it is asked: in the turns the session still
+// holds then, and in all that come after.
+func (e *sessionEntry) gapClosedBy(id model.ExchangeID) (stats.Gap, bool) {
+	e.scanGaps()
+	g, ok := e.gaps[id]
+	return g, ok
+}
+
+// scanGaps finds the gaps in the turns added since it last looked;
+// positions count the turns the store let go.
+func (e *sessionEntry) scanGaps() {
+	if e.gaps == nil {
+		e.gaps = make(map[model.ExchangeID]stats.Gap)
+	}
+	base := e.sess.TurnsDropped
+	end := base + len(e.sess.Turns)
+	if e.gapsAt >= end {
+		return
+	}
+	if e.gapsAt < base {
+		e.gapScan, e.gapsAt = stats.GapFinder{}, base // let go before they were looked at
+	}
+	for _, g := range e.gapScan.Next(e.sess.Turns[e.gapsAt-base:]) {
+		e.gaps[g.Exchange] = g
+	}
+	e.gapsAt = end
 }
 
 // spokenTurns counts the session's turns that carry text, counting only

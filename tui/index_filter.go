@@ -1,6 +1,10 @@
 package tui
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/harkhq/hark/filter"
+)
 
 // The index's side of filtering. A filter is applied session by session,
 // each scanned only until one exchange matches; a plain word absent from a
@@ -29,24 +33,24 @@ func (e *sessionEntry) addText(r *exRow, all, state, status, notes bool) {
 		t.WriteByte('\n')
 	}
 	if all {
-		add(r.method)
-		add(r.path)
-		add(r.kind)
-		for i := range r.turns {
-			add(r.turns[i].Text)
-			add(r.turns[i].Marker)
+		add(r.Method)
+		add(r.Path)
+		add(r.Kind)
+		for i := range r.Turns {
+			add(r.Turns[i].Text)
+			add(r.Turns[i].Marker)
 		}
 	}
 	if state {
-		add(string(r.state))
+		add(string(r.State))
 	}
-	if status && r.status != 0 {
+	if status && r.Status != 0 {
 		var b [8]byte
-		t.Write(strconv.AppendInt(b[:0], int64(r.status), 10))
+		t.Write(strconv.AppendInt(b[:0], int64(r.Status), 10))
 		t.WriteByte('\n')
 	}
 	if notes || all {
-		for _, n := range r.notes {
+		for _, n := range r.Notes {
 			add(n)
 		}
 	}
@@ -63,7 +67,7 @@ const filterBudget = 8192
 // those found so far.
 func (ix *index) refilter() (done bool) {
 	ix.pending = false
-	if ix.filter.empty() {
+	if ix.filter.Empty() {
 		ix.vis = ix.order
 		return true
 	}
@@ -104,11 +108,10 @@ func (ix *index) progress() int {
 // of its exchanges matches, which is all the list needs (the transcript asks
 // about its own rows as it draws them). Typing more only rechecks what still
 // matched; going back to an earlier filter restores its result.
-func (ix *index) setFilter(q *query) {
+func (ix *index) setFilter(q *filter.Query) {
 	if ix.bodies == nil && ix.store != nil {
 		ix.bodies = &bodySearch{store: ix.store, history: ix.readOnly}
 	}
-	q.bodies = ix.bodies
 	prev := ix.filter
 	incomplete := ix.forgetJournalSearch()
 	if !incomplete {
@@ -117,7 +120,7 @@ func (ix *index) setFilter(q *query) {
 	ix.filter = q
 	ix.gen++
 	switch {
-	case q.narrows(prev) && !incomplete:
+	case q.Narrows(prev) && !incomplete:
 		if ix.narrowFrom == 0 {
 			ix.narrowFrom = ix.gen - 1
 		}
@@ -129,7 +132,7 @@ func (ix *index) setFilter(q *query) {
 			e.tc.reset()
 		}
 	}
-	if m := ix.memo(q.raw); m != nil && !q.empty() {
+	if m := ix.memo(q.Raw); m != nil && !q.Empty() {
 		for _, e := range ix.order {
 			if v, ok := m.ver[e]; ok && v == e.sess.Version {
 				e.any, e.anyGen = m.any[e], ix.gen
@@ -142,10 +145,10 @@ func (ix *index) setFilter(q *query) {
 // remember keeps the current filter's result among the memos.
 func (ix *index) remember() {
 	q := ix.filter
-	if q.empty() || ix.memo(q.raw) != nil {
+	if q.Empty() || ix.memo(q.Raw) != nil {
 		return
 	}
-	m := filterMemo{raw: q.raw, any: make(map[*sessionEntry]bool), ver: make(map[*sessionEntry]uint64, len(ix.order))}
+	m := filterMemo{raw: q.Raw, any: make(map[*sessionEntry]bool), ver: make(map[*sessionEntry]uint64, len(ix.order))}
 	for _, e := range ix.order {
 		if e.anyGen == ix.gen {
 			m.ver[e] = e.sess.Version
@@ -174,7 +177,7 @@ func (ix *index) memo(raw string) *filterMemo {
 func (ix *index) scanSession(e *sessionEntry) int {
 	narrowed := ix.narrowFrom != 0 && e.anyGen >= ix.narrowFrom && !e.any
 	e.any, e.anyGen = false, ix.gen
-	if narrowed || ix.filter.rejects(e) {
+	if narrowed || ix.rejects(ix.filter, e) {
 		return 1 // it matched nothing under a broader filter, or cannot
 	}
 	for i, r := range e.rows {
@@ -188,7 +191,7 @@ func (ix *index) scanSession(e *sessionEntry) int {
 
 // visible reports whether an exchange row passes the current filter.
 func (ix *index) visible(r *exRow) bool {
-	if ix.filter.empty() {
+	if ix.filter.Empty() {
 		return true
 	}
 	if r.matchGen != ix.gen {
@@ -199,7 +202,7 @@ func (ix *index) visible(r *exRow) bool {
 		if ix.deferRow(r) {
 			return false // until the journal says
 		}
-		r.match, r.matchGen, r.pending = ix.filter.matchRow(r), ix.gen, false
+		r.match, r.matchGen, r.pending = ix.filter.Match(&r.Row, ix.bodies), ix.gen, false
 	}
 	return r.match
 }

@@ -3,6 +3,7 @@ package tui
 import (
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/harkhq/hark/filter"
 	"github.com/harkhq/hark/model"
 )
 
@@ -34,8 +35,8 @@ func (w *window) add(r *exRow) {
 		old := w.rows[w.at]
 		w.rows[w.at] = nil
 		w.at++
-		if old.state.Final() {
-			old.turns, old.evicted = nil, true
+		if old.State.Final() {
+			old.Turns, old.evicted = nil, true
 		}
 	}
 	if w.at > 1024 && w.at*2 > len(w.rows) {
@@ -58,9 +59,9 @@ const journalChunk = 512
 
 // needsContent reports whether the filter reads what a row past the window
 // no longer holds: turn text (plain words) or bodies.
-func needsContent(q *query) bool {
-	for _, t := range q.terms {
-		if t.field == "" || t.field == "body" {
+func needsContent(q *filter.Query) bool {
+	for _, t := range q.Terms {
+		if t.Field == "" || t.Field == "body" {
 			return true
 		}
 	}
@@ -114,31 +115,24 @@ func (ix *index) searchJournal() tea.Cmd {
 	}
 	n := min(len(js.rows), journalChunk)
 	js.inFlight = n
-	type job struct {
-		id    model.ExchangeID
-		entry *sessionEntry // read for its key only, which never changes
-	}
-	jobs := make([]job, n)
+	ids := make([]model.ExchangeID, n)
 	for i, r := range js.rows[:n] {
-		jobs[i] = job{r.id, r.entry}
+		ids[i] = r.ID
 	}
 	js.rows = js.rows[n:]
-	q := *ix.filter // its own copy: the body search below is this command's
-	q.bodies = &bodySearch{history: ix.readOnly}
+	q, history := ix.filter, ix.readOnly // a query is never changed once parsed
 	store, gen := ix.store, ix.gen
 	return func() tea.Msg {
-		out := make([]journalMatch, 0, len(jobs))
-		for _, j := range jobs {
-			ex, err := store.Load(j.id)
+		out := make([]journalMatch, 0, len(ids))
+		for _, id := range ids {
+			ex, err := store.Load(id)
 			if err != nil {
-				out = append(out, journalMatch{id: j.id, failed: true})
+				out = append(out, journalMatch{id: id, failed: true})
 				continue
 			}
-			var r exRow
-			fillRow(&r, &ex, nil)
-			r.id, r.entry = j.id, j.entry
-			q.bodies.one = &ex
-			out = append(out, journalMatch{id: j.id, match: q.matchRow(&r)})
+			row := filter.RowOf(&ex)
+			match := q.Match(&row, &bodySearch{one: &ex, history: history})
+			out = append(out, journalMatch{id: id, match: match})
 		}
 		return journalSearchMsg{gen: gen, results: out}
 	}

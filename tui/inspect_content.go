@@ -72,6 +72,16 @@ func (v *tabPainter) requestLines(ex *model.Exchange, w int) []string {
 	for _, n := range ex.Notes {
 		addWrapped(st.warn.Render("ⓘ ") + oneLine(n))
 	}
+	if r := ex.Resent; r != nil {
+		addWrapped(st.accentBold.Render(r.Label()) + st.muted.Render(pick(r.Edited, ": hark sent it again, as you edited it", ": hark sent it again")))
+	}
+	if len(ex.Resends) > 0 {
+		ids := make([]string, len(ex.Resends))
+		for i, id := range ex.Resends {
+			ids[i] = id.String()
+		}
+		addWrapped(st.accent.Render("↻ resent as " + strings.Join(ids, ", ")))
+	}
 	if req.RawQuery != "" {
 		add("")
 		add(st.accentBold.Render("Query"))
@@ -266,7 +276,7 @@ func (v *tabPainter) sentLines(ex *model.Exchange, w int) []string {
 		return nil
 	}
 	out := []string{st.accentBold.Render("Sent to the platform")}
-	line := statusStyle(v.st, &exRow{status: r.Status, failed: ex.Failed()}).Render(strconv.Itoa(r.Status)+" "+http.StatusText(r.Status)) +
+	line := statusStyle(v.st, r.Status, ex.Failed()).Render(strconv.Itoa(r.Status)+" "+http.StatusText(r.Status)) +
 		st.muted.Render("  source ") + oneLine(string(r.Source))
 	if r.Rule != "" {
 		line += st.muted.Render(" #") + oneLine(r.Rule)
@@ -300,7 +310,7 @@ func (v *tabPainter) forwardLines(ex *model.Exchange, w int) []string {
 		}
 		return out
 	}
-	line := statusStyle(v.st, &exRow{status: f.Status}).Render(strconv.Itoa(f.Status)+" "+http.StatusText(f.Status)) + st.muted.Render("  in "+latency(f.Latency))
+	line := statusStyle(v.st, f.Status, false).Render(strconv.Itoa(f.Status)+" "+http.StatusText(f.Status)) + st.muted.Render("  in "+latency(f.Latency))
 	if ex.Deadline > 0 && f.Latency > ex.Deadline/2 {
 		line += " " + st.warn.Render("slow: "+strconv.Itoa(int(f.Latency*100/ex.Deadline))+"% of the deadline")
 	}

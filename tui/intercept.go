@@ -43,6 +43,7 @@ type interceptState struct {
 	// answered are the held exchanges decided here whose answer the store
 	// has not reported yet: no editor opens on them meanwhile.
 	answered map[model.ExchangeID]bool
+	fell     fellBack // what the fallback banner counts
 }
 
 // canDecide reports a live monitor that can answer held exchanges.
@@ -54,7 +55,7 @@ func (ic *interceptState) breakOnSession(k model.SessionKey) bool {
 }
 
 func (ic *interceptState) breakOnKind(r *exRow) bool {
-	return ic.setting != nil && !ic.readOnly && ic.setting.HasKind(model.KindKey{Platform: r.platform, Kind: r.kind})
+	return ic.setting != nil && !ic.readOnly && ic.setting.HasKind(model.KindKey{Platform: r.Platform, Kind: r.Kind})
 }
 
 // status is the header's view of the setting: the mode and how many
@@ -165,9 +166,9 @@ func (m *Model) toggleBreak(onKind bool) tea.Cmd {
 		if r == nil {
 			return m.flash.say("select an exchange first", flashShort)
 		}
-		what := "every " + platformTitle(r.platform) + " " + r.kind
+		what := "every " + platformTitle(r.Platform) + " " + r.Kind
 		msg = "breakpoint on " + what + " removed"
-		if m.icpt.setting.ToggleKind(model.KindKey{Platform: r.platform, Kind: r.kind}) {
+		if m.icpt.setting.ToggleKind(model.KindKey{Platform: r.Platform, Kind: r.Kind}) {
 			msg = "◆ breakpoint on " + what + ": held in every session"
 		}
 	} else {
@@ -195,8 +196,8 @@ func (m *Model) editHeld() tea.Cmd {
 		return m.flash.alert("holding is not available in this run", flashShort)
 	}
 	m.icpt.snoozed = false
-	if r := m.ix.rows[m.currentExchange()]; r != nil && r.state == model.StateHeld && !m.icpt.answered[r.id] {
-		if cmd, ok := m.openEditor(r.id); ok {
+	if r := m.ix.rows[m.currentExchange()]; r != nil && r.State == model.StateHeld && !m.icpt.answered[r.ID] {
+		if cmd, ok := m.openEditor(r.ID); ok {
 			return cmd
 		}
 	}
@@ -261,14 +262,14 @@ func (m *Model) heldChanged(changes []model.Change, wasHeld map[model.ExchangeID
 	m.icpt.settle(m.ix)
 	var fell []model.ExchangeID
 	for id := range wasHeld {
-		if r := m.ix.rows[id]; r != nil && r.state == model.StateFallback {
+		if r := m.ix.rows[id]; r != nil && r.State == model.StateFallback {
 			fell = append(fell, id)
 		}
 	}
 	if ed := m.icpt.editor; ed != nil {
 		r := m.ix.rows[ed.id]
 		switch {
-		case r == nil || r.state == model.StateHeld:
+		case r == nil || r.State == model.StateHeld:
 			for i := range changes {
 				if changes[i].Exchange.ID == ed.id {
 					ed.refresh(m.dialogContext(), changes[i].Exchange)
@@ -278,11 +279,22 @@ func (m *Model) heldChanged(changes []model.Change, wasHeld map[model.ExchangeID
 			m.closeDialog(ed)
 		}
 	}
-	switch len(fell) {
-	case 0:
-	case 1:
-		m.flash.warning(fell[0].String() + " fell back: nobody decided before the deadline, the proposal went out")
-	default:
-		m.flash.warning(strconv.Itoa(len(fell)) + " exchanges fell back: their proposals went out at the deadline")
+	if len(fell) == 0 {
+		return
 	}
+	// Many fallbacks arrive over several batches: while the banner of the
+	// earlier ones shows, it counts them all.
+	total := len(fell)
+	if m.icpt.fell.flashID == m.flash.id && m.flash.text != "" {
+		total += m.icpt.fell.n
+	}
+	if total == 1 {
+		m.flash.warning(fell[0].String() + " fell back: nobody decided before the deadline, the proposal went out")
+	} else {
+		m.flash.warning(strconv.Itoa(total) + " exchanges fell back: their proposals went out at the deadline")
+	}
+	m.icpt.fell = fellBack{n: total, flashID: m.flash.id}
 }
+
+// fellBack is what the fallback banner counts, and which flash it is.
+type fellBack struct{ n, flashID int }

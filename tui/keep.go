@@ -42,7 +42,7 @@ func (m *Model) keepEdit() tea.Cmd {
 // transcript) when the response that went back was the user's edit.
 func (m *Model) editedInView() (sentEdit, bool) {
 	id := m.currentExchange()
-	if r := m.ix.rows[id]; r == nil || r.source != model.SourceEdited {
+	if r := m.ix.rows[id]; r == nil || r.Source != model.SourceEdited {
 		return sentEdit{}, false
 	}
 	ex, pending, why := m.whole(id) // asks for it to be read back when evicted
@@ -60,7 +60,7 @@ func (m *Model) editedSelected() bool {
 		return false
 	}
 	id := m.currentExchange()
-	if r := m.ix.rows[id]; r != nil && r.source == model.SourceEdited {
+	if r := m.ix.rows[id]; r != nil && r.Source == model.SourceEdited {
 		return true
 	}
 	return m.icpt.lastEdit != nil && m.icpt.lastEdit.id == id

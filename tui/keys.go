@@ -15,6 +15,7 @@ type keyMap struct {
 	CopyURL, CopyBody, CopyCurl             key.Binding
 	Intercept, BreakSession, BreakKind      key.Binding
 	Edit, Keep, Rules, Export               key.Binding
+	Resend, ResendEdit, Timeline            key.Binding
 	Help, Quit                              key.Binding
 	FilterApply, FilterClear                key.Binding
 	Confirm, Cancel                         key.Binding
@@ -55,6 +56,9 @@ func newKeyMap() keyMap {
 		Keep:         b([]string{"r"}, "r", "keep edit as rule"),
 		Rules:        b([]string{"R"}, "R", "rules"),
 		Export:       b([]string{"e"}, "e", "export session"),
+		Resend:       b([]string{"s"}, "s", "resend"),
+		ResendEdit:   b([]string{"S"}, "S", "edit & resend"),
+		Timeline:     b([]string{"t"}, "t", "timeline"),
 		Help:         b([]string{"?"}, "?", "all keys"),
 		Quit:         b([]string{"q", "ctrl+c"}, "q", "quit"),
 
@@ -78,7 +82,14 @@ func (m *Model) shortHelp() []key.Binding {
 		return []key.Binding{k.CopyURL, k.Logs, k.Help, k.Quit}
 	}
 	if m.gridMode {
-		return []key.Binding{arrowsKey, k.Open, k.Close, k.Filter, k.Follow, k.Help, k.Quit}
+		return []key.Binding{arrowsKey, k.Open, k.Close, k.Timeline, k.Filter, k.Follow, k.Help, k.Quit}
+	}
+	if m.timeline.on && m.focus != focusInspector {
+		out := []key.Binding{arrowsKey, k.Open, timelineCloseKey}
+		if m.canResend() {
+			out = append(out, k.Resend, k.ResendEdit)
+		}
+		return append(out, k.Filter, k.Help, k.Quit)
 	}
 	switch m.focus {
 	case focusSessions:
@@ -91,8 +102,8 @@ func (m *Model) shortHelp() []key.Binding {
 		} else if m.counts.Held > 0 {
 			out = append(out, k.Held)
 		}
-		out = append(out, k.Follow, k.Grid)
-		if !m.ix.filter.empty() {
+		out = append(out, k.Follow, k.Grid, k.Timeline)
+		if !m.ix.filter.Empty() {
 			out = append(out, clearFilterKey)
 		}
 		if m.endpoint.URL != "" {
@@ -110,7 +121,10 @@ func (m *Model) shortHelp() []key.Binding {
 		if m.editedSelected() {
 			out = append(out, k.Keep)
 		}
-		out = append(out, k.CopyBody, k.CopyCurl, k.Filter, k.Follow)
+		if m.canResend() {
+			out = append(out, k.Resend, k.ResendEdit)
+		}
+		out = append(out, k.Timeline, k.CopyBody, k.CopyCurl, k.Filter, k.Follow)
 		if m.counts.Held > 0 {
 			out = append(out, k.Held)
 		}
@@ -119,6 +133,9 @@ func (m *Model) shortHelp() []key.Binding {
 		out := []key.Binding{tabsKey, arrowsKey, k.NextEx, k.Close}
 		if m.editedSelected() {
 			out = append(out, k.Keep)
+		}
+		if m.canResend() {
+			out = append(out, k.Resend, k.ResendEdit)
 		}
 		return append(out, k.CopyBody, k.CopyCurl, k.Help, k.Quit)
 	}
@@ -130,18 +147,19 @@ func fullHelp(k *keyMap) [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Focus, k.FocusBack, k.Open, k.Close, k.Left, k.Right, k.NextEx, k.PrevEx},
-		{k.Filter, k.Follow, k.Held, k.Grid, k.Logs, k.Zoom},
+		{k.Filter, k.Follow, k.Held, k.Grid, k.Timeline, k.Logs, k.Zoom},
 		{k.Intercept, k.BreakSession, k.BreakKind, k.Edit, k.Keep, k.Rules},
-		{k.CopyURL, k.CopyBody, k.CopyCurl, k.Export, k.Help, k.Quit},
+		{k.Resend, k.ResendEdit, k.CopyURL, k.CopyBody, k.CopyCurl, k.Export, k.Help, k.Quit},
 	}
 }
 
 // helpTitles name fullHelp's groups.
-var helpTitles = []string{"Move", "Panes", "Find", "Intercept", "Copy and more"}
+var helpTitles = []string{"Move", "Panes", "Find", "Intercept", "Resend, copy and more"}
 
 var (
-	arrowsKey      = key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "move")) // the compact move hint
-	tabsKey        = key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←→", "tabs"))
-	clearFilterKey = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter"))
-	openSessionKey = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open"))
+	arrowsKey        = key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "move")) // the compact move hint
+	tabsKey          = key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←→", "tabs"))
+	clearFilterKey   = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter"))
+	openSessionKey   = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open"))
+	timelineCloseKey = key.NewBinding(key.WithKeys("esc", "t"), key.WithHelp("esc/t", "transcript"))
 )

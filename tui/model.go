@@ -54,13 +54,14 @@ type Model struct {
 	zoom     bool
 	follow   bool
 
-	sel     listSel // the session selected in the list
-	insp    inspector
-	grid    gridState
-	logs    logView
-	dialogs dialogStack
-	flash   flash // the header's message
-	icpt    interceptState
+	sel      listSel // the session selected in the list
+	insp     inspector
+	grid     gridState
+	timeline timelineState
+	logs     logView
+	dialogs  dialogStack
+	flash    flash // the header's message
+	icpt     interceptState
 
 	filter filterBar // the filter as it is typed
 	rb     readBack  // exchanges read back from the journal
@@ -311,6 +312,13 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Grid):
 		m.toggleGrid()
 		return nil
+	case key.Matches(msg, k.Timeline):
+		return m.toggleTimeline()
+	case key.Matches(msg, k.Resend), key.Matches(msg, k.ResendEdit):
+		if m.gridMode {
+			break // a session is selected there, not an exchange
+		}
+		return m.resendKey(key.Matches(msg, k.ResendEdit))
 	case key.Matches(msg, k.Zoom):
 		m.zoom = !m.zoom
 		m.clampAll()
@@ -318,6 +326,19 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	if m.gridMode {
 		return m.gridKey(msg)
+	}
+	if m.timeline.on {
+		switch {
+		case key.Matches(msg, k.Focus), key.Matches(msg, k.FocusBack):
+			if m.insp.open && !m.layout().insOverlay {
+				m.focus = pick2(m.focus == focusInspector, focusMain, focusInspector)
+			}
+			return nil
+		case m.focus == focusInspector && m.insp.open:
+			return m.inspectorKey(msg)
+		}
+		m.focus = focusMain
+		return m.timelineKey(msg)
 	}
 	switch {
 	case key.Matches(msg, k.Focus):
@@ -369,6 +390,7 @@ func (m *Model) logsKey(msg tea.KeyPressMsg) {
 }
 
 func (m *Model) toggleLogs() {
+	m.timeline.on = false
 	if m.mainMode == modeLogs {
 		m.mainMode = modeTranscript
 		m.logs.setOpen(false)
@@ -383,6 +405,7 @@ func (m *Model) toggleLogs() {
 func (m *Model) toggleGrid() {
 	m.gridMode = !m.gridMode
 	if m.gridMode {
+		m.timeline.on = false
 		m.mainMode = modeTranscript
 		m.grid.sel = max(0, m.sel.idx)
 		m.grid.top = 0
@@ -416,3 +439,10 @@ func (m *Model) clampAll() {
 }
 
 func (ix *index) empty() bool { return len(ix.order) == 0 }
+
+func pick2[T any](cond bool, yes, no T) T {
+	if cond {
+		return yes
+	}
+	return no
+}

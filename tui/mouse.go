@@ -44,22 +44,30 @@ func (m *Model) handleClick(ms tea.Mouse) tea.Cmd {
 		}
 	case l.main.has(ms.X, ms.Y):
 		m.focus = focusMain
-		if m.mainMode == modeTranscript {
-			m.clickTranscript(l, ms.Y-l.main.y-1)
+		switch {
+		case m.timeline.on:
+			m.clickTimeline(l, ms.Y-l.main.y)
+		case m.mainMode == modeTranscript:
+			m.clickTranscript(l, ms.Y-l.main.y)
 		}
 	}
 	return nil
 }
 
-// clickTranscript selects the exchange on a transcript line, and inspects
-// it when it was already selected.
-func (m *Model) clickTranscript(l layout, row int) {
+// clickTranscript selects the exchange on line y of the transcript pane
+// (0: its heading), and inspects it when it was already selected.
+func (m *Model) clickTranscript(l layout, y int) {
 	e := m.sel.selected()
-	if e == nil || row < 0 {
+	if e == nil {
+		return
+	}
+	headH := m.transcriptHeadH(e, l.main.w, l.main.h)
+	row := y - headH
+	if row < 0 {
 		return
 	}
 	tc := m.transcript(e, l.main.w-gutterW)
-	win := m.window(e, tc, max(1, l.main.h-1))
+	win := m.window(e, tc, max(1, l.main.h-headH))
 	if row >= len(win) {
 		return
 	}
@@ -124,6 +132,13 @@ func (m *Model) handleWheel(ms tea.Mouse) {
 	case l.sessions.has(ms.X, ms.Y):
 		m.follow = false
 		m.sel.set(m.sel.idx + sign(d))
+	case l.main.has(ms.X, ms.Y) && m.timeline.on:
+		if e := m.sel.selected(); e != nil {
+			tc := m.blocks(e)
+			if i, ok := tc.pos[e.selEx]; ok {
+				m.selectRow(e, tc, i+sign(d))
+			}
+		}
 	case l.main.has(ms.X, ms.Y):
 		if m.mainMode == modeLogs {
 			m.logs.back = min(max(m.logs.back-d, 0), max(0, len(m.logs.shown())-1))

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"errors"
 	"os"
 	"slices"
 	"strconv"
@@ -13,6 +12,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/harkhq/hark/filter"
 )
 
 // The journal picker (`hark open` without a file): the journals kept in the
@@ -33,12 +34,8 @@ type JournalEntry struct {
 // tea.NewProgram.
 func PickJournal(ctx context.Context, dir string, entries []JournalEntry, progOpts ...tea.ProgramOption) (string, error) {
 	p := newPicker(dir, entries, time.Now(), time.Local, os.Getenv("NO_COLOR") != "")
-	prog := tea.NewProgram(p, append([]tea.ProgramOption{tea.WithContext(ctx)}, progOpts...)...)
-	final, err := prog.Run()
+	final, err := runProgram(ctx, p, progOpts...)
 	if err != nil {
-		if ctx.Err() != nil && errors.Is(err, tea.ErrProgramKilled) {
-			return "", nil
-		}
 		return "", err
 	}
 	if fp, ok := final.(*picker); ok {
@@ -179,7 +176,7 @@ func (p *picker) refilter() {
 	} else {
 		p.vis = nil
 		for _, e := range p.all {
-			if containsFold(e.Name, v) {
+			if filter.ContainsFold(e.Name, v) {
 				p.vis = append(p.vis, e)
 			}
 		}

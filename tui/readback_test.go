@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/harkhq/hark/filter"
 	"github.com/harkhq/hark/model"
 )
 
@@ -153,7 +154,7 @@ func TestFilterReachesEvictedExchanges(t *testing.T) {
 				[]model.Turn{turn(model.RoleUser, text, at)}, arc.journaled)
 		}
 	})
-	if r := m.ix.rows[1]; !r.evicted || r.turns != nil {
+	if r := m.ix.rows[1]; !r.evicted || r.Turns != nil {
 		t.Fatalf("the oldest row keeps its turns past the window: %+v", r)
 	}
 	cases := []struct {
@@ -166,7 +167,7 @@ func TestFilterReachesEvictedExchanges(t *testing.T) {
 		{"body:nowhere", 0},
 	}
 	for _, c := range cases {
-		m.filter.set(parseQuery(c.filter))
+		m.filter.set(filter.Parse(c.filter))
 		if c.want > 0 && c.filter != "-needle" && len(m.ix.vis) != 0 {
 			t.Errorf("%s: %d sessions before the journal is read, want none yet", c.filter, len(m.ix.vis))
 		}
@@ -175,7 +176,7 @@ func TestFilterReachesEvictedExchanges(t *testing.T) {
 			t.Errorf("%s: %d sessions (%d rows still waiting), want %d", c.filter, len(m.ix.vis), m.ix.readingJournal(), c.want)
 		}
 	}
-	m.filter.set(parseQuery("needle"))
+	m.filter.set(filter.Parse("needle"))
 	if m.update(keyMsg("/")); !strings.Contains(plain(m), "from the journal") {
 		t.Errorf("the filter bar does not say the journal is being read:\n%s", plain(m))
 	}
@@ -196,5 +197,39 @@ func TestWithoutJournalDroppedExchangesAreSaid(t *testing.T) {
 	}
 	if arc.reads != 0 {
 		t.Errorf("the archive was read %d times without a journal", arc.reads)
+	}
+}
+
+// A resend of an exchange past the window links both ways all the same:
+// the original's row says "↻ as #N" and keeps what it showed, and the
+// original read back lists its resend.
+func TestResendOfAnEvictedExchange(t *testing.T) {
+	b, arc := windowBuilder(2, true)
+	m := newTestModel(t, b)
+	m.update(sizeMsg(140, 40))
+	var orig *model.Exchange
+	arrive(m, func() { orig = oneSession(b, arc, "s", 4)[0] })
+	if r := m.ix.rows[orig.ID]; !r.evicted {
+		t.Fatalf("the first row is not past the window: %+v", r)
+	}
+	var again *model.Exchange
+	arrive(m, func() {
+		at := t0.Add(time.Minute)
+		again = b.add(at, "generic", "message", "s", "POST", "/hook", "", `{"text":"again"}`,
+			[]model.Turn{turn(model.RoleUser, "line 0", at)},
+			func(ex *model.Exchange) { ex.Resent = &model.Resent{Of: orig.ID} }, arc.journaled)
+	})
+	r := m.ix.rows[orig.ID]
+	if len(r.resends) != 1 || r.resends[0] != again.ID || r.Path != "/hook" || r.Method != "POST" {
+		t.Fatalf("the evicted original's row: resends %v, %s %s", r.resends, r.Method, r.Path)
+	}
+	press(m, "tab", "g")
+	if text := plain(m); !strings.Contains(text, "↻ as "+again.ID.String()) {
+		t.Errorf("the original's block does not say it was resent:\n%s", text)
+	}
+	m.openInspector(orig.ID)
+	work(m)
+	if text := plain(m); !strings.Contains(text, "↻ resent as "+again.ID.String()) {
+		t.Errorf("the original read back does not list its resend:\n%s", text)
 	}
 }

@@ -128,7 +128,7 @@ func (m *Model) sessionsKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.mainMode = modeTranscript
 		}
 	case key.Matches(msg, k.Close):
-		if !m.ix.filter.empty() {
+		if !m.ix.filter.Empty() {
 			m.filter.clear()
 		}
 	case key.Matches(msg, k.CopyBody), key.Matches(msg, k.CopyCurl):
@@ -142,7 +142,7 @@ func (m *Model) renderSessions(w, h int, focused bool) []string {
 	st := m.st
 	out := make([]string, 0, h)
 	title := "Sessions " + strconv.Itoa(len(m.ix.order))
-	if !m.ix.filter.empty() {
+	if !m.ix.filter.Empty() {
 		title = "Sessions " + strconv.Itoa(len(m.ix.vis)) + "/" + strconv.Itoa(len(m.ix.order))
 		if m.ix.pending {
 			title += "…"
@@ -223,7 +223,7 @@ func (m *Model) sessionRow(e *sessionEntry, w int, sel, foc bool, ageText string
 		second = seg(st.role(string(t.Role)), roleLabel(string(t.Role))) + seg(st.muted, " "+oneLine(t.Text))
 	} else if n := len(e.sess.Exchanges); n > 0 {
 		if r := m.ix.rows[e.sess.Exchanges[n-1]]; r != nil {
-			second = seg(st.muted, "→ "+r.method+" "+r.path)
+			second = seg(st.muted, "→ "+r.Method+" "+r.Path)
 		}
 	}
 	line2 := gutter + seg(lipgloss.NewStyle(), "    ") + second

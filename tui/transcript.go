@@ -1,8 +1,6 @@
 package tui
 
 import (
-	"strconv"
-
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -69,17 +67,25 @@ func (tc *transcriptCache) reset() { tc.filterGen = 0 }
 // transcript returns the session's cache brought up to date: new exchanges
 // walked, the block list right for the filter, drawings right for width w.
 func (m *Model) transcript(e *sessionEntry, w int) *transcriptCache {
+	tc := m.blocks(e)
+	if tc.w != w || tc.styleGen != m.styleGen || len(tc.drawn) > maxCachedDraw {
+		tc.w, tc.styleGen, tc.drawn = w, m.styleGen, make(map[model.ExchangeID]drawn)
+	}
+	return tc
+}
+
+// blocks returns the session's cache with new exchanges walked and the
+// block list right for the filter; the drawings are left as they are (the
+// timeline shows the same blocks, drawn its own way).
+func (m *Model) blocks(e *sessionEntry) *transcriptCache {
 	if e.tc == nil {
 		e.tc = &transcriptCache{}
 	}
 	tc := e.tc
-	if tc.w != w || tc.styleGen != m.styleGen || len(tc.drawn) > maxCachedDraw {
-		tc.w, tc.styleGen, tc.drawn = w, m.styleGen, make(map[model.ExchangeID]drawn)
-	}
 	rebuild := tc.filterGen != m.ix.gen
 	for id := range tc.dirty {
 		// A row that changed may now pass the filter, or no longer.
-		if r := m.ix.rows[id]; r != nil && !m.ix.filter.empty() {
+		if r := m.ix.rows[id]; r != nil && !m.ix.filter.Empty() {
 			if _, shown := tc.pos[id]; shown != m.ix.visible(r) {
 				rebuild = true
 			}
@@ -295,32 +301,17 @@ func (m *Model) renderTranscript(w, h int, focused bool) []string {
 		}
 		return out
 	}
-	state := "open"
-	if e.sess.Closed {
-		state = "closed"
-	}
-	title := platformBadge(e.key.Platform) + " " + middle(e.idText, max(w/3, 8))
-	note := state + " · " + plural(e.spokenTurns(), "turn") + " · " + plural(len(e.sess.Exchanges), "hook")
-	if w < 70 {
-		note = state + " · " + plural(e.spokenTurns(), "turn")
-	}
-	if !m.ix.filter.empty() {
-		note = strconv.Itoa(m.ix.matches(e)) + "/" + strconv.Itoa(len(e.sess.Exchanges)) + " match"
-	}
-	if m.icpt.breakOnSession(e.key) {
-		note = "◆ breakpoint · " + note
-	}
-	out = append(out, paneTitle(st, title, note, w, focused))
+	out = append(out, m.sessionHead(e, transcriptTitle(e, w), w, h, focused)...)
 	tc := m.transcript(e, w-gutterW)
 	sel := -1
-	win := m.window(e, tc, h-1)
+	win := m.window(e, tc, h-len(out))
 	if i, ok := tc.pos[e.selEx]; ok {
 		sel = i
 	}
 	for _, ref := range win {
 		lines := m.blockLines(e, tc, ref.block)
 		text := lines[ref.line]
-		if r := m.ix.rows[m.blockID(e, tc, ref.block)]; ref.line == 0 && r.state == model.StateHeld {
+		if r := m.ix.rows[m.blockID(e, tc, ref.block)]; ref.line == 0 && r.State == model.StateHeld {
 			text = m.blockHeader(r, w-gutterW) // its countdown moves
 		}
 		g := " "
@@ -349,8 +340,18 @@ func (m *Model) transcriptView() (*sessionEntry, *transcriptCache, int) {
 		return nil, nil, 0
 	}
 	l := m.layout()
-	h := max(1, l.main.h-1)
+	h := max(1, l.main.h-m.transcriptHeadH(e, l.main.w, l.main.h))
 	return e, m.transcript(e, max(l.main.w-gutterW, 1)), h
+}
+
+// transcriptTitle is the transcript's heading title for a w-wide pane.
+func transcriptTitle(e *sessionEntry, w int) string {
+	return platformBadge(e.key.Platform) + " " + middle(e.idText, max(w/3, 8))
+}
+
+// transcriptHeadH is how many lines the transcript's heading takes.
+func (m *Model) transcriptHeadH(e *sessionEntry, w, h int) int {
+	return len(m.sessionHead(e, transcriptTitle(e, w), w, h, false))
 }
 
 // selectBlock selects block i as a user action: following stops, and the
@@ -391,8 +392,8 @@ func (m *Model) transcriptKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.selectBlock(e, tc, len(tc.blocks)-1, h)
 		e.stick = true
 	case key.Matches(msg, k.Open):
-		if r := m.ix.rows[e.selEx]; r != nil && r.state == model.StateHeld && m.icpt.canDecide() {
-			if cmd, ok := m.openEditor(r.id); ok {
+		if r := m.ix.rows[e.selEx]; r != nil && r.State == model.StateHeld && m.icpt.canDecide() {
+			if cmd, ok := m.openEditor(r.ID); ok {
 				return cmd // a held exchange is there to be answered
 			}
 		}

@@ -1,6 +1,8 @@
 // Package tui is hark's monitor: a Bubble Tea program that shows every
 // webhook as it arrives, one pane per conversation, with an inspector for any
-// exchange, a grid of live sessions and the tunnel's status and log.
+// exchange, a timeline of a session's timing (timeline*.go), a grid of live
+// sessions and the tunnel's status and log. An exchange can be sent again,
+// as it was or edited first (resend*.go), through the Resend option.
 //
 // The root Model owns layout, focus and key routing; each part (header,
 // sessions list and its selection, transcript, inspector, grid, logs,
@@ -11,11 +13,14 @@
 // intercept on, held webhooks open the response editor (intercept.go,
 // editor*.go), where the user decides them before the platform's deadline;
 // edits can be kept as rules. Whether an exchange is held, and with what
-// proposal, the store says; decisions go back through model.Holds. Over a journal (ReadOnly) it browses history, with search across
-// bodies (bodysearch.go); PickJournal chooses a journal to open. Data comes from a
-// model.Store subscription drained in batches on a short interval, so a
-// flood of webhooks costs one update per batch, and View's cost depends on
-// the screen size, not on how many exchanges were received.
+// proposal, the store says; decisions go back through model.Holds. Over a
+// journal (ReadOnly) it browses history, with search across bodies
+// (bodysearch.go); the filter language itself is package filter's, the
+// timing figures package stats'; PickJournal chooses a journal to open.
+// Data comes from a model.Store subscription drained in batches on a short
+// interval, so a flood of webhooks costs one update per batch, and View's
+// cost depends on the screen size, not on how many exchanges were
+// received.
 //
 // Everything that came from the network is passed through package sanitize
 // before it is measured or drawn.
@@ -23,7 +28,6 @@ package tui
 
 import (
 	"context"
-	"errors"
 	"os"
 	"time"
 
@@ -90,6 +94,16 @@ type Options struct {
 	// can say that its answer is still awaited.
 	Forward string
 
+	// Resend sends an exchange's request again (s, and S after the request
+	// editor): to the --forward target, else back into hark. It runs in a
+	// command. nil: resending is not available (a history).
+	Resend func(ctx context.Context, r ResendRequest) (ResendResult, error)
+
+	// Journal, when set, says how the journal is doing: while its writes
+	// fail, the header shows a standing warning with the count of records
+	// lost. It is called on every redraw, so it must be cheap.
+	Journal func() JournalHealth
+
 	// Export writes one session to a file in a format (har, md or ndjson)
 	// and returns the file's path. It runs in a command. nil: no export.
 	Export func(session model.SessionKey, format string) (path string, err error)
@@ -126,10 +140,6 @@ func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error
 	}
 	m := New(opts)
 	defer m.Close()
-	p := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithContext(ctx)}, progOpts...)...)
-	_, err := p.Run()
-	if err != nil && ctx.Err() != nil && errors.Is(err, tea.ErrProgramKilled) {
-		return nil
-	}
+	_, err := runProgram(ctx, m, progOpts...)
 	return err
 }

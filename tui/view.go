@@ -51,6 +51,11 @@ func (m *Model) layout() layout {
 		l.onLogs = m.ix.empty() && m.mainMode == modeLogs
 		return l
 	}
+	if m.timeline.on { // the whole body, the inspector below or over it
+		l.main = body
+		m.placeInspector(&l, body)
+		return l
+	}
 	listW := min(max(W*3/8, 26), 44)
 	mainX := 0
 	switch {
@@ -63,19 +68,26 @@ func (m *Model) layout() layout {
 		l.sepX = listW
 		mainX = listW + 1
 	}
-	main := rect{mainX, body.y, W - mainX, body.h}
-	l.main = main
-	if m.insp.open {
-		if W >= splitMinWidth && body.h >= splitMinBodyHeight {
-			th := max(8, body.h*2/5)
-			l.main.h = th
-			l.inspector = rect{main.x, main.y + th, main.w, body.h - th}
-		} else {
-			l.inspector = body
-			l.insOverlay = true
-		}
-	}
+	l.main = rect{mainX, body.y, W - mainX, body.h}
+	m.placeInspector(&l, body)
 	return l
+}
+
+// placeInspector puts an open inspector below the main pane on large
+// terminals, else over the whole body.
+func (m *Model) placeInspector(l *layout, body rect) {
+	if !m.insp.open {
+		return
+	}
+	main := l.main
+	if m.width >= splitMinWidth && body.h >= splitMinBodyHeight {
+		th := max(8, body.h*2/5)
+		l.main.h = th
+		l.inspector = rect{main.x, main.y + th, main.w, body.h - th}
+	} else {
+		l.inspector = body
+		l.insOverlay = true
+	}
 }
 
 // View draws the whole screen.
@@ -125,9 +137,12 @@ func (m *Model) renderBody(l layout) []string {
 		return m.renderSessions(l.sessions.w, l.sessions.h, true)
 	}
 	var right []string
-	if m.mainMode == modeLogs {
+	switch {
+	case m.timeline.on:
+		right = m.renderTimeline(l.main.w, l.main.h, m.focus == focusMain)
+	case m.mainMode == modeLogs:
 		right = m.logs.render(m.st, m.loc, l.main.w, l.main.h, m.focus == focusMain)
-	} else {
+	default:
 		right = m.renderTranscript(l.main.w, l.main.h, m.focus == focusMain)
 	}
 	if l.inspector.h > 0 {

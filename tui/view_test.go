@@ -195,7 +195,7 @@ func TestMouse(t *testing.T) {
 		}
 	}
 	want := m.blockID(e, tc, win[row].block)
-	y := l.main.y + 1 + row
+	y := l.main.y + m.transcriptHeadH(e, l.main.w, l.main.h) + row
 	do(m, tea.MouseClickMsg{X: l.main.x + 10, Y: y, Button: tea.MouseLeft})
 	if e.selEx != want {
 		t.Fatalf("click selected %v, want %v", e.selEx, want)
@@ -236,7 +236,7 @@ func TestJumpHeld(t *testing.T) {
 	}
 	do(m, keyMsg("H"))
 	e := m.sel.selected()
-	if e.key.Platform != "moveo" || m.ix.rows[e.selEx].state != model.StateHeld || m.focus != focusMain {
+	if e.key.Platform != "moveo" || m.ix.rows[e.selEx].State != model.StateHeld || m.focus != focusMain {
 		t.Fatalf("H did not select the held exchange")
 	}
 	if m.follow {

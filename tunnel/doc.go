@@ -3,6 +3,11 @@
 // an authtoken or with --local, a listener on 127.0.0.1. It knows nothing
 // about webhooks.
 //
+// The local listener may bind another address (--bind, e.g. 0.0.0.0 in a
+// container) only with --basic-auth or --allow-cidr, which ngrok's edge
+// enforces for the public URL and Plan.Guard enforces on that listener
+// itself (401, 403); Serve applies it in local mode.
+//
 // Two steps, so that bad input is rejected before any connection:
 //
 //   - Resolve (no network) finds the authtoken (--authtoken, then

@@ -7,7 +7,8 @@ const (
 	HelpAuthtoken     = "ngrok authtoken (default: $NGROK_AUTHTOKEN, then the ngrok agent config file)"
 	HelpNgrokConfig   = "ngrok agent config file to take the authtoken, connect_url and connect_cas from (default: ngrok's own locations)"
 	HelpURL           = "reserved ngrok domain for the endpoint, e.g. example.ngrok.app (https:// optional, no path)"
-	HelpBasicAuth     = "require HTTP basic auth user:password at the ngrok edge; password 8-128 characters; repeatable, at most 10"
-	HelpAllowCIDR     = "accept visitors only from this CIDR or IP at the ngrok edge; repeatable"
+	HelpBasicAuth     = "require HTTP basic auth user:password at the ngrok edge, and on a --bind address other than loopback; password 8-128 characters; repeatable, at most 10"
+	HelpAllowCIDR     = "accept visitors only from this CIDR or IP at the ngrok edge, and on a --bind address other than loopback; repeatable"
+	HelpBind          = "address of the local receiver; one that other machines can reach (e.g. 0.0.0.0 in a container) needs --basic-auth or --allow-cidr, which hark then enforces on it"
 	HelpTrafficPolicy = "ngrok Traffic Policy file (YAML or JSON); the --allow-cidr/--basic-auth rule is put first in its on_http_request phase, so both apply"
 )

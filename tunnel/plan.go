@@ -5,9 +5,11 @@ import (
 	"crypto/x509"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -34,7 +36,11 @@ const (
 // free port.
 type Options struct {
 	Local bool // --local: never use ngrok
-	Port  int  // local mode: listen on 127.0.0.1:Port (0 = any free port); unused with ngrok
+	Port  int  // local mode: listen on Bind:Port (0 = any free port); unused with ngrok
+	// Bind is the address of the local listener (--bind; default
+	// 127.0.0.1). One that other machines can reach needs BasicAuth or
+	// AllowCIDR, which Plan.Guard then enforces on it.
+	Bind string
 
 	Authtoken   string // --authtoken (highest precedence)
 	NgrokConfig string // --ngrok-config FILE (replaces the default locations)
@@ -86,7 +92,8 @@ func (m Mode) String() string {
 // to print.
 type Plan struct {
 	Mode Mode
-	Port int // local mode's port (0 = any)
+	Port int    // local mode's port (0 = any)
+	Bind string // the local listener's address, 127.0.0.1 unless --bind
 
 	TokenSource    string   // "--authtoken", "$NGROK_AUTHTOKEN" or "FILE (agent.authtoken)"
 	TokenRedacted  string   // e.g. "2abc…[redacted]"
@@ -108,11 +115,16 @@ type Plan struct {
 	Notes []string
 
 	secret *planSecret // unexported pointer: never printed by fmt
+	// exposed: Bind is reachable from other machines, so Guard enforces
+	// allowCIDR (normalized) and the basic-auth credentials.
+	exposed   bool
+	allowCIDR []string
 }
 
 // planSecret is what a Plan must carry but never show.
 type planSecret struct {
 	token        string
+	basicAuth    []string // --basic-auth user:password, for Guard
 	caPool       *x509.CertPool
 	logger       *slog.Logger
 	clientVer    string
@@ -126,7 +138,7 @@ type planSecret struct {
 // String describes the plan without the token.
 func (p Plan) String() string {
 	if p.Mode == ModeLocal {
-		return fmt.Sprintf("local on 127.0.0.1:%d", p.Port)
+		return fmt.Sprintf("local on %s", net.JoinHostPort(p.Bind, strconv.Itoa(p.Port)))
 	}
 	s := "ngrok with authtoken " + p.TokenRedacted + " from " + p.TokenSource
 	if p.URL != "" {
@@ -180,7 +192,7 @@ func Resolve(opts Options) (Plan, error) {
 	plan := Plan{Mode: ModeLocal, Port: opts.Port}
 	sec := &planSecret{
 		logger:       opts.Logger,
-		clientVer:    cmp.Or(opts.ClientVersion, "dev"),
+		clientVer:    cmp.Or(opts.ClientVersion, "devel"),
 		firstConnect: cmp.Or(opts.FirstConnectTimeout, DefaultFirstConnectTimeout),
 		heartbeat:    opts.HeartbeatInterval,
 		closeTimeout: cmp.Or(opts.CloseTimeout, DefaultCloseTimeout),
@@ -211,7 +223,17 @@ func Resolve(opts Options) (Plan, error) {
 	if err != nil {
 		return Plan{}, err
 	}
-	ngrokOnly := ngrokOnlyFlags(opts)
+	if plan.Bind, plan.exposed, err = normalizeBind(opts.Bind); err != nil {
+		return Plan{}, err
+	}
+	if plan.exposed {
+		if len(opts.BasicAuth) == 0 && len(cidrs) == 0 {
+			return Plan{}, usageErr("--bind", "%s lets other machines send to hark's local receiver: give --basic-auth user:password or --allow-cidr CIDR as well, and hark enforces them on it (or bind 127.0.0.1)", plan.Bind)
+		}
+		plan.allowCIDR, sec.basicAuth = cidrs, opts.BasicAuth
+		plan.Notes = append(plan.Notes, "the local receiver on "+plan.Bind+" checks "+guardText(opts.BasicAuth, cidrs))
+	}
+	ngrokOnly := ngrokOnlyFlags(opts, plan.exposed)
 
 	if opts.Local {
 		if len(ngrokOnly) > 0 {
@@ -245,7 +267,7 @@ func Resolve(opts Options) (Plan, error) {
 				strings.Join(ngrokOnly, ", "), pluralS(len(ngrokOnly)), strings.Join(looked, ", "), tokenPage)
 		}
 		plan.Notice = fmt.Sprintf("no ngrok authtoken found (looked in: %s); running local-only at %s — get a token at %s and run `ngrok config add-authtoken TOKEN` or set NGROK_AUTHTOKEN",
-			strings.Join(looked, ", "), localURLText(opts.Port), tokenPage)
+			strings.Join(looked, ", "), localURLText(plan.Bind, opts.Port), tokenPage)
 		return plan, nil
 	}
 
@@ -280,16 +302,17 @@ func Resolve(opts Options) (Plan, error) {
 	return plan, nil
 }
 
-// ngrokOnlyFlags lists the flags set that only mean something with ngrok.
-func ngrokOnlyFlags(opts Options) []string {
+// ngrokOnlyFlags lists the flags set that only mean something with ngrok;
+// --basic-auth and --allow-cidr also guard an exposed local listener.
+func ngrokOnlyFlags(opts Options, exposed bool) []string {
 	var set []string
 	if strings.TrimSpace(opts.URL) != "" {
 		set = append(set, "--url")
 	}
-	if len(opts.BasicAuth) > 0 {
+	if len(opts.BasicAuth) > 0 && !exposed {
 		set = append(set, "--basic-auth")
 	}
-	if len(opts.AllowCIDR) > 0 {
+	if len(opts.AllowCIDR) > 0 && !exposed {
 		set = append(set, "--allow-cidr")
 	}
 	if opts.TrafficPolicyFile != "" {
@@ -305,9 +328,21 @@ func pluralS(n int) string {
 	return ""
 }
 
-func localURLText(port int) string {
+func localURLText(bind string, port int) string {
 	if port == 0 {
-		return "http://127.0.0.1 (a free port)"
+		return "http://" + bind + " (a free port)"
 	}
-	return fmt.Sprintf("http://127.0.0.1:%d", port)
+	return "http://" + net.JoinHostPort(bind, strconv.Itoa(port))
+}
+
+// guardText says what an exposed local listener checks.
+func guardText(basicAuth, cidrs []string) string {
+	var parts []string
+	if len(basicAuth) > 0 {
+		parts = append(parts, "basic auth")
+	}
+	if len(cidrs) > 0 {
+		parts = append(parts, "the client address against "+strings.Join(cidrs, ", "))
+	}
+	return strings.Join(parts, " and ")
 }

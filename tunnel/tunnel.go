@@ -1,6 +1,7 @@
 package tunnel
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -75,7 +76,7 @@ func New(plan Plan) *Tunnel {
 		sec.now = time.Now
 	}
 	if sec.clientVer == "" {
-		sec.clientVer = "dev"
+		sec.clientVer = "devel"
 	}
 	if sec.firstConnect <= 0 {
 		sec.firstConnect = DefaultFirstConnectTimeout
@@ -153,7 +154,7 @@ func (t *Tunnel) Start(ctx context.Context) error {
 }
 
 func (t *Tunnel) startLocal() error {
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(t.plan.Port))
+	addr := net.JoinHostPort(cmp.Or(t.plan.Bind, Loopback), strconv.Itoa(t.plan.Port))
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		e := &Error{Message: "cannot listen on " + addr + ": " + unwrapNetError(err).Error(), Err: err}
@@ -170,7 +171,10 @@ func (t *Tunnel) startLocal() error {
 	}
 	t.raw = ln
 	t.front = newFrontListener(ln, t.onListenerFail)
-	t.url = "http://" + ln.Addr().String()
+	// The address as given (0.0.0.0, not the [::] a dual-stack socket
+	// reports), with the port the system chose.
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	t.url = "http://" + net.JoinHostPort(cmp.Or(t.plan.Bind, Loopback), port)
 	t.phase = phaseOnline
 	t.publishLocked(Status{State: Online, URL: t.url})
 	return nil
@@ -257,6 +261,9 @@ func (t *Tunnel) Serve(h http.Handler) error {
 	case t.srv != nil:
 		t.mu.Unlock()
 		return errors.New("tunnel: Serve called twice")
+	}
+	if t.plan.Mode == ModeLocal {
+		h = t.plan.Guard(h)
 	}
 	t.srv = t.plan.Server(h, t.log)
 	srv, front := t.srv, t.front

@@ -18,6 +18,7 @@ func newDemoCommand(e *env) *cobra.Command {
 		pf       policyFlags
 		sessions int
 		speed    float64
+		ed       string
 	)
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -52,6 +53,10 @@ func newDemoCommand(e *env) *cobra.Command {
 					secrets[name] = demo
 				}
 			}
+			exports, err := exportDir(ed)
+			if err != nil {
+				return err
+			}
 			logs := tui.NewLogSink(500)
 			logger := slog.New(logs.Handler())
 			plan, err := (&tunnelFlags{local: true}).plan(e, rf.port, logger)
@@ -66,13 +71,14 @@ func newDemoCommand(e *env) *cobra.Command {
 			}
 			return runMonitor(cmd.Context(), e, monitorConfig{
 				stack: stackConfig{flags: rf, secrets: secrets, maxBody: maxBody, now: time.Now, logger: logger, policy: policy},
-				plan:  plan, logs: logs, title: "demo", feed: feed,
+				plan:  plan, logs: logs, title: "demo", feed: feed, exportDir: exports,
 			})
 		},
 	}
 	// Any free port: a demo must start even while a real hark holds 8787.
 	rf.register(cmd, 0)
 	pf.register(cmd, true)
+	registerExportDir(cmd, &ed)
 	cmd.Flags().IntVar(&sessions, "sessions", 6, "conversations playing at once")
 	cmd.Flags().Float64Var(&speed, "speed", 1, "play the conversations this many times faster")
 	return cmd

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -193,7 +194,8 @@ func TestListenJSONPrintsEachExchange(t *testing.T) {
 	p := startHark(t, nil, "listen", "--json", "--local", "--port", "0", "--no-journal")
 	url := p.url(t)
 	for _, path := range []string{"/api/webhook/message", "/moveo/pre-message"} {
-		body := `{"event":"conversation.output","sessionId":"s-1","role":"user","timestamp":"2026-11-21T10:00:00Z","message":"hello \u001b[31m"}`
+		// An escape sequence, and raw C1 and bidi controls.
+		body := `{"event":"conversation.output","sessionId":"s-1","role":"user","timestamp":"2026-11-21T10:00:00Z","message":"hello \u001b[31m` + "\u202e\u0085" + `"}`
 		if strings.HasPrefix(path, "/moveo") {
 			body = `{"channel":"web","session_id":"m-1","brain_id":"b","input":{"text":"hi"},"timestamp":1761045302529}`
 		}
@@ -207,6 +209,9 @@ func TestListenJSONPrintsEachExchange(t *testing.T) {
 	var lines []model.Summary
 	for len(lines) < 2 && sc.Scan() {
 		var s model.Summary
+		if bytes.Contains(sc.Bytes(), []byte("\u202e")) || bytes.Contains(sc.Bytes(), []byte("\u0085")) {
+			t.Errorf("raw bidi or C1 control on stdout: %q", sc.Text())
+		}
 		if err := json.Unmarshal(sc.Bytes(), &s); err != nil {
 			t.Fatalf("stdout line is not JSON: %q", sc.Text())
 		}
@@ -216,14 +221,14 @@ func TestListenJSONPrintsEachExchange(t *testing.T) {
 		t.Fatalf("got %d lines; stderr:\n%s", len(lines), p.stderr.String())
 	}
 	nav, mov := lines[0], lines[1]
-	if nav.Platform != "navtalk" || nav.Session != "s-1" || len(nav.Turns) != 1 || nav.Turns[0].Text != "hello \x1b[31m" || nav.Status != 200 {
+	if nav.Platform != "navtalk" || nav.Session != "s-1" || len(nav.Turns) != 1 || nav.Turns[0].Text != "hello \x1b[31m\u202e\u0085" || nav.Status != 200 {
 		t.Errorf("navtalk line = %+v", nav)
 	}
 	if mov.Platform != "moveo" || mov.Kind != "pre_message" || mov.Session != "m-1" || !mov.Consumed {
 		t.Errorf("moveo line = %+v", mov)
 	}
 	// The human log on stderr shows the escape sequence made visible.
-	if _, ok := p.stderr.waitFor(regexpQuote(`user: "hello \x1b[31m"`), 10*time.Second); !ok {
+	if _, ok := p.stderr.waitFor(regexpQuote(`user: "hello \x1b[31m\u202e\u0085"`), 10*time.Second); !ok {
 		t.Errorf("stderr lacks the sanitized log line:\n%s", p.stderr.String())
 	}
 	_ = p.cmd.Process.Signal(syscall.SIGINT)

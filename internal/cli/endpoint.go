@@ -12,8 +12,8 @@ import (
 )
 
 // endpoint is the receiver served on the tunnel's listener and, with
-// ngrok, also on 127.0.0.1 so that local tools (hark send, curl) reach it
-// without a round trip through the internet.
+// ngrok, also on 127.0.0.1 (or --bind) so that local tools (hark send,
+// curl) reach it without a round trip through the internet.
 type endpoint struct {
 	tun      *tunnel.Tunnel
 	served   chan error
@@ -48,13 +48,16 @@ func startEndpoint(ctx context.Context, plan tunnel.Plan, port int, h http.Handl
 }
 
 func (ep *endpoint) serveLocal(plan tunnel.Plan, port int, h http.Handler, logger *slog.Logger) {
-	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	ln, err := net.Listen("tcp", net.JoinHostPort(plan.Bind, strconv.Itoa(port)))
 	if err != nil {
-		logger.Warn("not serving on 127.0.0.1 as well", "err", err)
+		logger.Warn("not serving on "+plan.Bind+" as well", "err", err)
 		return
 	}
-	ep.local = plan.Server(h, logger) // the tunnel's own limits
-	ep.localURL = "http://" + ln.Addr().String()
+	// The tunnel's own limits, and --basic-auth, --allow-cidr enforced
+	// on a --bind beyond loopback.
+	ep.local = plan.Server(plan.Guard(h), logger)
+	_, actual, _ := net.SplitHostPort(ln.Addr().String())
+	ep.localURL = "http://" + net.JoinHostPort(plan.Bind, actual)
 	go ep.local.Serve(ln)
 }
 

@@ -72,3 +72,37 @@ func unknownCommand(cmd *cobra.Command, args []string) error {
 	}
 	return usageError{errors.New(msg)}
 }
+
+// strictBuiltins makes cobra's own `completion` and `help` commands treat
+// a wrong argument as a usage error: by themselves they print help and
+// exit 0 (`hark completion bogus`, `hark help bogus`). They are created
+// here, before typeArgErrors runs, instead of when cobra executes.
+func strictBuiltins(root *cobra.Command) {
+	root.InitDefaultCompletionCmd()
+	root.InitDefaultHelpCmd()
+	for _, c := range root.Commands() {
+		switch c.Name() {
+		case "completion":
+			c.Args = unknownCommand
+			c.SuggestionsMinimumDistance = 2
+			c.RunE = func(cmd *cobra.Command, _ []string) error {
+				var shells []string
+				for _, s := range cmd.Commands() {
+					shells = append(shells, s.Name())
+				}
+				return usagef("give a shell: %s completion %s", cmd.CommandPath(), strings.Join(shells, "|"))
+			}
+		case "help":
+			c.Args = func(cmd *cobra.Command, args []string) error {
+				found, rest, err := cmd.Root().Find(args)
+				if err != nil {
+					return usageError{err}
+				}
+				if len(rest) > 0 {
+					return unknownCommand(found, rest)
+				}
+				return nil
+			}
+		}
+	}
+}

@@ -16,7 +16,10 @@ import (
 )
 
 func newExportCommand(e *env) *cobra.Command {
-	var format, session, out string
+	var (
+		format, session, out string
+		raw                  bool
+	)
 	cmd := &cobra.Command{
 		Use:   "export FILE --format har|ndjson|md",
 		Short: "Export a journal as HAR, NDJSON or a Markdown transcript",
@@ -27,7 +30,11 @@ func newExportCommand(e *env) *cobra.Command {
 			"          edited responses and their effect, the session record's comparison\n\n" +
 			"--session keeps one conversation (its id, or PLATFORM/ID when two platforms share an id); " +
 			"md needs one unless the journal holds a single session. A damaged journal exports what can be read, " +
-			"with a note on stderr. Output goes to stdout, or with -o to a file written atomically.",
+			"with a note on stderr.\n\n" +
+			"HAR and Markdown leave out credentials: the values of Authorization, Cookie, X-Api-Key and the " +
+			"platforms' signature headers and token parameters read REDACTED; --raw keeps them (the journal always does).\n\n" +
+			"Output goes to stdout (also with -o -). A file named with -o is replaced atomically; a symbolic link is " +
+			"followed to its target; a FIFO or a device (/dev/stdout, a terminal) is written to, never replaced.",
 		Example: "  hark export today.jsonl --format har -o today.har\n" +
 			"  hark export today.jsonl --format md --session session_123 -o bug.md\n" +
 			"  hark export today.jsonl --format ndjson | jq 'select(.status >= 400)'",
@@ -48,6 +55,7 @@ func newExportCommand(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			set.Raw = raw
 			write := func(w io.Writer) error { return f.Write(w, set) }
 			n := len(set.Exchanges)
 			if out == "" || out == "-" {
@@ -67,7 +75,8 @@ func newExportCommand(e *env) *cobra.Command {
 	fs := cmd.Flags()
 	fs.StringVar(&format, "format", "", "what to write: har, ndjson or md (required)")
 	fs.StringVar(&session, "session", "", "export one session: its id, or PLATFORM/ID")
-	fs.StringVarP(&out, "output", "o", "", "file to write (atomically) instead of stdout")
+	fs.StringVarP(&out, "output", "o", "", "where to write instead of stdout: a file (replaced atomically), a FIFO or a device")
+	fs.BoolVar(&raw, "raw", false, "keep credentials (Authorization, Cookie, signatures, tokens) that HAR and Markdown redact")
 	return cmd
 }
 
@@ -93,7 +102,7 @@ func exportSet(loaded *journal.Loaded, f export.Format, session string) (export.
 		for _, s := range sel.Sessions {
 			names = append(names, sanitize.Line(s.Key.String()))
 		}
-		return set, usagef("--session %q is a session of several platforms: give one of %s", sanitize.Line(session), strings.Join(names, ", "))
+		return set, usagef(`--session "%s" is a session of several platforms: give one of %s`, sanitize.Line(session), strings.Join(names, ", "))
 	}
 	store := model.NewStore(model.StoreOptions{Keep: -1})
 	loaded.Fill(store)

@@ -150,6 +150,8 @@ func TestExportFormats(t *testing.T) {
 
 func TestExportErrors(t *testing.T) {
 	path := recordJournal(t)
+	notJournal := filepath.Join(t.TempDir(), "notes.json")
+	os.WriteFile(notJournal, []byte(`{"a":1}`+"\n"), 0o600)
 	cases := []struct {
 		args []string
 		code int
@@ -162,6 +164,7 @@ func TestExportErrors(t *testing.T) {
 		{[]string{"export", path, "--format", "har", "--session", "nosuch"}, exitUsage, []string{`"nosuch": no such session`, "moveo/"}},
 		{[]string{"export", filepath.Join(t.TempDir(), "missing.jsonl"), "--format", "har"}, exitFailure, []string{"no such file"}},
 		{[]string{"export", path, "--format", "har", "-o", filepath.Join(t.TempDir(), "no", "dir.har")}, exitFailure, []string{"writing"}},
+		{[]string{"export", notJournal, "--format", "ndjson"}, exitFailure, []string{"not a hark journal"}},
 	}
 	for _, c := range cases {
 		code, _, stderr := runCLI(t, nil, c.args...)
@@ -249,5 +252,44 @@ func TestSessionExporter(t *testing.T) {
 	}
 	if got := exportFileName(model.SessionKey{Platform: "navtalk", ID: "../../etc/passwd\x1b"}, "md", now()); got != "hark-navtalk-etc_passwd-20250314-092701.md" {
 		t.Errorf("file name %q", got)
+	}
+}
+
+// TestExportDir: `e` writes to hark's exports folder unless --export-dir
+// names another; the folder is made on the first export, and the path
+// given back (what the monitor's message shows) is absolute.
+func TestExportDir(t *testing.T) {
+	state := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", state)
+	dir, err := exportDir("")
+	if want := filepath.Join(state, "hark", "exports"); err != nil || dir != want {
+		t.Fatalf("default export dir %q, %v; want %q", dir, err, want)
+	}
+	if _, err := os.Stat(dir); err == nil {
+		t.Error("the exports folder is made before anything is exported")
+	}
+	loaded, err := journal.Load(recordJournal(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := model.NewStore(model.StoreOptions{})
+	loaded.Fill(store)
+	file, err := sessionExporter(store, dir, time.Now)(model.SessionKey{Platform: "generic", ID: "edit-me"}, "md")
+	if err != nil || filepath.Dir(file) != dir || !filepath.IsAbs(file) {
+		t.Errorf("exported to %q, %v; want a file in %s", file, err, dir)
+	}
+	if st, err := os.Stat(dir); err != nil || st.Mode().Perm() != 0o700 {
+		t.Errorf("exports folder: %v, %v", st, err)
+	}
+
+	t.Chdir(t.TempDir())
+	if err := os.Mkdir("mine", 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := exportDir("mine"); err != nil || !filepath.IsAbs(got) || filepath.Base(got) != "mine" {
+		t.Errorf("--export-dir mine: %q, %v", got, err)
+	}
+	if _, err := exportDir("missing"); exitCode(err) != exitUsage {
+		t.Errorf("--export-dir missing: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -36,6 +37,10 @@ func parseSize(s string) (int64, error) {
 	f, err := strconv.ParseFloat(num, 64)
 	if err != nil {
 		return 0, fmt.Errorf("%q is not a number", num)
+	}
+	// Past 2^63 bytes a float converts to a negative or undefined int64.
+	if f*float64(mult) >= math.MaxInt64 {
+		return 0, fmt.Errorf("%s is too large to count in bytes", strings.TrimSpace(s))
 	}
 	n := int64(f * float64(mult))
 	if n < 1 {

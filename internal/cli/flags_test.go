@@ -26,6 +26,19 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		{[]string{"platforms", "extra"}, "takes no arguments"},
 		{[]string{"nosuchcommand"}, "unknown command"},
 		{[]string{"lisen"}, "Did you mean this?"},
+		{[]string{"completion", "bogus"}, `unknown command "bogus" for "hark completion"`},
+		{[]string{"completion", "bsh"}, "Did you mean this?"},
+		{[]string{"completion"}, "give a shell"},
+		{[]string{"completion", "bash", "extra"}, "unknown command"},
+		{[]string{"help", "bogus"}, `unknown command "bogus"`},
+		{[]string{"version", "extra"}, "takes no arguments"},
+		{[]string{"man", "extra"}, "takes no arguments"},
+		{[]string{"config", "extra"}, "takes no arguments"},
+		{[]string{"listen", "--max-body", "99999999999999g"}, "too large"},
+		{[]string{"listen", "--rules", "/missing/dir/r.yml"}, "the folder /missing/dir does not exist"},
+		{[]string{"listen", "--bind", "0.0.0.0"}, "--basic-auth"},
+		{[]string{"listen", "--bind", "example.com"}, "give an IP address"},
+		{[]string{"open", "x.jsonl", "--export-dir", "/missing/dir"}, "not a folder"},
 	}
 	for _, c := range cases {
 		code, _, stderr := runCLI(t, nil, c.args...)
@@ -61,9 +74,32 @@ func TestParseSize(t *testing.T) {
 			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"", "k", "12 parsecs", "-1", "0"} {
+	for _, bad := range []string{"", "k", "12 parsecs", "-1", "0", "99999999999999g", "9223372036854775807", "8589934592g"} {
 		if _, err := parseSize(bad); err == nil {
 			t.Errorf("parseSize(%q) accepted", bad)
 		}
+	}
+}
+
+// TestDidYouMean checks cobra's suggestions for a mistyped command, in the
+// plain text a terminal-less stderr gets and in fang's styled form.
+func TestDidYouMean(t *testing.T) {
+	for typo, want := range map[string]string{"lisen": "listen", "sned": "send", "exprot": "export", "replya": "replay", "platfroms": "platforms"} {
+		code, _, stderr := runCLI(t, nil, typo)
+		if code != exitUsage {
+			t.Errorf("hark %s: exit %d, want 2", typo, code)
+		}
+		_, after, ok := strings.Cut(stderr, "Did you mean this?")
+		if !ok || !strings.Contains(after, want) {
+			t.Errorf("hark %s: stderr %q does not suggest %s", typo, stderr, want)
+		}
+	}
+	p := startHark(t, nil, "lisen")
+	err := p.cmd.Wait()
+	if code := p.cmd.ProcessState.ExitCode(); code != exitUsage {
+		t.Fatalf("exit %d (%v), want 2", code, err)
+	}
+	if want := "unknown command \"lisen\" for \"hark\"\n\nDid you mean this?\n\tlisten\n"; !strings.Contains(p.stderr.String(), want) {
+		t.Errorf("plain stderr %q lacks %q", p.stderr.String(), want)
 	}
 }

@@ -5,12 +5,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"sync"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/harkhq/hark/export"
+	"github.com/harkhq/hark/filter"
 	"github.com/harkhq/hark/model"
 	"github.com/harkhq/hark/tunnel"
 )
@@ -21,27 +22,35 @@ func newListenCommand(e *env) *cobra.Command {
 		tf     tunnelFlags
 		pf     policyFlags
 		asJSON bool
+		query  string
 	)
 	cmd := &cobra.Command{
 		Use:   "listen",
 		Short: "Receive webhooks without the TUI: one line per exchange",
 		Long: "Starts the receiver (on a public ngrok URL when an authtoken is found, else on 127.0.0.1) and prints one line " +
 			"per completed exchange: with --json, one JSON object per line on stdout (platform, kind, session, turns, " +
-			"status, timings, signature), and human logs on stderr. Every exchange is journaled unless --no-journal.",
-		Example: "  hark listen --json\n  hark listen --json --local --port 9000 | jq .turns\n  hark listen --json --secret " + secretExample(""),
-		Args:    noArgs,
+			"status, timings, signature), and human logs on stderr. With --filter, only the exchanges that match are " +
+			"printed, in the monitor's filter language; every exchange is still answered, and journaled unless --no-journal.",
+		Example: "  hark listen --json\n  hark listen --json --local --port 9000 | jq .turns\n  hark listen --json --secret " + secretExample("") +
+			"\n  hark listen --json --filter 'status:4xx status:5xx'\n  hark listen --json --filter 'kind:pre body:refund -state:held'",
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runListen(cmd.Context(), e, rf, tf, pf, asJSON)
+			only := filter.Parse(query)
+			if err := only.Err(); err != nil {
+				return usagef("--filter %q: %v", query, err)
+			}
+			return runListen(cmd.Context(), e, rf, tf, pf, asJSON, only)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per exchange on stdout (logs go to stderr)")
+	cmd.Flags().StringVar(&query, "filter", "", "print only the exchanges that match, as the monitor's / filters: words, "+strings.Join(filter.Fields, ":, ")+":, -word")
 	rf.register(cmd, defaultPort)
 	tf.register(cmd)
 	pf.register(cmd, false)
 	return cmd
 }
 
-func runListen(ctx context.Context, e *env, rf receiverFlags, tf tunnelFlags, pf policyFlags, asJSON bool) error {
+func runListen(ctx context.Context, e *env, rf receiverFlags, tf tunnelFlags, pf policyFlags, asJSON bool, only *filter.Query) error {
 	secrets, maxBody, err := rf.validate()
 	if err != nil {
 		return err
@@ -84,17 +93,27 @@ func runListen(ctx context.Context, e *env, rf receiverFlags, tf tunnelFlags, pf
 	if asJSON {
 		human = e.stderr
 	}
-	var mu sync.Mutex // stdout and stderr may be the same terminal
+	q := newOutQueue(maxQueued)
+	kept := " (the journal has them)"
+	if st.journal == nil {
+		kept = " (with --no-journal they are not kept anywhere)"
+	}
 	followCtx, stopFollow := context.WithCancel(context.Background())
 	followed := make(chan error, 1)
+	var warned bool
 	go func() {
-		var lines, logs []byte // reused from batch to batch
 		followed <- export.FollowBatches(followCtx, sub, func(batch []model.Exchange) error {
-			mu.Lock()
-			defer mu.Unlock()
-			lines, logs = lines[:0], logs[:0]
+			// One write per batch for each writer, not one per exchange:
+			// under a flood of webhooks a write costs more than its line.
+			// The lines go to the queue, which owns them from here on.
+			var lines, logs []byte
+			n := 0
 			for i := range batch {
 				ex := &batch[i]
+				if !only.MatchExchange(ex) {
+					continue // answered and journaled all the same
+				}
+				n++
 				if !asJSON {
 					lines = append(export.AppendLogLine(lines, ex), '\n')
 					continue
@@ -102,12 +121,16 @@ func runListen(ctx context.Context, e *env, rf receiverFlags, tf tunnelFlags, pf
 				lines = export.AppendNDJSON(lines, ex)
 				logs = append(export.AppendLogLine(logs, ex), '\n')
 			}
-			if _, err := out.Write(lines); err != nil {
-				return err
+			if n == 0 {
+				return nil
 			}
+			queued := queuedLines{{out, lines}}
 			if len(logs) > 0 {
-				_, err := human.Write(logs)
-				return err
+				queued = append(queued, queuedLines{{human, logs}}...)
+			}
+			if !q.add(queued, n) && !warned {
+				warned = true
+				logger.Warn("stdout is not being read: exchanges are not printed until it is" + kept)
 			}
 			return nil
 		})
@@ -118,24 +141,32 @@ func runListen(ctx context.Context, e *env, rf receiverFlags, tf tunnelFlags, pf
 	case <-ctx.Done():
 	case err := <-ep.stopped():
 		runErr = serveErr(err)
-	case err := <-followed:
-		runErr = fmt.Errorf("writing exchanges: %w", err) // stdout closed, e.g. a pipe's reader quit
-		// The follower has ended and its error is taken; the shutdown
-		// below waits on followed once more, so give it a value to read
-		// (the channel's one slot is free again).
-		followed <- nil
+	case <-q.failed:
+		runErr = fmt.Errorf("writing exchanges: %w", q.writeErr()) // stdout closed, e.g. a pipe's reader quit
 	}
 	logger.Info("stopping: finishing exchanges in flight")
-	closeCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	closeErr := st.close(closeCtx)
+	giveUp := time.Now().Add(shutdownGrace)
+	closeErr := st.closeWithin(shutdownGrace)
 	stopFollow()
 	if err := <-followed; err != nil && runErr == nil {
 		runErr = fmt.Errorf("writing exchanges: %w", err)
 	}
 	sub.Close()
+	dropped, err := q.close(time.Until(giveUp))
+	if err != nil && runErr == nil {
+		runErr = fmt.Errorf("writing exchanges: %w", err)
+	}
+	if dropped > 0 {
+		logger.Warn(plural(dropped, "exchange was", "exchanges were") + " not printed: stdout was not read in time" + kept)
+	}
+	if st.journal != nil {
+		fmt.Fprintln(e.stderr, journalLine(st.journal.Path(), st.journal.Health()))
+	}
 	if runErr != nil {
 		return runErr
 	}
 	return closeErr
 }
+
+// maxQueued bounds the lines waiting for a slow stdout.
+const maxQueued = 16 << 20

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/harkhq/hark/receiver"
 	"github.com/harkhq/hark/rules"
 	"github.com/harkhq/hark/tui"
 	"github.com/harkhq/hark/tunnel"
@@ -19,6 +20,7 @@ func newMonitorCommand(e *env) *cobra.Command {
 		rf receiverFlags
 		tf tunnelFlags
 		pf policyFlags
+		ed string
 	)
 	cmd := &cobra.Command{
 		Use:   "hark",
@@ -40,19 +42,24 @@ func newMonitorCommand(e *env) *cobra.Command {
 			}
 			logs := tui.NewLogSink(500)
 			logger := slog.New(logs.Handler())
+			exports, err := exportDir(ed)
+			if err != nil {
+				return err
+			}
 			plan, err := tf.plan(e, rf.port, logger)
 			if err != nil {
 				return err
 			}
 			return runMonitor(cmd.Context(), e, monitorConfig{
 				stack: stackConfig{flags: rf, secrets: secrets, maxBody: maxBody, now: time.Now, logger: logger, policy: policy},
-				plan:  plan, logs: logs,
+				plan:  plan, logs: logs, exportDir: exports,
 			})
 		},
 	}
 	rf.register(cmd, defaultPort)
 	tf.register(cmd)
 	pf.register(cmd, true)
+	registerExportDir(cmd, &ed)
 	return cmd
 }
 
@@ -62,6 +69,8 @@ type monitorConfig struct {
 	plan  tunnel.Plan
 	logs  *tui.LogSink
 	title string
+	// exportDir is where `e` writes exported sessions.
+	exportDir string
 	// feed, when set, runs beside the monitor with the receiver's URL (the
 	// demo's simulator) until the monitor ends.
 	feed func(ctx context.Context, url string)
@@ -110,6 +119,7 @@ func runMonitor(ctx context.Context, e *env, cfg monitorConfig) error {
 			}
 			return
 		}
+		st.listening(ep)
 		started <- ep
 		if ep.localURL != "" {
 			logger.Info("also serving on " + ep.localURL + " for local tools (hark send, curl)")
@@ -123,25 +133,44 @@ func runMonitor(ctx context.Context, e *env, cfg monitorConfig) error {
 		Store: st.store, Endpoint: initial, Endpoints: endpoints, Logs: cfg.logs,
 		Intercept: st.intercept, Holds: st.holds, Rules: st.rules,
 		RulesFile: cfg.stack.policy.rulesFile, SaveRules: rules.Save,
-		Export: sessionExporter(st.store, ".", time.Now),
+		Export: sessionExporter(st.store, cfg.exportDir, time.Now),
+		Resend: resendWith(st.resender),
 		Title:  cfg.title, NoColor: e.getenv("NO_COLOR") != "",
 	}
 	if fw := cfg.stack.policy.forward; fw != nil {
 		opts.Forward = fw.URL()
 	}
+	if j := st.journal; j != nil {
+		opts.Journal = func() tui.JournalHealth {
+			h := j.Health()
+			return tui.JournalHealth{Failing: h.Failing, Lost: h.Lost, Reason: rootCause(h.Err)}
+		}
+	}
 	runErr := tui.Run(ctx, opts)
 	cancel() // stops the feed, or a connect still under way
-	if ep := <-started; ep != nil {
-		st.endpoint = ep
+	giveUp := time.Now().Add(shutdownGrace)
+	select {
+	case ep := <-started:
+		if ep != nil {
+			st.endpoint = ep
+		}
+	case <-time.After(shutdownGrace):
 	}
-	closeCtx, stop := context.WithTimeout(context.Background(), shutdownGrace)
-	defer stop()
-	closeErr := st.close(closeCtx)
+	closeErr := st.closeWithin(time.Until(giveUp))
 	if st.journal != nil {
-		fmt.Fprintf(e.stderr, "hark: %d exchanges journaled in %s\n", st.store.Counts().Exchanges, st.journal.Path())
+		fmt.Fprintln(e.stderr, journalLine(st.journal.Path(), st.journal.Health()))
 	}
 	if runErr != nil && !errors.Is(runErr, context.Canceled) {
 		return runErr
 	}
 	return closeErr
+}
+
+// resendWith is the monitor's Resend option, done by the receiver's
+// resender.
+func resendWith(s *receiver.Resender) func(context.Context, tui.ResendRequest) (tui.ResendResult, error) {
+	return func(ctx context.Context, r tui.ResendRequest) (tui.ResendResult, error) {
+		res, err := s.Resend(ctx, &r.Of, r.Request, r.Edited)
+		return tui.ResendResult{ID: res.ID, To: res.To, Status: res.Status, Latency: res.Latency, Resigned: res.Resigned, Failure: res.Failure}, err
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -24,7 +23,7 @@ func newOpenCommand(e *env) *cobra.Command {
 		Long: "Opens a journal in the monitor, read-only: sessions, transcripts, the inspector, and a filter that also " +
 			"searches every request and response body. Without FILE, pick one of the recent journals. " +
 			"A torn or damaged journal opens with what can be read, and says what could not. " +
-			"`e` exports the selected session (HAR, Markdown or NDJSON) into the current folder.",
+			"`e` exports the selected session (HAR, Markdown or NDJSON) into --export-dir.",
 		Example: "  hark open\n  hark open ~/.local/state/hark/journal/2026-11-21_093000.jsonl",
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 1 {
@@ -46,7 +45,7 @@ func newOpenCommand(e *env) *cobra.Command {
 			return openJournal(cmd, e, path, exportDir)
 		},
 	}
-	cmd.Flags().StringVar(&exportDir, "export-dir", ".", "folder where `e` writes exported sessions")
+	registerExportDir(cmd, &exportDir)
 	return cmd
 }
 
@@ -68,9 +67,10 @@ func pickJournal(cmd *cobra.Command, e *env) (string, error) {
 	return tui.PickJournal(cmd.Context(), dir, entries)
 }
 
-func openJournal(cmd *cobra.Command, e *env, path, exportDir string) error {
-	if st, err := os.Stat(exportDir); err != nil || !st.IsDir() {
-		return usagef("--export-dir %q: not a folder", exportDir)
+func openJournal(cmd *cobra.Command, e *env, path, exportTo string) error {
+	dir, err := exportDir(exportTo)
+	if err != nil {
+		return err
 	}
 	loaded, err := loadJournal(e, path)
 	if err != nil {
@@ -87,7 +87,7 @@ func openJournal(cmd *cobra.Command, e *env, path, exportDir string) error {
 	}
 	err = tui.Run(cmd.Context(), tui.Options{
 		Store: store, ReadOnly: true, Source: filepath.Base(path), Note: note,
-		Export:  sessionExporter(store, exportDir, time.Now),
+		Export:  sessionExporter(store, dir, time.Now),
 		NoColor: e.getenv("NO_COLOR") != "",
 	})
 	if err != nil {

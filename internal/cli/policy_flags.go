@@ -9,6 +9,7 @@ import (
 	"github.com/harkhq/hark/model"
 	"github.com/harkhq/hark/platform"
 	"github.com/harkhq/hark/receiver"
+	"github.com/harkhq/hark/rules"
 )
 
 // policyFlags choose how responses are decided: forwarding, deadlines,
@@ -52,6 +53,11 @@ func (f *policyFlags) validate() (policyConfig, error) {
 		return pc, err
 	}
 	pc.deadlines = deadlines
+	if f.rules != "" {
+		if err := rules.CheckWritable(f.rules); err != nil {
+			return pc, usagef("--rules %s: %v", f.rules, err)
+		}
+	}
 	pc.rulesFile = f.rules
 	pc.intercept = model.InterceptOff
 	if f.intercept != "" {

@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/harkhq/hark/model"
 	"github.com/harkhq/hark/replay"
+	"github.com/harkhq/hark/sanitize"
 )
 
 // replayFailed is a replay that ran but found answers that differ or
@@ -37,11 +40,12 @@ func newReplayCommand(e *env) *cobra.Command {
 		secrets     []string
 		rejected    bool
 		asJSON      bool
+		ids         []string
 	)
 	cmd := &cobra.Command{
 		Use:   "replay FILE --to URL",
 		Short: "Send a journal's requests again to a URL and compare the answers with the recorded ones",
-		Long: "Sends the recorded requests of a journal (or of one --session) in order to a URL, with their method, path, " +
+		Long: "Sends the recorded requests of a journal (or of one --session, or the exchanges --id names, or both) in order to a URL, with their method, path, " +
 			"query, headers and exact body, keeping the recorded time between them scaled by --speed. " +
 			"With --secret, requests of signed platforms are signed again (" + resignedHelp() + "). " +
 			"Each answer is compared with the recorded response: the status, and the body (JSON by meaning: white space " +
@@ -49,6 +53,7 @@ func newReplayCommand(e *env) *cobra.Command {
 			"so it can guard a handler in CI. Exchanges without a recorded response, and those hark rejected, are skipped.",
 		Example: "  hark replay today.jsonl --to http://localhost:3000 --speed 0\n" +
 			"  hark replay today.jsonl --to http://localhost:3000 --session session_123 --speed 2\n" +
+			"  hark replay today.jsonl --to http://localhost:3000 --id 12,15\n" +
 			"  hark replay today.jsonl --to https://staging.example.com/hooks --secret " + secretExample("") + " --json",
 		Args: journalArg("replay"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -67,6 +72,10 @@ func newReplayCommand(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			want, err := parseIDs(ids)
+			if err != nil {
+				return err
+			}
 			loaded, err := loadJournal(e, args[0])
 			if err != nil {
 				return err
@@ -75,7 +84,10 @@ func newReplayCommand(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			exs := sel.Exchanges
+			exs, err := pickExchanges(sel.Exchanges, want, args[0], session)
+			if err != nil {
+				return err
+			}
 			var werr error
 			enc := json.NewEncoder(e.stdout)
 			enc.SetEscapeHTML(false)
@@ -116,6 +128,7 @@ func newReplayCommand(e *env) *cobra.Command {
 	fs := cmd.Flags()
 	fs.StringVar(&to, "to", "", "base URL to send to; each request's path is appended (required)")
 	fs.StringVar(&session, "session", "", "replay one session: its id, or PLATFORM/ID")
+	fs.StringSliceVar(&ids, "id", nil, "replay only these exchanges, by number: --id 12,15 (repeatable; with --session, of that session)")
 	fs.Float64Var(&speed, "speed", 1, "scale the recorded time between requests: 1 as recorded, 2 twice as fast, 0 as fast as possible")
 	fs.DurationVar(&maxGap, "max-gap", 10*time.Second, "longest recorded pause kept between two requests (0 = keep all)")
 	fs.DurationVar(&timeout, "timeout", 30*time.Second, "how long to wait for each answer")
@@ -123,4 +136,48 @@ func newReplayCommand(e *env) *cobra.Command {
 	fs.BoolVar(&rejected, "rejected", false, "also replay the exchanges hark rejected (413, 405...)")
 	fs.BoolVar(&asJSON, "json", false, "print one JSON object per request on stdout (the summary goes to stderr)")
 	return cmd
+}
+
+// parseIDs reads --id values: exchange numbers, comma-separated or
+// repeated, in the order given.
+func parseIDs(values []string) ([]model.ExchangeID, error) {
+	var out []model.ExchangeID
+	for _, v := range values {
+		n, err := strconv.ParseUint(strings.TrimPrefix(strings.TrimSpace(v), "#"), 10, 64)
+		if err != nil || n == 0 {
+			return nil, usagef("--id %q: give exchange numbers as the monitor shows them, e.g. --id 12 or --id 12,15", v)
+		}
+		out = append(out, model.ExchangeID(n))
+	}
+	return out, nil
+}
+
+// pickExchanges keeps the exchanges with the wanted ids, in journal
+// order; none wanted keeps all. A wanted id that is not there is a usage
+// error that says where it was looked for.
+func pickExchanges(exs []*model.Exchange, want []model.ExchangeID, path, session string) ([]*model.Exchange, error) {
+	if len(want) == 0 {
+		return exs, nil
+	}
+	wanted := make(map[model.ExchangeID]bool, len(want))
+	for _, id := range want {
+		wanted[id] = true
+	}
+	var out []*model.Exchange
+	for _, ex := range exs {
+		if wanted[ex.ID] {
+			out = append(out, ex)
+			delete(wanted, ex.ID)
+		}
+	}
+	for _, id := range want {
+		if wanted[id] {
+			where := sanitize.Line(path)
+			if session != "" {
+				where = "session " + sanitize.Line(session) + " of " + where
+			}
+			return nil, usagef("--id %d: no exchange %s in %s", id, id, where)
+		}
+	}
+	return out, nil
 }

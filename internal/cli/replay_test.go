@@ -2,12 +2,15 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/harkhq/hark/journal"
 	"github.com/harkhq/hark/model"
 	"github.com/harkhq/hark/receiver"
 )
@@ -88,11 +91,80 @@ func TestReplayCommandErrors(t *testing.T) {
 		{[]string{"replay", path, "--to", down.URL, "--secret", "moveo"}, exitUsage, "expected PLATFORM=SECRET"},
 		{[]string{"replay", path, "--to", down.URL, "--session", "nosuch"}, exitUsage, "no such session"},
 		{[]string{"replay", path, "--to", down.URL, "--speed", "0", "--session", "edit-me"}, exitFailure, "2 of 2 requests got no answer"},
+		{[]string{"replay", path, "--to", down.URL, "--id", "x"}, exitUsage, `--id "x": give exchange numbers`},
+		{[]string{"replay", path, "--to", down.URL, "--id", "0"}, exitUsage, `--id "0"`},
+		{[]string{"replay", path, "--to", down.URL, "--id", "99999"}, exitUsage, "--id 99999: no exchange #99999 in"},
+		{[]string{"replay", path, "--to", down.URL, "--id", "1", "--session", "edit-me"}, exitUsage, "no exchange #1 in session edit-me of"},
 	}
 	for _, c := range cases {
 		code, _, stderr := runCLI(t, nil, c.args...)
 		if code != c.code || !strings.Contains(strings.ToLower(stderr), strings.ToLower(c.want)) {
 			t.Errorf("%v: exit %d (want %d), stderr %q lacks %q", c.args, code, c.code, stderr, c.want)
 		}
+	}
+}
+
+// --id sends exactly the exchanges named, in journal order, and combines
+// with --session.
+func TestReplayChosenExchanges(t *testing.T) {
+	path := recordJournal(t)
+	loaded, err := journal.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		got = append(got, r.Method+" "+r.URL.RequestURI()+" "+string(body))
+		mu.Unlock()
+	}))
+	defer srv.Close()
+	sent := func(exs ...*model.Exchange) []string {
+		var out []string
+		for _, ex := range exs {
+			uri := ex.Request.Path
+			if ex.Request.RawQuery != "" {
+				uri += "?" + ex.Request.RawQuery
+			}
+			out = append(out, ex.Request.Method+" "+uri+" "+string(ex.Request.Body))
+		}
+		return out
+	}
+	var posts []*model.Exchange
+	for _, ex := range loaded.Exchanges {
+		if ex.Request.Method == "POST" && ex.SessionID != "edit-me" {
+			posts = append(posts, ex)
+		}
+	}
+	a, b := posts[len(posts)/2], posts[1]
+	var editMe []*model.Exchange
+	for _, ex := range loaded.Exchanges {
+		if ex.SessionID == "edit-me" {
+			editMe = append(editMe, ex)
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--id", fmt.Sprintf("%d,%d", a.ID, b.ID)}, sent(b, a)}, // journal order, whatever the order given
+		{[]string{"--id", fmt.Sprint(a.ID), "--id", fmt.Sprintf("#%d", b.ID)}, sent(b, a)},
+		{[]string{"--id", fmt.Sprint(editMe[1].ID), "--session", "edit-me"}, sent(editMe[1])},
+	} {
+		mu.Lock()
+		got = nil
+		mu.Unlock()
+		args := append([]string{"replay", path, "--to", srv.URL, "--speed", "0"}, c.args...)
+		code, out, stderr := runCLI(t, nil, args...)
+		if code != exitFailure && code != 0 {
+			t.Fatalf("%v: exit %d\n%s%s", c.args, code, out, stderr)
+		}
+		mu.Lock()
+		if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+			t.Errorf("%v sent:\n%s\nwant:\n%s", c.args, strings.Join(got, "\n"), strings.Join(c.want, "\n"))
+		}
+		mu.Unlock()
 	}
 }

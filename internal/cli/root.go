@@ -7,17 +7,23 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"syscall"
 
 	"charm.land/fang/v2"
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 )
 
-// Build is what the binary knows of itself, set at link time.
+// Build is what the binary knows of itself, set at link time by a release
+// (-ldflags "-X main.version=... -X main.commit=... -X main.date=...");
+// fields left empty are taken from the Go command's build information.
 type Build struct {
-	Version string // -ldflags "-X main.version=..."; "" when built from source
+	Version string
+	Commit  string
+	Date    string
 }
 
 // build is the running binary's Build, set once by Main before any command
@@ -38,6 +44,9 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+
+	config  *configFile      // read on first use (loadConfig)
+	applied []appliedSetting // the running command's settings, for explain
 }
 
 // run executes the command line and returns the exit code.
@@ -50,12 +59,17 @@ func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
 	root := newRootCommand(e)
 	root.SetArgs(args)
-	root.SetIn(stdin)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
-	opts := []fang.Option{fang.WithNotifySignal(os.Interrupt, syscall.SIGTERM), fang.WithoutManpage(), fang.WithErrorHandler(printError)}
-	if build.Version != "" {
-		opts = append(opts, fang.WithVersion(build.Version))
+	v := currentVersion()
+	root.SetVersionTemplate(versionTemplate(v))
+	// hark's own `man` command (man.go) replaces fang's hidden one, which
+	// writes to the process's stdout and escapes the exit-code typing.
+	// Signals have one owner: fang cancels the command's context on
+	// SIGINT, SIGTERM and SIGHUP, and every command ends from there (the
+	// monitor turns off Bubble Tea's own handler: see tui.runProgram).
+	opts := []fang.Option{
+		fang.WithNotifySignal(os.Interrupt, syscall.SIGTERM, syscall.SIGHUP), fang.WithoutManpage(),
+		fang.WithVersion(v.Version),
+		fang.WithErrorHandler(func(w io.Writer, styles fang.Styles, err error) { e.printError(w, styles, e.explain(err)) }),
 	}
 	if err := fang.Execute(ctx, root, opts...); err != nil {
 		return exitCode(err)
@@ -65,6 +79,10 @@ func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 
 func newRootCommand(e *env) *cobra.Command {
 	root := newMonitorCommand(e)
+	// Before cobra's completion command is made: it keeps the writer.
+	root.SetIn(e.stdin)
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
 	root.AddCommand(
 		newListenCommand(e),
 		newDemoCommand(e),
@@ -73,17 +91,35 @@ func newRootCommand(e *env) *cobra.Command {
 		newOpenCommand(e),
 		newExportCommand(e),
 		newReplayCommand(e),
+		newStatsCommand(e),
+		newConfigCommand(e),
+		newVersionCommand(e),
+		newManCommand(e),
 	)
 	root.SuggestionsMinimumDistance = 2 // cobra sets it only on its own unknown-command path
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	// Settings from HARK_* variables and the config file fill the flags the
+	// command line left alone, before any command runs.
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return e.applySettings(cmd) }
+	strictBuiltins(root)
+	registerCompletions(root)
 	typeArgErrors(root)
 	return root
 }
 
 // printError is fang's error handler without its capitalizing of the first
 // word: hark's messages often start with the flag at fault ("--port 70000:
-// ..."), which must read as typed.
-func printError(w io.Writer, styles fang.Styles, err error) {
+// ..."), which must read as typed. When stderr is not a terminal (a
+// script, CI, a log) the error is one plain "hark: ..." line, as fang
+// means to do but cannot see: it hands its handler a wrapped writer.
+func (e *env) printError(w io.Writer, styles fang.Styles, err error) {
+	if f, ok := e.stderr.(*os.File); !ok || !term.IsTerminal(f.Fd()) {
+		fmt.Fprintf(w, "hark: %v\n", err)
+		if exitCode(err) == exitUsage {
+			fmt.Fprintln(w, "Try --help for usage.")
+		}
+		return
+	}
 	styles.ErrorText = styles.ErrorText.UnsetTransform()
 	fang.DefaultErrorHandler(w, styles, err)
 }

@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"slices"
 	"strings"
@@ -22,6 +24,7 @@ func newSendCommand(e *env) *cobra.Command {
 		speed           float64
 		secrets         []string
 		seed            uint64
+		asJSON          bool
 	)
 	cmd := &cobra.Command{
 		Use:   "send PLATFORM|all --to URL",
@@ -66,7 +69,15 @@ func newSendCommand(e *env) *cobra.Command {
 				Platforms: platforms, To: to, Sessions: sessions, Count: count, Rate: rate,
 				Paced: paced, Speed: speed, Concurrency: concurrency, Secrets: sec, Seed: seed,
 			})
-			if werr := rep.Write(e.stdout); werr != nil {
+			write := rep.Write
+			if asJSON {
+				write = func(w io.Writer) error {
+					enc := json.NewEncoder(w)
+					enc.SetEscapeHTML(false)
+					return enc.Encode(rep)
+				}
+			}
+			if werr := write(e.stdout); werr != nil {
 				return werr
 			}
 			if err != nil && !errors.Is(err, cmd.Context().Err()) {
@@ -88,6 +99,7 @@ func newSendCommand(e *env) *cobra.Command {
 	fs.Float64Var(&speed, "speed", 1, "with --paced, play this many times faster")
 	fs.StringArrayVar(&secrets, "secret", nil, "sign as the platform would, PLATFORM=SECRET (repeatable): "+signHelp(false))
 	fs.Uint64Var(&seed, "seed", 1, "the same seed plays the same conversations")
+	fs.BoolVar(&asJSON, "json", false, "print the summary as one JSON object (latencies in milliseconds)")
 	return cmd
 }
 

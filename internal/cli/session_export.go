@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -53,6 +54,9 @@ func sessionExporter(store *model.Store, dir string, now func() time.Time) func(
 		}
 		set := export.Set{Exchanges: exs, Sessions: []model.Session{sess}, Version: versionString(), Location: time.Local}
 		write := func(w io.Writer) error { return f.Write(w, set) }
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return "", err
+		}
 		path := filepath.Join(dir, exportFileName(key, f.Name, now()))
 		if err := export.WriteFile(path, write); err != nil {
 			return "", err

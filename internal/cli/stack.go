@@ -14,6 +14,7 @@ import (
 	"github.com/harkhq/hark/platform"
 	"github.com/harkhq/hark/receiver"
 	"github.com/harkhq/hark/rules"
+	"github.com/harkhq/hark/sanitize"
 )
 
 // stackConfig is what the receiving side needs, from flags.
@@ -40,6 +41,9 @@ type stack struct {
 	holds     *model.Holds
 	rules     *model.Rules
 	stopRules func() // ends saving rules to --rules FILE
+	// resender sends exchanges again from the monitor: to --forward, else
+	// into the receiver once it listens (listening).
+	resender *receiver.Resender
 }
 
 // openStack opens the journal and builds the store and the receiver; it
@@ -62,7 +66,7 @@ func openStack(cfg stackConfig) (*stack, error) {
 		}
 		st.journal = w
 		firstID = w.LastID() + 1
-		if st.archive, err = journal.OpenArchive(w.Path()); err != nil {
+		if st.archive, err = w.OpenArchive(); err != nil {
 			st.closeJournal()
 			return nil, fmt.Errorf("cannot read the journal back: %w", err)
 		}
@@ -86,7 +90,7 @@ func openStack(cfg stackConfig) (*stack, error) {
 			st.closeJournal()
 			return nil, err
 		}
-		fmt.Fprintf(cfg.notice, "hark: %d rules from %s (changes are saved there)\n", len(loaded), path)
+		fmt.Fprintf(cfg.notice, "hark: %s from %s (changes are saved there)\n", plural(len(loaded), "rule"), path)
 	}
 	st.rules = model.NewRules(loaded)
 	if path := cfg.policy.rulesFile; path != "" {
@@ -112,7 +116,18 @@ func openStack(cfg stackConfig) (*stack, error) {
 		rcfg.Journal = st.journal
 	}
 	st.receiver = receiver.New(rcfg)
+	st.resender = receiver.NewResender(st.receiver, cfg.policy.forward)
 	return st, nil
+}
+
+// listening tells the resender where the receiver is served: hark's own
+// local URL when it has one besides the tunnel, else the tunnel's.
+func (st *stack) listening(ep *endpoint) {
+	self := ep.localURL
+	if self == "" {
+		self = ep.url()
+	}
+	_ = st.resender.SetSelf(self) // an endpoint's URL is always http(s)
 }
 
 // close ends the stack: held exchanges are released with their fallback,
@@ -128,6 +143,7 @@ func (st *stack) close(ctx context.Context) error {
 	if st.stopRules != nil {
 		st.stopRules()
 	}
+	st.resender.Close()
 	return errors.Join(errs...)
 }
 
@@ -139,6 +155,53 @@ func (st *stack) closeJournal() error {
 		st.archive.Close()
 	}
 	return st.journal.Close()
+}
+
+// closeWithin is close bounded by grace: held exchanges are released at
+// once, and what is still stuck when grace runs out (a journal on a disk
+// that stopped answering, an exchange that never ends) is given up on, so
+// that hark ends anyway.
+func (st *stack) closeWithin(grace time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- st.close(ctx) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(100 * time.Millisecond): // close's own calls end with ctx
+		return fmt.Errorf("gave up after %s: exchanges in flight or the journal did not finish", grace)
+	}
+}
+
+// journalLine says what reached the journal, for the exit: the exchanges
+// whose records are on disk, and the records a failing disk lost.
+func journalLine(path string, h journal.Health) string {
+	line := fmt.Sprintf("hark: %s journaled in %s", plural(int(h.Journaled), "exchange"), sanitize.Line(path))
+	if h.Lost > 0 {
+		line += fmt.Sprintf("; %s could not be written (%s)", plural(int(h.Lost), "record"), rootCause(h.Err))
+	}
+	return line
+}
+
+// rootCause is the innermost error's message: "no space left on device"
+// rather than the paths around it.
+func rootCause(err error) string {
+	if err == nil {
+		return "unknown error"
+	}
+	for {
+		inner := errors.Unwrap(err)
+		if inner == nil {
+			return err.Error()
+		}
+		err = inner
+	}
 }
 
 // serveErr reports a server that stopped on its own.

@@ -11,6 +11,7 @@ import (
 // tunnelFlags choose where the receiver is reachable: ngrok or local.
 type tunnelFlags struct {
 	local         bool
+	bind          string
 	authtoken     string
 	ngrokConfig   string
 	url           string
@@ -22,6 +23,7 @@ type tunnelFlags struct {
 func (f *tunnelFlags) register(cmd *cobra.Command) {
 	fs := cmd.Flags()
 	fs.BoolVar(&f.local, "local", false, tunnel.HelpLocal)
+	fs.StringVar(&f.bind, "bind", tunnel.Loopback, tunnel.HelpBind)
 	fs.StringVar(&f.authtoken, "authtoken", "", tunnel.HelpAuthtoken)
 	fs.StringVar(&f.ngrokConfig, "ngrok-config", "", tunnel.HelpNgrokConfig)
 	fs.StringVar(&f.url, "url", "", tunnel.HelpURL)
@@ -34,7 +36,7 @@ func (f *tunnelFlags) register(cmd *cobra.Command) {
 // to start; it touches no network. Bad values are usage errors.
 func (f *tunnelFlags) plan(e *env, port int, logger *slog.Logger) (tunnel.Plan, error) {
 	plan, err := tunnel.Resolve(tunnel.Options{
-		Local: f.local, Port: port, Authtoken: f.authtoken, NgrokConfig: f.ngrokConfig,
+		Local: f.local, Port: port, Bind: f.bind, Authtoken: f.authtoken, NgrokConfig: f.ngrokConfig,
 		URL: f.url, BasicAuth: f.basicAuth, AllowCIDR: f.allowCIDR, TrafficPolicyFile: f.trafficPolicy,
 		Description: "hark webhook receiver", ClientVersion: versionString(),
 		Logger: logger, Env: e.getenv,
