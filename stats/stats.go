@@ -92,31 +92,31 @@ func (s *Session) Answered(ex *model.Exchange) {
 
 // Turns takes the session's turns, which only ever grow (model.Session's
 // rule): the turns past those it already took are counted.
-func (s *Session) Turns(turns []model.Turn) { s.TurnsFrom(0, turns) }
-
-// TurnsFrom takes a session's latest turns, turns[0] being its turn number
-// first (0-based): a live store lets a session's oldest turns go
-// (model.Session.TurnsDropped). The turns past those it already took are
-// counted. Turns let go before it took them cannot be: take them as often
-// as the session grows, and no gap is found across them.
-func (s *Session) TurnsFrom(first int, turns []model.Turn) {
-	end := first + len(turns)
-	if s.turnsAt > end {
+func (s *Session) Turns(turns []model.Turn) {
+	if s.turnsAt > len(turns) {
 		s.turnsAt = 0 // another session's turns: start over
 	}
-	if s.turnsAt < first {
-		s.turnsAt, s.gaps = first, GapFinder{} // some went before they were taken
-	}
-	fresh := turns[s.turnsAt-first:]
-	for _, t := range fresh {
+	s.NewTurns(turns[s.turnsAt:])
+	s.turnsAt = len(turns)
+}
+
+// NewTurns takes turns that follow all those it took before, in the
+// conversation's order (an exchange's turns as it arrives, with their
+// Exchange and Resent set as the store sets them), and returns the gaps
+// they close. It is for a session whose turns are not all kept (a live
+// store lets the oldest go); a Session takes turns either this way or
+// through Turns.
+func (s *Session) NewTurns(turns []model.Turn) []Gap {
+	for _, t := range turns {
 		if t.Text != "" && !t.Resent {
 			s.sum.Turns++
 		}
 	}
-	for _, g := range s.gaps.Next(fresh) {
+	gaps := s.gaps.Next(turns)
+	for _, g := range gaps {
 		s.gap.add(g.Bot.Sub(g.User))
 	}
-	s.turnsAt = end
+	return gaps
 }
 
 // Summary is the figures so far.

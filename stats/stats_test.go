@@ -114,34 +114,30 @@ func TestSessionIncremental(t *testing.T) {
 	}
 }
 
-// Taken from a session that keeps only its latest turns (a live store),
-// as often as it grows, the figures are those of all the turns; turns let
-// go before they were taken are not counted, and no gap spans them.
-func TestSessionTurnsFromAWindow(t *testing.T) {
+// Taken an exchange's turns at a time, as they arrive (a live session
+// whose oldest turns are let go), the figures are those of all the turns
+// at once, and each gap is told as it is closed.
+func TestSessionNewTurns(t *testing.T) {
 	var all []model.Turn
 	for i := range 300 {
 		role := model.RoleUser
-		if i%2 == 1 {
-			role = model.RoleAI
+		if i%3 != 0 {
+			role = model.RoleAI // some bot turns come with the user's, in one exchange
 		}
-		all = append(all, model.Turn{Role: role, Text: "x", Time: t0.Add(time.Duration(i) * time.Second), Exchange: model.ExchangeID(i + 1)})
+		all = append(all, model.Turn{Role: role, Text: "x", Time: t0.Add(time.Duration(i) * time.Second), Exchange: model.ExchangeID(i/2 + 1), Resent: i%50 == 7})
 	}
-	var whole, slid, late Session
+	var whole, fed Session
 	whole.Turns(all)
-	const held = 20
-	for end := 1; end <= len(all); end++ {
-		first := max(0, end-held)
-		slid.TurnsFrom(first, all[first:end])
-		if end%50 == 0 { // taken now and then only: turns go untaken
-			late.TurnsFrom(first, all[first:end])
-		}
+	var told []Gap
+	for i := 0; i < len(all); i += 2 {
+		told = append(told, fed.NewTurns(all[i:i+2])...)
 	}
-	if got, want := slid.Summary(), whole.Summary(); got != want {
-		t.Errorf("taken as it grew:\n got %+v\nwant %+v", got, want)
+	if got, want := fed.Summary(), whole.Summary(); got != want {
+		t.Errorf("fed as they came:\n got %+v\nwant %+v", got, want)
 	}
-	got := late.Summary()
-	if got.Turns != 6*held || got.Gap.N != 6*(held/2) {
-		t.Errorf("taken now and then: %d turns, %d gaps; want the %d turns held each time, %d gaps", got.Turns, got.Gap.N, 6*held, 6*(held/2))
+	var finder GapFinder
+	if want := finder.Next(all); !slices.Equal(told, want) || len(told) == 0 {
+		t.Errorf("gaps told %d, want the %d found in all the turns", len(told), len(want))
 	}
 }
 

@@ -46,7 +46,8 @@ type exRow struct {
 	// exchanges that sent it again.
 	resent  *model.Resent
 	resends []model.ExchangeID
-	counted bool // its answer is in its session's figures
+	counted bool       // its answer is in its session's figures
+	gap     *stats.Gap // the user→bot gap its bot turn closed, if any
 }
 
 // sessionEntry is one session: its latest snapshot, and the monitor's state
@@ -89,12 +90,11 @@ type sessionEntry struct {
 	grid gridCache
 
 	// figures are the session's timing figures (package stats), fed as
-	// its exchanges are answered; gaps, the user→bot gaps found in its
-	// turns so far, by the exchange that closed them, for the timeline.
-	figures stats.Session
-	gaps    map[model.ExchangeID]stats.Gap
-	gapsAt  int
-	gapScan stats.GapFinder
+	// its exchanges arrive and are answered: the store keeps a session's
+	// latest turns only, so each exchange's turns are taken as it comes.
+	// spokenFed counts the turns with text taken so far.
+	figures   stats.Session
+	spokenFed int
 }
 
 type index struct {
@@ -122,6 +122,7 @@ type index struct {
 	bodies   *bodySearch
 
 	slide   window        // the rows in the order they came, to let the oldest go of their turns
+	turnBuf []model.Turn  // takeTurns' scratch
 	journal journalSearch // rows a filter decides by reading them back
 }
 
@@ -143,7 +144,6 @@ func (ix *index) load(store *model.Store) {
 	for _, sess := range store.Sessions() {
 		e := ix.entry(sess.Key)
 		e.sess = sess
-		e.takeTurns()
 		e.lastSeen = sess.LastSeen
 		for _, id := range sess.Exchanges {
 			if ex, ok := store.Exchange(id); ok {
@@ -178,7 +178,6 @@ func (ix *index) apply(changes []model.Change, store *model.Store) []*sessionEnt
 	for _, e := range touched {
 		if snap, ok := store.Session(e.key); ok {
 			e.sess = snap
-			e.takeTurns()
 		}
 		if !e.placed || e.sess.LastSeen.After(e.lastSeen) {
 			e.lastSeen = e.sess.LastSeen
@@ -220,6 +219,9 @@ func (ix *index) put(ex *model.Exchange) *exRow {
 	}
 	if !isOld {
 		r.entry.figures.Received()
+		if !ex.Evicted { // an evicted one's turns are in the journal
+			ix.takeTurns(r, ex)
+		}
 	}
 	if !r.counted && ex.State.Final() && !ex.Evicted { // an evicted one's timings are in the journal
 		r.counted = true
@@ -276,53 +278,32 @@ func fillRow(r *exRow, ex *model.Exchange, intern func(string) string) {
 	r.resent, r.resends = ex.Resent, ex.Resends
 }
 
-// takeTurns gives the session's figures the turns added since they last
-// took some. A live store keeps a session's latest turns only, so this
-// runs on every batch that touches the session, before the store can let
-// them go; the timeline's gaps, once it has asked for them, advance too.
-func (e *sessionEntry) takeTurns() {
-	e.figures.TurnsFrom(e.sess.TurnsDropped, e.sess.Turns)
-	if e.gaps != nil {
-		e.scanGaps()
-	}
-}
-
-// summary is the session's figures, with the turns added since it was
-// last asked.
-func (e *sessionEntry) summary() stats.Summary {
-	e.takeTurns()
-	return e.figures.Summary()
-}
-
-// gapClosedBy is the user→bot gap an exchange's bot turn closed, if any;
-// the turns added since it was last asked are looked at first. Gaps are
-// found from the first time it is asked: in the turns the session still
-// holds then, and in all that come after.
-func (e *sessionEntry) gapClosedBy(id model.ExchangeID) (stats.Gap, bool) {
-	e.scanGaps()
-	g, ok := e.gaps[id]
-	return g, ok
-}
-
-// scanGaps finds the gaps in the turns added since it last looked;
-// positions count the turns the store let go.
-func (e *sessionEntry) scanGaps() {
-	if e.gaps == nil {
-		e.gaps = make(map[model.ExchangeID]stats.Gap)
-	}
-	base := e.sess.TurnsDropped
-	end := base + len(e.sess.Turns)
-	if e.gapsAt >= end {
+// takeTurns gives a new exchange's turns to its session's figures, as the
+// store files them: marked with the exchange and whether it was a resend;
+// a session record's only when nothing was said live before it. The gap
+// its bot turn closes, if any, is kept on its row for the timeline.
+func (ix *index) takeTurns(r *exRow, ex *model.Exchange) {
+	e := r.entry
+	if len(ex.Turns) == 0 || (ex.Record && e.spokenFed > 0) {
 		return
 	}
-	if e.gapsAt < base {
-		e.gapScan, e.gapsAt = stats.GapFinder{}, base // let go before they were looked at
+	turns := ix.turnBuf[:0]
+	for _, t := range ex.Turns {
+		t.Exchange, t.Resent = ex.ID, ex.Resent != nil
+		if t.Text != "" {
+			e.spokenFed++
+		}
+		turns = append(turns, t)
 	}
-	for _, g := range e.gapScan.Next(e.sess.Turns[e.gapsAt-base:]) {
-		e.gaps[g.Exchange] = g
+	ix.turnBuf = turns
+	for _, g := range e.figures.NewTurns(turns) {
+		r.gap = &g
 	}
-	e.gapsAt = end
+	clear(turns) // the buffer keeps no texts alive
 }
+
+// summary is the session's figures.
+func (e *sessionEntry) summary() stats.Summary { return e.figures.Summary() }
 
 // spokenTurns counts the session's turns that carry text, counting only
 // the turns added since it last did (turns only ever grow; positions count

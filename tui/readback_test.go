@@ -233,3 +233,37 @@ func TestResendOfAnEvictedExchange(t *testing.T) {
 		t.Errorf("the original read back does not list its resend:\n%s", text)
 	}
 }
+
+// A session's figures count every turn, also those its store let go
+// before the monitor drew it: they are taken from each exchange as it
+// arrives. The gaps closed by its oldest exchanges stay on their rows.
+func TestFiguresOfALongSessionCountEveryTurn(t *testing.T) {
+	b, arc := windowBuilder(1000, true)
+	m := newTestModel(t, b)
+	m.update(sizeMsg(160, 40))
+	const n = 300 // one batch, far more turns than a session keeps
+	arrive(m, func() {
+		for i := range n {
+			at := t0.Add(time.Duration(i) * time.Second)
+			role := model.RoleUser
+			if i%2 == 1 {
+				role = model.RoleAI
+			}
+			b.add(at, "generic", "message", "long", "POST", "/hook", "", "{}",
+				[]model.Turn{turn(role, fmt.Sprint("turn ", i), at)}, arc.journaled)
+		}
+	})
+	e := m.ix.entries[model.SessionKey{Platform: "generic", ID: "long"}]
+	if e.sess.TurnsDropped == 0 {
+		t.Fatal("the store kept every turn of the session")
+	}
+	if sum := e.summary(); sum.Turns != n || sum.Gap.N != n/2 || sum.Gap.P50 != time.Second {
+		t.Errorf("figures: %d turns, %d gaps (p50 %v); want %d turns, %d gaps of 1s", sum.Turns, sum.Gap.N, sum.Gap.P50, n, n/2)
+	}
+	if g := e.rows[1].gap; g == nil || g.Bot.Sub(g.User) != time.Second {
+		t.Errorf("the gap the second exchange closed: %+v", g)
+	}
+	if text := plain(m); !strings.Contains(text, fmt.Sprint(n, " turns")) {
+		t.Errorf("the session heading does not count every turn:\n%s", text)
+	}
+}
