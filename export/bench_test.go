@@ -129,11 +129,11 @@ func writeJournal100k(dir string) (string, error) {
 	for part := range 8 { // several writers share each batch, as receivers do
 		wg.Go(func() {
 			for i := part; i < len(exs); i += 8 {
-				if err := w.WriteRequest(exs[i]); err != nil {
+				if _, err := w.WriteRequest(exs[i]); err != nil {
 					errs <- err
 					return
 				}
-				if err := w.WriteResponse(exs[i]); err != nil {
+				if _, err := w.WriteResponse(exs[i]); err != nil {
 					errs <- err
 					return
 				}

@@ -2,8 +2,8 @@ package export
 
 import (
 	"strconv"
-	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/harkhq/hark/model"
 	"github.com/harkhq/hark/sanitize"
@@ -13,50 +13,63 @@ import (
 // terminal:
 //
 //	21:30:01 navtalk conversation.output session_123 ai: "Hello" → 200 default 0.4ms
-func LogLine(ex *model.Exchange) string {
-	var b strings.Builder
-	b.WriteString(ex.Received.Local().Format("15:04:05"))
-	b.WriteByte(' ')
-	b.WriteString(ex.Platform)
-	b.WriteByte(' ')
-	b.WriteString(sanitize.Line(ex.Kind))
-	b.WriteByte(' ')
-	b.WriteString(sanitize.Line(ex.SessionID))
+func LogLine(ex *model.Exchange) string { return string(AppendLogLine(nil, ex)) }
+
+// AppendLogLine appends LogLine's line, without a newline, to b.
+func AppendLogLine(b []byte, ex *model.Exchange) []byte {
+	b = ex.Received.Local().AppendFormat(b, "15:04:05")
+	b = append(b, ' ')
+	b = append(b, ex.Platform...)
+	b = append(b, ' ')
+	b = append(b, sanitize.Line(ex.Kind)...)
+	b = append(b, ' ')
+	b = append(b, sanitize.Line(ex.SessionID)...)
 	for _, t := range ex.Turns {
 		switch {
 		case t.Marker != "":
-			b.WriteString(" [" + sanitize.Line(t.Marker) + "]")
+			b = append(b, " ["...)
+			b = append(b, sanitize.Line(t.Marker)...)
+			b = append(b, ']')
 		case t.Text != "":
-			b.WriteString(" " + string(t.Role) + `: "` + clip(sanitize.Line(t.Text), 60) + `"`)
+			b = append(b, ' ')
+			b = append(b, t.Role...)
+			b = append(b, `: "`...)
+			b = append(b, clip(sanitize.Line(t.Text), 60)...)
+			b = append(b, '"')
 		}
 	}
-	b.WriteString(" → ")
+	b = append(b, " → "...)
 	if r := ex.Response; r != nil {
-		b.WriteString(strconv.Itoa(r.Status))
-		b.WriteByte(' ')
-		b.WriteString(string(r.Source))
+		b = strconv.AppendInt(b, int64(r.Status), 10)
+		b = append(b, ' ')
+		b = append(b, r.Source...)
 	} else {
-		b.WriteString("no response")
+		b = append(b, "no response"...)
 	}
 	if ex.State != model.StateResponded {
-		b.WriteString(" (" + string(ex.State) + ")")
+		b = append(b, " ("...)
+		b = append(b, ex.State...)
+		b = append(b, ')')
 	}
-	b.WriteByte(' ')
-	b.WriteString(formatLatency(ex.Timings.Total))
+	b = append(b, ' ')
+	b = append(b, formatLatency(ex.Timings.Total)...)
 	if s := ex.Signature; s.State != model.SigNone {
-		b.WriteString(" sig:" + string(s.State))
+		b = append(b, " sig:"...)
+		b = append(b, s.State...)
 	}
 	for _, n := range ex.Notes {
-		b.WriteString(" · " + sanitize.Line(n))
+		b = append(b, " · "...)
+		b = append(b, sanitize.Line(n)...)
 	}
-	return b.String()
+	return b
 }
 
+// clip cuts s to n runes, the last an ellipsis.
 func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
+	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
+	r := []rune(s)
 	return string(r[:n-1]) + "…"
 }
 

@@ -84,11 +84,11 @@ func BenchmarkGroupCommit(b *testing.B) {
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
 					ex := exs[next.Add(1)%uint64(len(exs))]
-					if err := w.WriteRequest(ex); err != nil {
+					if _, err := w.WriteRequest(ex); err != nil {
 						b.Error(err)
 						return
 					}
-					if err := w.WriteResponse(ex); err != nil {
+					if _, err := w.WriteResponse(ex); err != nil {
 						b.Error(err)
 						return
 					}

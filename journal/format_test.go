@@ -105,10 +105,10 @@ func TestRoundTripEveryField(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.WriteRequest(ex); err != nil {
+	if _, err := w.WriteRequest(ex); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.WriteResponse(answered); err != nil {
+	if _, err := w.WriteResponse(answered); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Close(); err != nil {

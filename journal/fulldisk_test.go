@@ -83,7 +83,7 @@ func TestJournalResumesAfterFullDisk(t *testing.T) {
 				t.Helper()
 				for id := from; id <= to; id++ {
 					ex := smallExchange(id)
-					err := w.WriteRequest(ex)
+					_, err := w.WriteRequest(ex)
 					if wantErr != (err != nil) {
 						t.Fatalf("%s: WriteRequest error %v, want an error: %v", id, err, wantErr)
 					}
@@ -92,7 +92,7 @@ func TestJournalResumesAfterFullDisk(t *testing.T) {
 					} else if !errors.Is(err, syscall.ENOSPC) {
 						t.Fatalf("%s: %v, want ENOSPC", id, err)
 					}
-					_ = w.WriteResponse(ex) // its error is the one above
+					_, _ = w.WriteResponse(ex) // its error is the one above
 				}
 			}
 			write(1, 10, false)
@@ -129,7 +129,7 @@ func TestCloseOnFullDisk(t *testing.T) {
 	d := &disk{room: -1}
 	w := onDisk(t, filepath.Join(t.TempDir(), "j.jsonl"), d, Options{})
 	d.set(0)
-	if err := w.WriteRequest(smallExchange(1)); err == nil {
+	if _, err := w.WriteRequest(smallExchange(1)); err == nil {
 		t.Fatal("no error on a full disk")
 	}
 	if err := w.Close(); !errors.Is(err, syscall.ENOSPC) {
@@ -148,7 +148,7 @@ func TestWriteErrorReachesEveryWaiter(t *testing.T) {
 	var failures sync.Map
 	for i := range 32 {
 		wg.Go(func() {
-			if err := w.WriteRequest(smallExchange(model.ExchangeID(i + 1))); err != nil {
+			if _, err := w.WriteRequest(smallExchange(model.ExchangeID(i + 1))); err != nil {
 				failures.Store(i, err)
 			}
 		})
@@ -173,14 +173,14 @@ func TestJournalReopensItsFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.WriteRequest(smallExchange(1)); err != nil {
+	if _, err := w.WriteRequest(smallExchange(1)); err != nil {
 		t.Fatal(err)
 	}
 	w.file.Close() // the file goes bad
-	if err := w.WriteRequest(smallExchange(2)); err == nil {
+	if _, err := w.WriteRequest(smallExchange(2)); err == nil {
 		t.Fatal("no error writing to a closed file")
 	}
-	if err := w.WriteRequest(smallExchange(3)); err != nil {
+	if _, err := w.WriteRequest(smallExchange(3)); err != nil {
 		t.Fatalf("the next write did not reopen the file: %v", err)
 	}
 	if err := w.Close(); err != nil {

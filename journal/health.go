@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+
+	"github.com/harkhq/hark/model"
 )
 
 // A journal is a regular file, and one that may fail: what the Writer does
@@ -105,6 +107,49 @@ func (w *Writer) reopen() error {
 		}
 	}
 	return nil
+}
+
+// maxMoved bounds the moved response records remembered. Few are: only
+// the responses queued while a write was failing, and while the disk is
+// full, requests (whose responses follow them) are not journaled.
+const maxMoved = 1 << 16
+
+// movedLocked notes where the response records of batch b went when that
+// is not where WriteResponse said: b was lost (err), or written elsewhere
+// than at b.at because a write before it failed and took back its bytes.
+// The batch after b is then placed at the file's real end again, so only
+// the batch queued while the write failed moves.
+func (w *Writer) movedLocked(b *batch, err error) {
+	if len(b.resps) == 0 || (err == nil && b.start == b.at) {
+		return
+	}
+	if w.moved == nil {
+		w.moved = make(map[model.ExchangeID]int64)
+	}
+	for _, p := range b.resps {
+		if len(w.moved) >= maxMoved {
+			break
+		}
+		var off int64 // lost
+		if err == nil {
+			off = b.start + p.off
+		}
+		w.moved[p.id] = off
+	}
+	w.anyMoved.Store(true)
+}
+
+// MovedResponse says where the response record of exchange id really
+// starts when that is not the offset WriteResponse returned (a write
+// before it failed): ok, with 0 when the record was lost.
+func (w *Writer) MovedResponse(id model.ExchangeID) (offset int64, ok bool) {
+	if !w.anyMoved.Load() {
+		return 0, false
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	offset, ok = w.moved[id]
+	return offset, ok
 }
 
 // failedFile stands for a journal that could not be opened again.

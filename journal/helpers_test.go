@@ -166,10 +166,10 @@ func writeJournal(t testing.TB, exs ...*model.Exchange) string {
 		t.Fatal(err)
 	}
 	for _, ex := range exs {
-		if err := w.WriteRequest(ex); err != nil {
+		if _, err := w.WriteRequest(ex); err != nil {
 			t.Fatal(err)
 		}
-		if err := w.WriteResponse(ex); err != nil {
+		if _, err := w.WriteResponse(ex); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -339,7 +339,7 @@ func TestFillRebuildsSessions(t *testing.T) {
 		ex.Received = at(i)
 		ex.Request = model.Request{Method: "POST", Path: "/hook", Body: []byte(fmt.Sprintf(`{"i":%d}`, i))}
 		ex.State = model.StateReceived
-		if err := w.WriteRequest(ex); err != nil {
+		if _, err := w.WriteRequest(ex); err != nil {
 			t.Fatal(err)
 		}
 		live.Add(ex)
@@ -355,7 +355,7 @@ func TestFillRebuildsSessions(t *testing.T) {
 			}
 		})
 		snap, _ := live.Exchange(ex.ID)
-		if err := w.WriteResponse(&snap); err != nil {
+		if _, err := w.WriteResponse(&snap); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -88,8 +88,15 @@ type Writer struct {
 	lastErr  error      // the last write or fsync error
 	closing  bool
 
-	// size is where the last good write ended; only the leader uses it.
+	// size is where the last good write ended: the file's real end, where
+	// the next batch goes. Only the leader changes it.
 	size int64
+
+	// moved holds where the response records of batches that were not
+	// written where WriteResponse said went instead (0: lost), by
+	// exchange; see movedLocked.
+	moved    map[model.ExchangeID]int64
+	anyMoved atomic.Bool
 
 	closeOnce sync.Once
 	closed    error // what Close returns
@@ -109,6 +116,16 @@ type batch struct {
 	done     bool   // durable, or lost
 	err      error  // why it was lost
 	waiters  int    // WriteRequest calls waiting for it
+
+	at    int64    // where in the file its records were said to start
+	start int64    // where it was written: at, unless a write before it failed
+	resps []placed // its response records, whose offsets were told at once
+}
+
+// placed is a response record in its batch.
+type placed struct {
+	id  model.ExchangeID
+	off int64 // from the start of the batch
 }
 
 // maxSyncs is how many fsyncs may overlap.
@@ -174,7 +191,6 @@ func start(path string, f *os.File, opts Options) (*Writer, error) {
 		open: func(path string) (file, error) { return openFile(path) },
 		fast: opts.Fast,
 		now:  opts.Now,
-		cur:  &batch{},
 	}
 	w.cond = sync.NewCond(&w.mu)
 	if w.now == nil {
@@ -204,6 +220,7 @@ func start(path string, f *os.File, opts Options) (*Writer, error) {
 		err = f.Sync()
 	}
 	w.size = info.Size() + int64(len(e.buf))
+	w.cur = &batch{at: w.size}
 	putEncoder(e)
 	if err != nil {
 		return nil, fmt.Errorf("journal: writing %s: %w", path, err)
@@ -231,21 +248,26 @@ func (w *Writer) Stats() Stats {
 }
 
 // WriteRequest writes the request record of ex and returns once it is on
-// disk (with Fast, once the operating system has it). It reads ex only
+// disk (with Fast, once the operating system has it), with the offset in
+// the file where the record starts (for ReadExchange). It reads ex only
 // before it blocks, so the caller may change ex as soon as it returns.
-func (w *Writer) WriteRequest(ex *model.Exchange) error {
+func (w *Writer) WriteRequest(ex *model.Exchange) (int64, error) {
 	e := getEncoder()
 	e.request(ex)
 	w.mu.Lock()
-	b, err := w.enqueueLocked(e.buf, true)
+	b, off, err := w.enqueueLocked(e.buf, true)
 	putEncoder(e)
+	var start int64
 	if err == nil {
 		w.waiting++
-		err = w.waitLocked(b)
+		start, err = w.waitLocked(b)
 		w.waiting--
 	}
 	w.mu.Unlock()
-	return err
+	if err != nil {
+		return 0, err
+	}
+	return start + off, nil
 }
 
 // WriteResponse queues the response record of ex and returns without
@@ -253,46 +275,54 @@ func (w *Writer) WriteRequest(ex *model.Exchange) error {
 // rides with the next batch; when no batch is under way it is written at
 // once, without an fsync (the next durable batch, or Close, syncs it). ex
 // should be the exchange as it is in the store after its last update (its
-// notes replace those of the request record). The error is that of the
-// last write when writes are failing, or ErrClosed.
-func (w *Writer) WriteResponse(ex *model.Exchange) error {
+// notes replace those of the request record). It returns the offset where
+// the record will start in the file: batches are written in order, each
+// at the end of the file, so a record starts where the records queued
+// before it end. Should a write before it fail, the record lands earlier
+// or not at all, and MovedResponse says where it went. The offset is 0
+// when the record was not queued (ErrClosed). The error is that of the
+// last write when writes are failing: the record is queued all the same.
+func (w *Writer) WriteResponse(ex *model.Exchange) (int64, error) {
 	e := getEncoder()
 	e.response(ex, w.now())
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	_, err := w.enqueueLocked(e.buf, false)
+	b, off, err := w.enqueueLocked(e.buf, false)
 	putEncoder(e)
 	if err != nil {
-		return err
+		return 0, err
 	}
+	b.resps = append(b.resps, placed{ex.ID, off})
+	off += b.at
 	if !w.writing && (!w.cur.durable || w.syncing < maxSyncs) {
 		w.leadLocked()
 	}
 	if w.broken {
-		return w.lastErr
+		return off, w.lastErr
 	}
-	return nil
+	return off, nil
 }
 
 // enqueueLocked adds an encoded record to the pending batch and returns
-// that batch.
-func (w *Writer) enqueueLocked(rec []byte, durable bool) (*batch, error) {
+// that batch and where the record starts in it.
+func (w *Writer) enqueueLocked(rec []byte, durable bool) (*batch, int64, error) {
 	if w.closing {
-		return nil, ErrClosed
+		return nil, 0, ErrClosed
 	}
 	b := w.cur
+	off := int64(len(b.buf))
 	b.buf = append(b.buf, rec...)
 	b.records++
 	if durable {
 		b.durable = true
 		b.requests++
 	}
-	return b, nil
+	return b, off, nil
 }
 
 // waitLocked returns once batch b is durable or lost, leading batches
-// itself whenever nobody else can.
-func (w *Writer) waitLocked(b *batch) error {
+// itself whenever nobody else can, with where in the file b was written.
+func (w *Writer) waitLocked(b *batch) (int64, error) {
 	b.waiters++
 	for !b.done {
 		if b == w.cur && !w.writing && w.syncing < maxSyncs {
@@ -301,10 +331,10 @@ func (w *Writer) waitLocked(b *batch) error {
 		}
 		w.cond.Wait()
 	}
-	err := b.err
+	start, err := b.start, b.err
 	b.waiters--
 	w.releaseLocked(b)
-	return err
+	return start, err
 }
 
 // newBatchLocked returns an empty batch, a used one when there is.
@@ -324,7 +354,7 @@ func (w *Writer) newBatchLocked(seq uint64, buf []byte) *batch {
 // is no longer the pending one).
 func (w *Writer) releaseLocked(b *batch) {
 	if b.done && b.waiters == 0 && len(w.free) < maxFree {
-		*b = batch{}
+		*b = batch{resps: b.resps[:0]}
 		w.free = append(w.free, b)
 	}
 }
@@ -350,6 +380,10 @@ func (w *Writer) leadLocked() {
 		}
 	}
 	w.cur = w.newBatchLocked(b.seq+1, w.spare[:0])
+	// The next batch goes where this one will end, unless this one is
+	// lost (or the file was cut short behind hark's back): the offsets
+	// WriteResponse tells then move (movedLocked), for that batch only.
+	w.cur.at = w.size + int64(len(b.buf))
 	w.spare = nil
 	broken := w.broken
 	for broken && w.syncing > 0 {
@@ -362,11 +396,13 @@ func (w *Writer) leadLocked() {
 		err = w.reopen()
 	}
 	wrote := len(b.buf) > 0
+	b.start = w.size
 	if err == nil && wrote {
 		err = w.write(b)
 	}
 
 	w.mu.Lock()
+	w.movedLocked(b, err)
 	if cap(b.buf) <= maxSpare {
 		w.spare = b.buf[:0]
 	}

@@ -48,11 +48,11 @@ func TestConcurrentWriters(t *testing.T) {
 		wg.Go(func() {
 			for i := range each {
 				ex := smallExchange(model.ExchangeID(g*each + i + 1))
-				if err := w.WriteRequest(ex); err != nil {
+				if _, err := w.WriteRequest(ex); err != nil {
 					errs <- err
 					return
 				}
-				if err := w.WriteResponse(ex); err != nil {
+				if _, err := w.WriteResponse(ex); err != nil {
 					errs <- err
 					return
 				}
@@ -122,7 +122,7 @@ func TestWriteRequestIsDurableOnReturn(t *testing.T) {
 			}
 			defer w.Close()
 			for id := model.ExchangeID(1); id <= 20; id++ {
-				if err := w.WriteRequest(smallExchange(id)); err != nil {
+				if _, err := w.WriteRequest(smallExchange(id)); err != nil {
 					t.Fatal(err)
 				}
 				data, err := os.ReadFile(path)
@@ -151,12 +151,12 @@ func TestCloseFlushesAndRefusesLaterWrites(t *testing.T) {
 			}
 			const n = 500
 			for id := model.ExchangeID(1); id <= n; id++ {
-				if err := w.WriteRequest(smallExchange(id)); err != nil {
+				if _, err := w.WriteRequest(smallExchange(id)); err != nil {
 					t.Fatal(err)
 				}
 			}
 			for id := model.ExchangeID(1); id <= n; id++ {
-				if err := w.WriteResponse(smallExchange(id)); err != nil {
+				if _, err := w.WriteResponse(smallExchange(id)); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -166,10 +166,10 @@ func TestCloseFlushesAndRefusesLaterWrites(t *testing.T) {
 			if err := w.Close(); err != nil {
 				t.Errorf("second Close: %v", err)
 			}
-			if err := w.WriteRequest(smallExchange(n + 1)); !errors.Is(err, ErrClosed) {
+			if _, err := w.WriteRequest(smallExchange(n + 1)); !errors.Is(err, ErrClosed) {
 				t.Errorf("WriteRequest after Close: %v, want ErrClosed", err)
 			}
-			if err := w.WriteResponse(smallExchange(n + 1)); !errors.Is(err, ErrClosed) {
+			if _, err := w.WriteResponse(smallExchange(n + 1)); !errors.Is(err, ErrClosed) {
 				t.Errorf("WriteResponse after Close: %v, want ErrClosed", err)
 			}
 			l, err := Load(path)
@@ -200,10 +200,10 @@ func TestAppendContinuesIDs(t *testing.T) {
 		t.Errorf("Path %q, want %q", w.Path(), path)
 	}
 	ex := smallExchange(w.LastID() + 1)
-	if err := w.WriteRequest(ex); err != nil {
+	if _, err := w.WriteRequest(ex); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.WriteResponse(ex); err != nil {
+	if _, err := w.WriteResponse(ex); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Close(); err != nil {
@@ -244,10 +244,10 @@ func TestAppendAfterTornLine(t *testing.T) {
 	if w.LastID() != 3 {
 		t.Errorf("LastID %v, want #3 (the torn record's id is not used again)", w.LastID())
 	}
-	if err := w.WriteRequest(smallExchange(4)); err != nil {
+	if _, err := w.WriteRequest(smallExchange(4)); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.WriteResponse(smallExchange(4)); err != nil {
+	if _, err := w.WriteResponse(smallExchange(4)); err != nil {
 		t.Fatal(err)
 	}
 	w.Close()

@@ -199,16 +199,32 @@ type Exchange struct {
 	Resent *Resent
 	// Resends are the later exchanges that resent this one, oldest first:
 	// the store sets them as those arrive (also from a journal), so the
-	// link is seen from both ends.
+	// link is seen from both ends. The store keeps both links of an
+	// exchange it evicted.
 	Resends []ExchangeID
 
-	// Evicted is set when the store dropped bodies and headers to bound
-	// memory; the journal still has them.
+	// Journal is where the exchange's records are in the journal, once
+	// they are written: the store reads an exchange it no longer holds
+	// whole back from there.
+	Journal JournalRef
+
+	// Evicted is set on what the store returns for an exchange it keeps
+	// only in its compact index (to bound memory): identity, session,
+	// time, kind, state, status and resend links, without headers,
+	// bodies, turns or notes. Store.Load reads the whole exchange back
+	// from the journal.
 	Evicted bool
 }
 
 // Consumed reports whether the platform acts on the response body.
 func (e *Exchange) Consumed() bool { return e.Use == UseConsumed }
+
+// JournalRef is where an exchange's request and response records start in
+// its journal file, in bytes. Zero means no record: a journal's first line
+// is its header, so no exchange record starts at offset 0.
+type JournalRef struct {
+	Request, Response int64
+}
 
 // Resent links a resent exchange to the one it was sent again from.
 type Resent struct {

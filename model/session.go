@@ -1,6 +1,7 @@
 package model
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -20,11 +21,19 @@ const Unsorted = "unsorted"
 
 // Session is one conversation as hark has seen it.
 //
-// Turns and Exchanges only ever grow by append, so a snapshot's slices stay
-// valid while the store keeps adding to the live session.
+// Turns and Exchanges only ever grow by append (or are replaced by a new
+// slice), so a snapshot's slices stay valid while the store keeps adding to
+// the live session.
 type Session struct {
-	Key       SessionKey
-	Turns     []Turn
+	Key SessionKey
+	// Turns are the session's latest turns. A live store keeps at most
+	// 2×SessionTurns of them; the TurnsDropped before them are in the
+	// journal, where the exchanges before Exchanges[TurnsFrom] have them.
+	Turns        []Turn
+	TurnsDropped int
+	TurnsFrom    int
+	// Exchanges are the ids of all the session's exchanges, in the order
+	// they came.
 	Exchanges []ExchangeID
 	FirstSeen time.Time
 	LastSeen  time.Time
@@ -42,7 +51,15 @@ type Session struct {
 	// pendingEdit is the exchange whose edited response went back last and
 	// whose effect (the next bot turn) has not been seen yet.
 	pendingEdit ExchangeID
+	// spokenDropped counts the turns with text among those dropped.
+	spokenDropped int
+	num           uint32 // the session's index in the store's order
 }
+
+// SessionTurns is how many of its latest turns a session keeps in memory at
+// least; it holds up to twice as many before letting the oldest go (to the
+// journal, which keeps them all).
+const SessionTurns = 64
 
 // LastTurn returns the newest turn that has text, if any.
 func (s *Session) LastTurn() (Turn, bool) {
@@ -54,15 +71,73 @@ func (s *Session) LastTurn() (Turn, bool) {
 	return Turn{}, false
 }
 
-// SpokenTurns counts the turns that carry text (markers excluded).
+// SpokenTurns counts the turns that carry text (markers excluded), those
+// dropped from memory included.
 func (s *Session) SpokenTurns() int {
-	n := 0
+	n := s.spokenDropped
 	for i := range s.Turns {
 		if s.Turns[i].Text != "" {
 			n++
 		}
 	}
 	return n
+}
+
+// WithOlderTurns returns the session with the turns it let go put back
+// before those it holds: older are the turns of its exchanges before
+// Exchanges[TurnsFrom], read back from the journal, in order.
+func (s Session) WithOlderTurns(older []Turn) Session {
+	if s.TurnsDropped == 0 {
+		return s
+	}
+	s.Turns = append(slices.Clip(older), s.Turns...)
+	s.TurnsDropped, s.TurnsFrom, s.spokenDropped = 0, 0, 0
+	return s
+}
+
+// trimTurns lets the oldest turns of a session go once it holds twice
+// SessionTurns, at an exchange's boundary, so that an exchange's turns are
+// either all held or all in the journal.
+func (s *Store) trimTurns(sess *Session) {
+	if s.keep < 0 || len(sess.Turns) <= 2*SessionTurns {
+		return
+	}
+	turns := sess.Turns
+	cut := len(turns) - SessionTurns
+	for cut > 0 && turns[cut].Exchange == turns[cut-1].Exchange {
+		cut--
+	}
+	if cut == 0 {
+		return // one exchange holds them all (a session record)
+	}
+	for i := range turns[:cut] {
+		if turns[i].Text != "" {
+			sess.spokenDropped++
+		}
+	}
+	last := turns[cut-1].Exchange
+	for sess.TurnsFrom < len(sess.Exchanges) && sess.Exchanges[sess.TurnsFrom] != last {
+		sess.TurnsFrom++
+	}
+	sess.TurnsFrom++ // past the last exchange whose turns are dropped
+	sess.TurnsDropped += cut
+	sess.Turns = append(make([]Turn, 0, 2*SessionTurns), turns[cut:]...)
+}
+
+// heldPart is the part of a session record's turns that the session's held
+// turns can be compared with: all of it, unless older turns were dropped.
+func (s *Session) heldPart(record []Turn) []Turn {
+	if s.TurnsDropped == 0 || len(s.Turns) == 0 {
+		return record
+	}
+	from := s.Turns[0].Time.Add(-sameMoment)
+	var out []Turn
+	for _, t := range record {
+		if !t.Time.Before(from) {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // RecordDiff is what a complete session record says that the live events did

@@ -3,23 +3,38 @@ package model
 import (
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
 
-// DefaultMaxBodies is how many of the newest exchanges keep their bodies and
-// headers in memory; older ones keep only what the views list.
-const DefaultMaxBodies = 100_000
+// DefaultKeep is how many of the newest exchanges a store keeps whole by
+// default: about 25 MB of realistic webhooks, a laptop's share for a
+// monitor left open all day. Older ones are read back from the journal in
+// well under a millisecond when someone opens them.
+const DefaultKeep = 10_000
 
 // StoreOptions tune a Store.
 type StoreOptions struct {
-	// MaxBodies bounds memory: past it, the oldest exchanges lose their
-	// bodies and headers (the journal keeps them). 0 means DefaultMaxBodies;
-	// a negative value keeps every body.
-	MaxBodies int
+	// Keep bounds memory: the newest Keep exchanges are kept whole; older
+	// ones only as an entry of the compact index (see Exchange.Evicted),
+	// read back through Archive when someone opens them. 0 means
+	// DefaultKeep; a negative value keeps every exchange whole (a journal
+	// loaded to be browsed or exported).
+	Keep int
+	// Archive reads evicted exchanges back (the journal); nil when there
+	// is none (--no-journal): evicted exchanges are then dropped, all but
+	// their index entry.
+	Archive Archive
 	// FirstID is the id the first NextID returns (default 1), so that ids
 	// continue after those already in a journal being appended to.
 	FirstID ExchangeID
+}
+
+// Archive reads back an exchange the store keeps only in its index: the
+// journal, where ref says its records are.
+type Archive interface {
+	ReadExchange(id ExchangeID, ref JournalRef) (*Exchange, error)
 }
 
 // Counts are the totals a header shows.
@@ -32,29 +47,40 @@ type Counts struct {
 
 // Store indexes exchanges and sessions, bounds the memory they take, and
 // tells subscribers what changed. It is safe for concurrent use.
+//
+// Memory is a window onto the journal, which is the store of record: the
+// newest exchanges are kept whole, older ones as 48-byte index entries
+// without pointers (which the garbage collector never scans), and each
+// session keeps its counts, every exchange id and its latest turns
+// (SessionTurns). Load reads an evicted exchange back whole.
 type Store struct {
-	nextID    atomic.Uint64
-	maxBodies int
+	nextID  atomic.Uint64
+	keep    int
+	archive Archive
 
-	mu        sync.RWMutex
-	exchanges map[ExchangeID]*Exchange
-	bodied    []ExchangeID // exchanges that still hold bodies, oldest first
-	bodiedAt  int          // index of the oldest in bodied
-	sessions  map[SessionKey]*Session
-	order     []SessionKey // sessions in the order they were first seen
-	counts    Counts
-	subs      []*Subscription
+	mu       sync.RWMutex
+	whole    map[ExchangeID]*Exchange // the exchanges kept whole
+	queue    []queued                 // whole exchanges in the order they came, the oldest at queueAt
+	queueAt  int
+	stubs    []stub                // the evicted exchanges' index, by id
+	links    map[ExchangeID]*links // the resend links of evicted exchanges
+	kinds    kindTable
+	sessions map[SessionKey]*Session
+	order    []SessionKey // sessions in the order they were first seen (a stub's session is its index)
+	counts   Counts
+	subs     []*Subscription
 }
 
 // NewStore returns an empty store.
 func NewStore(opts StoreOptions) *Store {
 	s := &Store{
-		maxBodies: opts.MaxBodies,
-		exchanges: make(map[ExchangeID]*Exchange),
-		sessions:  make(map[SessionKey]*Session),
+		keep:     opts.Keep,
+		archive:  opts.Archive,
+		whole:    make(map[ExchangeID]*Exchange),
+		sessions: make(map[SessionKey]*Session),
 	}
-	if s.maxBodies == 0 {
-		s.maxBodies = DefaultMaxBodies
+	if s.keep == 0 {
+		s.keep = DefaultKeep
 	}
 	first := opts.FirstID
 	if first == 0 {
@@ -78,33 +104,44 @@ func (s *Store) Add(ex *Exchange) {
 			break
 		}
 	}
-	s.exchanges[ex.ID] = ex
+	s.whole[ex.ID] = ex
 	s.counts.Exchanges++
 	sess := s.session(ex)
 	sess.Exchanges = append(sess.Exchanges, ex.ID)
 	s.addTurns(sess, ex)
-	s.account(sess, nil, ex)
+	s.account(sess, exFlags{}, ex)
 	if ex.Response != nil && ex.Response.Source == SourceEdited {
 		sess.pendingEdit = ex.ID // an exchange loaded complete, from a journal
 	}
-	s.bodied = append(s.bodied, ex.ID)
-	s.evict()
+	s.queue = append(s.queue, queued{ex.ID, sess.num})
 	s.publish(ex, true)
 	s.linkResend(ex)
+	s.evict()
 }
 
 // linkResend records a resent exchange on the one it was sent again from,
 // so the link reads from both ends, and tells subscribers of that one's
-// change.
+// change. The original may be evicted already: its index keeps the link.
 func (s *Store) linkResend(ex *Exchange) {
 	if ex.Resent == nil {
 		return
 	}
-	orig, ok := s.exchanges[ex.Resent.Of]
-	if !ok || orig == ex {
+	of := ex.Resent.Of
+	var orig *Exchange
+	if o, ok := s.whole[of]; ok {
+		if o == ex {
+			return
+		}
+		o.Resends = append(slices.Clip(o.Resends), ex.ID)
+		orig = o
+	} else if st, ok := s.stub(of); ok {
+		l := s.evictedLinks(of)
+		l.resends = append(slices.Clip(l.resends), ex.ID)
+		p := s.partial(st)
+		orig = &p
+	} else {
 		return
 	}
-	orig.Resends = append(slices.Clip(orig.Resends), ex.ID)
 	if sess := s.sessions[orig.Session()]; sess != nil {
 		sess.Version++
 	}
@@ -113,34 +150,40 @@ func (s *Store) linkResend(ex *Exchange) {
 
 // Update changes a stored exchange: fn gets the live exchange and must
 // replace fields rather than modify slices or maps in place. It reports
-// whether the exchange was found.
+// whether the exchange was found whole (an exchange still in flight always
+// is: only complete ones are evicted).
 func (s *Store) Update(id ExchangeID, fn func(ex *Exchange)) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ex, ok := s.exchanges[id]
+	ex, ok := s.whole[id]
 	if !ok {
 		return false
 	}
-	before := *ex
+	was := flagsOf(ex)
+	answered := ex.Response != nil
 	fn(ex)
 	sess := s.sessions[ex.Session()]
-	s.account(sess, &before, ex)
-	if sess != nil && before.Response == nil && ex.Response != nil && ex.Response.Source == SourceEdited {
+	s.account(sess, was, ex)
+	if sess != nil && !answered && ex.Response != nil && ex.Response.Source == SourceEdited {
 		sess.pendingEdit = ex.ID
 	}
 	s.publish(ex, false)
 	return true
 }
 
-// Exchange returns a snapshot of one exchange.
+// Exchange returns a snapshot of one exchange: whole, or, when it was
+// evicted, what the index keeps of it (Evicted set; Load reads it whole).
+// It never reads the journal.
 func (s *Store) Exchange(id ExchangeID) (Exchange, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	ex, ok := s.exchanges[id]
-	if !ok {
-		return Exchange{}, false
+	if ex, ok := s.whole[id]; ok {
+		return *ex, true
 	}
-	return *ex, true
+	if st, ok := s.stub(id); ok {
+		return s.partial(st), true
+	}
+	return Exchange{}, false
 }
 
 // Session returns a snapshot of one session. Its slices share memory with the
@@ -174,13 +217,16 @@ func (s *Store) Counts() Counts {
 	return s.counts
 }
 
-// Exchanges calls fn with a snapshot of every stored exchange in id order,
-// stopping when fn returns false.
+// Exchanges calls fn with a snapshot of every stored exchange in id order
+// (evicted ones as Exchange returns them), stopping when fn returns false.
 func (s *Store) Exchanges(fn func(Exchange) bool) {
 	s.mu.RLock()
-	ids := make([]ExchangeID, 0, len(s.exchanges))
-	for id := range s.exchanges {
+	ids := make([]ExchangeID, 0, len(s.whole)+len(s.stubs))
+	for id := range s.whole {
 		ids = append(ids, id)
+	}
+	for i := range s.stubs {
+		ids = append(ids, s.stubs[i].id)
 	}
 	s.mu.RUnlock()
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
@@ -195,7 +241,10 @@ func (s *Store) session(ex *Exchange) *Session {
 	key := ex.Session()
 	sess, ok := s.sessions[key]
 	if !ok {
-		sess = &Session{Key: key, FirstSeen: ex.Received, LastSeen: ex.Received}
+		// The session outlives its exchanges: its key must not keep the
+		// body its id was cut out of.
+		key = SessionKey{Platform: strings.Clone(key.Platform), ID: strings.Clone(key.ID)}
+		sess = &Session{Key: key, FirstSeen: ex.Received, LastSeen: ex.Received, num: uint32(len(s.order))}
 		s.sessions[key] = sess
 		s.order = append(s.order, key)
 		s.counts.Sessions++
@@ -226,12 +275,13 @@ func (s *Store) addTurns(sess *Session, ex *Exchange) {
 	}
 	if !ex.Record {
 		for _, t := range ex.Turns {
-			t.Exchange, t.Resent = ex.ID, ex.Resent != nil
+			t.Resent = ex.Resent != nil
 			if sess.pendingEdit != 0 && t.Role == RoleAI && t.Text != "" {
 				t.AfterEdit, sess.pendingEdit = sess.pendingEdit, 0
 			}
-			sess.Turns = append(sess.Turns, t)
+			s.fileTurn(sess, t, ex.ID)
 		}
+		s.trimTurns(sess)
 		return
 	}
 	sess.Closed = true
@@ -241,25 +291,40 @@ func (s *Store) addTurns(sess *Session, ex *Exchange) {
 			live = append(live, t)
 		}
 	}
-	diff := CompareRecord(live, ex.Turns)
+	diff := CompareRecord(live, sess.heldPart(ex.Turns))
 	diff.Exchange = ex.ID
 	sess.Record = diff
 	if sess.SpokenTurns() == 0 {
 		for _, t := range ex.Turns {
-			t.Exchange = ex.ID
-			sess.Turns = append(sess.Turns, t)
+			s.fileTurn(sess, t, ex.ID)
 		}
+		s.trimTurns(sess)
 	}
 	ex.Notes = ex.WithNote(diff.Summary())
 }
 
-// account keeps held and error counts right as an exchange changes: they
-// are derived from the exchanges' states, never set on their own.
-func (s *Store) account(sess *Session, before, after *Exchange) {
-	wasHeld, wasFailed := false, false
-	if before != nil {
-		wasHeld, wasFailed = before.Held(), before.Failed()
+// fileTurn appends a turn to its session. The session may keep it long
+// after its exchange is evicted, so its text is copied out of the
+// exchange's: profiles cut texts out of the body, which the turn would
+// otherwise keep whole in memory.
+func (s *Store) fileTurn(sess *Session, t Turn, id ExchangeID) {
+	t.Exchange = id
+	if s.keep >= 0 {
+		t.Text = strings.Clone(t.Text)
 	}
+	sess.Turns = append(sess.Turns, t)
+}
+
+// exFlags are what the counts derive from an exchange.
+type exFlags struct{ held, failed bool }
+
+func flagsOf(ex *Exchange) exFlags { return exFlags{ex.Held(), ex.Failed()} }
+
+// account keeps held and error counts right as an exchange changes: they
+// are derived from the exchanges' states, never set on their own. was is
+// what the exchange was before (zero for a new one).
+func (s *Store) account(sess *Session, was exFlags, after *Exchange) {
+	wasHeld, wasFailed := was.held, was.failed
 	isHeld, isFailed := after.Held(), after.Failed()
 	delta := func(was, is bool) int {
 		switch {
@@ -278,41 +343,4 @@ func (s *Store) account(sess *Session, before, after *Exchange) {
 		sess.Errors += de
 		sess.Version++
 	}
-}
-
-// evict drops bodies and headers of the oldest exchanges past maxBodies.
-func (s *Store) evict() {
-	if s.maxBodies < 0 {
-		return
-	}
-	for len(s.bodied)-s.bodiedAt > s.maxBodies {
-		id := s.bodied[s.bodiedAt]
-		s.bodiedAt++
-		if ex, ok := s.exchanges[id]; ok {
-			stripBodies(ex)
-		}
-	}
-	// Reclaim the consumed front of the queue once it is half the slice.
-	if s.bodiedAt > 1024 && s.bodiedAt*2 > len(s.bodied) {
-		s.bodied = append([]ExchangeID(nil), s.bodied[s.bodiedAt:]...)
-		s.bodiedAt = 0
-	}
-}
-
-func stripBodies(ex *Exchange) {
-	ex.Request.Body = nil
-	ex.Request.Headers = nil
-	if ex.Response != nil {
-		r := *ex.Response
-		r.Body, r.Headers = nil, nil
-		ex.Response = &r
-	}
-	if ex.Forward != nil {
-		f := *ex.Forward
-		f.Body, f.Headers = nil, nil
-		ex.Forward = &f
-	}
-	// A held exchange's Proposal keeps its body: the editor shows it, and
-	// only the few exchanges being held have one.
-	ex.Evicted = true
 }

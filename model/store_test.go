@@ -188,35 +188,18 @@ func TestStoreRecordBecomesTranscriptWithoutLiveTurns(t *testing.T) {
 	}
 }
 
-func TestStoreEvictsOldestBodies(t *testing.T) {
-	s := NewStore(StoreOptions{MaxBodies: 3})
-	var ids []ExchangeID
-	for i := range 5 {
-		ex := newEx(s, "generic", "g", time.Duration(i)*time.Second, Turn{Role: RoleUser, Text: fmt.Sprint(i)})
-		ex.Response = &Response{Status: 200, Body: []byte("{}")}
-		s.Add(ex)
-		ids = append(ids, ex.ID)
-	}
-	for i, id := range ids {
-		ex, _ := s.Exchange(id)
-		evicted := i < 2
-		if ex.Evicted != evicted || (ex.Request.Body == nil) != evicted || (ex.Response.Body == nil) != evicted {
-			t.Errorf("exchange %d: evicted=%v body=%q", i, ex.Evicted, ex.Request.Body)
-		}
-	}
-	sess, _ := s.Session(SessionKey{"generic", "g"})
-	if len(sess.Turns) != 5 {
-		t.Errorf("turns must survive eviction: %d", len(sess.Turns))
-	}
-}
-
 func TestSnapshotsDoNotChangeUnderTheReader(t *testing.T) {
-	s := NewStore(StoreOptions{MaxBodies: 1})
+	s := NewStore(StoreOptions{Keep: 1})
 	first := newEx(s, "generic", "g", 0)
-	first.Response = &Response{Status: 200, Body: []byte("ok")}
+	first.State, first.Response = StateResponded, &Response{Status: 200, Body: []byte("ok")}
 	s.Add(first)
 	snap, _ := s.Exchange(first.ID)
-	s.Add(newEx(s, "generic", "g", time.Second)) // evicts the first
+	second := newEx(s, "generic", "g", time.Second)
+	second.State = StateResponded
+	s.Add(second) // evicts the first
+	if now, _ := s.Exchange(first.ID); !now.Evicted {
+		t.Fatal("the first exchange was not evicted")
+	}
 	if snap.Evicted || string(snap.Response.Body) != "ok" || snap.Request.Body == nil {
 		t.Fatal("eviction reached into a snapshot taken before it")
 	}
@@ -255,7 +238,7 @@ func TestSubscriptionCoalescesAndKeepsOrder(t *testing.T) {
 }
 
 func TestStoreConcurrentUse(t *testing.T) {
-	s := NewStore(StoreOptions{MaxBodies: 50})
+	s := NewStore(StoreOptions{Keep: 50})
 	sub := s.Subscribe()
 	var wg sync.WaitGroup
 	const writers, each = 8, 200
@@ -355,5 +338,29 @@ func TestStoreKeepsTheOtherIDs(t *testing.T) {
 	s.Add(later)
 	if sess, _ := s.Session(SessionKey{"chatbot", "sess-1"}); sess.Also[0].Value != "c-2" {
 		t.Fatalf("also after a change %+v", sess.Also)
+	}
+}
+
+func TestDrainToHandsTheBatchBack(t *testing.T) {
+	s := NewStore(StoreOptions{})
+	sub := s.Subscribe()
+	defer sub.Close()
+	a := newEx(s, "generic", "g", 0)
+	s.Add(a)
+	first := sub.DrainTo(nil)
+	if len(first) != 1 || first[0].Exchange.ID != a.ID || !first[0].New {
+		t.Fatalf("first batch = %+v", first)
+	}
+	b := newEx(s, "generic", "g", time.Second)
+	s.Add(b)
+	s.Update(a.ID, func(e *Exchange) { e.State = StateResponded })
+	second := sub.DrainTo(first)
+	if len(second) != 2 || second[0].Exchange.ID != b.ID || second[1].Exchange.ID != a.ID || second[1].New {
+		t.Fatalf("second batch = %+v", second)
+	}
+	s.Add(newEx(s, "generic", "g", 2*time.Second))
+	third := sub.DrainTo(second)
+	if len(third) != 1 || &third[0] != &first[:1][0] {
+		t.Fatalf("the first batch's slice was not reused: %+v", third)
 	}
 }

@@ -50,6 +50,20 @@ func (sub *Subscription) Drain() []Change {
 	return out
 }
 
+// DrainTo is Drain for a consumer that is done with the previous batch
+// when it asks for the next one: it hands that batch back (nil the first
+// time), and the subscription collects the next changes in it, so that a
+// busy consumer allocates nothing batch after batch.
+func (sub *Subscription) DrainTo(done []Change) []Change {
+	clear(done) // the snapshots' bodies are not kept alive by a spare slice
+	sub.mu.Lock()
+	defer sub.mu.Unlock()
+	out := sub.pending
+	sub.pending = done[:0]
+	clear(sub.index)
+	return out
+}
+
 // Close stops the subscription; later changes are not collected.
 func (sub *Subscription) Close() {
 	s := sub.store

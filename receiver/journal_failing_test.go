@@ -29,8 +29,8 @@ func (j *flakyJournal) err() error {
 	}
 	return nil
 }
-func (j *flakyJournal) WriteRequest(*model.Exchange) error  { return j.err() }
-func (j *flakyJournal) WriteResponse(*model.Exchange) error { return j.err() }
+func (j *flakyJournal) WriteRequest(*model.Exchange) (int64, error)  { return 0, j.err() }
+func (j *flakyJournal) WriteResponse(*model.Exchange) (int64, error) { return 0, j.err() }
 
 // A journal that fails, then works again: each exchange it missed says
 // so, and the log says when it starts failing and when it works again,
@@ -40,8 +40,8 @@ func TestJournalFailureAndRecoveryAreLogged(t *testing.T) {
 	var mu sync.Mutex
 	j := &flakyJournal{}
 	store := model.NewStore(model.StoreOptions{})
-	srv := httptest.NewServer(New(Config{Store: store, Journal: j,
-		Logger: slog.New(slog.NewTextHandler(&lockedWriter{w: &log, mu: &mu}, nil))}))
+	srv := httptest.NewServer(settled(New(Config{Store: store, Journal: j,
+		Logger: slog.New(slog.NewTextHandler(&lockedWriter{w: &log, mu: &mu}, nil))})))
 	defer srv.Close()
 	post := func() {
 		resp, err := http.Post(srv.URL+"/hook", "application/json", strings.NewReader(`{"session_id":"s"}`))
@@ -87,4 +87,32 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+// queuedAfterFailure is a journal whose writes failed before: it queues
+// the response record all the same, at an offset, and says why writes
+// fail.
+type queuedAfterFailure struct{ fakeJournal }
+
+func (j *queuedAfterFailure) WriteResponse(ex *model.Exchange) (int64, error) {
+	off, _ := j.fakeJournal.WriteResponse(ex)
+	return 1000 + off, errFull
+}
+
+// The store learns where each record is: the request's offset once it is
+// durable, the response's whenever the journal queued the record, even
+// with the error of an earlier write (the record may yet land; the
+// journal knows where it went if not there).
+func TestStoreKeepsWhereTheRecordsAre(t *testing.T) {
+	for _, j := range []Journal{&fakeJournal{}, &queuedAfterFailure{}} {
+		h := newHarness(t, Config{Journal: j})
+		h.do(t, "POST", "/hook", "application/json", `{"session_id":"s"}`)
+		want := model.JournalRef{Request: 1, Response: 2}
+		if _, failing := j.(*queuedAfterFailure); failing {
+			want.Response += 1000
+		}
+		if ex := h.only(t); ex.Journal != want {
+			t.Errorf("%T: journal ref %+v, want %+v", j, ex.Journal, want)
+		}
+	}
 }

@@ -159,9 +159,10 @@ func (p *Policy) startForward(ctx context.Context, ex *model.Exchange, budget ti
 		return nil
 	}
 	ch := make(chan *model.Forward, 1)
+	own := *ex // the goroutine's copy, so that the caller's stays on its stack
 	go func() {
-		fw := p.Forward.Forward(context.WithoutCancel(ctx), ex, budget)
-		p.Store.Update(ex.ID, func(e *model.Exchange) {
+		fw := p.Forward.Forward(context.WithoutCancel(ctx), &own, budget)
+		p.Store.Update(own.ID, func(e *model.Exchange) {
 			e.Forward = fw
 			e.Timings.Forward = fw.Latency
 		})

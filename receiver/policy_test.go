@@ -56,7 +56,7 @@ func newPolicyHarness(t *testing.T, mode model.InterceptMode, configure func(*Po
 	if configure != nil {
 		configure(h.policy)
 	}
-	h.srv = httptest.NewServer(New(Config{Store: h.store, Responder: h.policy}))
+	h.srv = httptest.NewServer(settled(New(Config{Store: h.store, Responder: h.policy})))
 	t.Cleanup(func() { h.holds.ReleaseAll(); h.srv.Close() })
 	// A platform's client: it gives up after 10 s, as ChatBot.com does.
 	h.client = &http.Client{Timeout: 10 * time.Second}

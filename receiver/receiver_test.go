@@ -25,21 +25,21 @@ type fakeJournal struct {
 	gate chan struct{}
 }
 
-func (j *fakeJournal) WriteRequest(ex *model.Exchange) error {
+func (j *fakeJournal) WriteRequest(ex *model.Exchange) (int64, error) {
 	if j.gate != nil {
 		<-j.gate
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.events = append(j.events, "req "+ex.ID.String())
-	return j.failReq
+	return int64(len(j.events)), j.failReq
 }
 
-func (j *fakeJournal) WriteResponse(ex *model.Exchange) error {
+func (j *fakeJournal) WriteResponse(ex *model.Exchange) (int64, error) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.events = append(j.events, "resp "+ex.ID.String()+" "+string(ex.State))
-	return nil
+	return int64(len(j.events)), nil
 }
 
 func (j *fakeJournal) log() []string {
@@ -61,9 +61,52 @@ func newHarness(t *testing.T, cfg Config) *harness {
 	if cfg.Journal == nil {
 		cfg.Journal = h.journal
 	}
-	h.srv = httptest.NewServer(New(cfg))
+	h.srv = httptest.NewServer(settled(New(cfg)))
 	t.Cleanup(h.srv.Close)
 	return h
+}
+
+// settled serves h without letting it flush: the answer leaves when the
+// handler returns, once the exchange is recorded, so that a test reads the
+// store and the journal as they are after the exchange. (A receiver flushes
+// its answer before recording it; TestAnswerLeavesBeforeItIsRecorded.)
+func settled(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(struct{ http.ResponseWriter }{w}, r)
+	})
+}
+
+// blockingJournal holds every response record until release is closed.
+type blockingJournal struct {
+	fakeJournal
+	release chan struct{}
+}
+
+func (j *blockingJournal) WriteResponse(ex *model.Exchange) (int64, error) {
+	<-j.release
+	return j.fakeJournal.WriteResponse(ex)
+}
+
+// The platform has its answer before the exchange is recorded: recording
+// it (a response record that may lead a group commit's fsync) never holds
+// the answer back.
+func TestAnswerLeavesBeforeItIsRecorded(t *testing.T) {
+	j := &blockingJournal{release: make(chan struct{})}
+	store := model.NewStore(model.StoreOptions{})
+	srv := httptest.NewServer(New(Config{Store: store, Journal: j}))
+	defer srv.Close()
+	defer close(j.release)
+	resp, err := http.Post(srv.URL+"/api/webhook/message", "application/json", strings.NewReader(navtalkOutput))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	if log := j.log(); len(log) != 1 || !strings.HasPrefix(log[0], "req ") {
+		t.Fatalf("journal before the answer was recorded: %q", log)
+	}
 }
 
 func (h *harness) do(t *testing.T, method, path, contentType, body string) (*http.Response, string) {

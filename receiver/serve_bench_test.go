@@ -18,7 +18,7 @@ import (
 //	go test -run '^$' -bench ServeHTTP -benchmem ./receiver/
 func BenchmarkServeHTTP(b *testing.B) {
 	reqs := sampleRequests(b, 2000)
-	store := model.NewStore(model.StoreOptions{MaxBodies: 10_000})
+	store := model.NewStore(model.StoreOptions{Keep: 10_000})
 	sub := store.Subscribe()
 	defer sub.Close()
 	rc := receiver.New(receiver.Config{Store: store})

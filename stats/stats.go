@@ -96,15 +96,27 @@ func (s *Session) Turns(turns []model.Turn) {
 	if s.turnsAt > len(turns) {
 		s.turnsAt = 0 // another session's turns: start over
 	}
-	for _, t := range turns[s.turnsAt:] {
+	s.NewTurns(turns[s.turnsAt:])
+	s.turnsAt = len(turns)
+}
+
+// NewTurns takes turns that follow all those it took before, in the
+// conversation's order (an exchange's turns as it arrives, with their
+// Exchange and Resent set as the store sets them), and returns the gaps
+// they close. It is for a session whose turns are not all kept (a live
+// store lets the oldest go); a Session takes turns either this way or
+// through Turns.
+func (s *Session) NewTurns(turns []model.Turn) []Gap {
+	for _, t := range turns {
 		if t.Text != "" && !t.Resent {
 			s.sum.Turns++
 		}
 	}
-	for _, g := range s.gaps.Next(turns[s.turnsAt:]) {
+	gaps := s.gaps.Next(turns)
+	for _, g := range gaps {
 		s.gap.add(g.Bot.Sub(g.User))
 	}
-	s.turnsAt = len(turns)
+	return gaps
 }
 
 // Summary is the figures so far.

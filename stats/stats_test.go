@@ -114,6 +114,33 @@ func TestSessionIncremental(t *testing.T) {
 	}
 }
 
+// Taken an exchange's turns at a time, as they arrive (a live session
+// whose oldest turns are let go), the figures are those of all the turns
+// at once, and each gap is told as it is closed.
+func TestSessionNewTurns(t *testing.T) {
+	var all []model.Turn
+	for i := range 300 {
+		role := model.RoleUser
+		if i%3 != 0 {
+			role = model.RoleAI // some bot turns come with the user's, in one exchange
+		}
+		all = append(all, model.Turn{Role: role, Text: "x", Time: t0.Add(time.Duration(i) * time.Second), Exchange: model.ExchangeID(i/2 + 1), Resent: i%50 == 7})
+	}
+	var whole, fed Session
+	whole.Turns(all)
+	var told []Gap
+	for i := 0; i < len(all); i += 2 {
+		told = append(told, fed.NewTurns(all[i:i+2])...)
+	}
+	if got, want := fed.Summary(), whole.Summary(); got != want {
+		t.Errorf("fed as they came:\n got %+v\nwant %+v", got, want)
+	}
+	var finder GapFinder
+	if want := finder.Next(all); !slices.Equal(told, want) || len(told) == 0 {
+		t.Errorf("gaps told %d, want the %d found in all the turns", len(told), len(want))
+	}
+}
+
 func TestDeadlineUse(t *testing.T) {
 	for _, c := range []struct {
 		consumed       bool

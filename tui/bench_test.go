@@ -24,6 +24,7 @@ const benchSessions = 1000
 // feeder makes realistic NavTalk-shaped exchanges spread over sessions.
 type feeder struct {
 	store *model.Store
+	arc   *memArchive // the journal the store reads evicted exchanges back from, if any
 	n     int
 }
 
@@ -36,7 +37,7 @@ func (f *feeder) add(count int) {
 		l := navtalkLines[n%len(navtalkLines)]
 		body := `{"event":"conversation.output","sessionId":"` + sid + `","role":"` + string(l.role) +
 			`","timestamp":"` + at.Format(time.RFC3339Nano) + `","message":` + strconv.Quote(l.text) + `}`
-		f.store.Add(&model.Exchange{
+		ex := &model.Exchange{
 			ID: f.store.NextID(), Received: at, Platform: "navtalk", Kind: "message", SessionID: sid,
 			Request: model.Request{Method: "POST", Path: "/api/webhook/message", Body: []byte(body), Size: int64(len(body)),
 				Headers: map[string][]string{"Content-Type": {"application/json"}}},
@@ -44,15 +45,26 @@ func (f *feeder) add(count int) {
 			State:    model.StateResponded,
 			Response: &model.Response{Status: 200, Source: model.SourceDefault},
 			Timings:  model.Timings{Total: 600 * time.Microsecond},
-		})
+		}
+		if f.arc != nil {
+			f.arc.journaled(ex)
+		}
+		f.store.Add(ex)
 	}
+}
+
+// liveFeeder feeds a store as `hark` runs it: the newest exchanges whole,
+// the others read back from the journal.
+func liveFeeder() *feeder {
+	arc := &memArchive{exs: map[int64]model.Exchange{}}
+	return &feeder{store: model.NewStore(model.StoreOptions{Archive: arc}), arc: arc}
 }
 
 // loaded returns a monitor that has received total exchanges through its
 // subscription, in batches of 500, at w×h.
 func loaded(b *testing.B, total, w, h int) (*Model, *feeder) {
 	b.Helper()
-	f := &feeder{store: model.NewStore(model.StoreOptions{})}
+	f := liveFeeder()
 	m := New(Options{Store: f.store, Endpoint: testEndpoint(), Now: fixedNow, Location: time.UTC})
 	b.Cleanup(m.Close)
 	do(m, sizeMsg(w, h), darkBG)
@@ -231,11 +243,11 @@ func BenchmarkView(b *testing.B) {
 }
 
 // BenchmarkLoad100k: starting the monitor over a store that already holds
-// 100 000 exchanges in 1 000 sessions (hark open), with the memory the
-// store and the monitor's index take.
+// 100 000 exchanges in 1 000 sessions (hark open: all of them whole), with
+// the memory the store and the monitor's index take.
 func BenchmarkLoad100k(b *testing.B) {
 	base := heapMB()
-	f := &feeder{store: model.NewStore(model.StoreOptions{})}
+	f := &feeder{store: model.NewStore(model.StoreOptions{Keep: -1})}
 	f.add(100_000)
 	store := heapMB() - base
 	var m *Model
@@ -317,14 +329,17 @@ func BenchmarkInspectorOpen(b *testing.B) {
 // session must be ruled out. complete is a whole filter, every step, with
 // the sessions' text already built; first-complete includes building it.
 func BenchmarkBodySearch100k(b *testing.B) {
-	f := &feeder{store: model.NewStore(model.StoreOptions{})}
-	f.add(100_000)
+	history := &feeder{store: model.NewStore(model.StoreOptions{Keep: -1})} // hark open
+	history.add(100_000)
+	live := liveFeeder() // the keypress decides the newest; the journal is read in the background
+	live.add(100_000)
 	for _, mode := range []struct {
 		name     string
 		readOnly bool
 		prefix   string
-	}{{"history", true, ""}, {"live", false, "body:"}} {
-		m := New(Options{Store: f.store, ReadOnly: mode.readOnly, Now: fixedNow, Location: time.UTC})
+		f        *feeder
+	}{{"history", true, "", history}, {"live", false, "body:", live}} {
+		m := New(Options{Store: mode.f.store, ReadOnly: mode.readOnly, Now: fixedNow, Location: time.UTC})
 		b.Cleanup(m.Close)
 		do(m, sizeMsg(160, 48), darkBG)
 		m.View()

@@ -162,8 +162,11 @@ func pick(wide bool, long, short string) string {
 // exchange it answered.
 func (m *Model) editedLine(r *exRow, w, indent int) string {
 	st := m.st
-	body := "(the body was evicted from memory)"
-	if ex, ok := m.store.Exchange(r.ID); ok && ex.Response != nil && !ex.Evicted {
+	body := "(reading it back from the journal…)"
+	switch ex, pending, why := m.whole(r.ID); {
+	case why != "":
+		body = "(" + why + ")"
+	case !pending && ex.Response != nil:
 		body = compactBody(ex.Response.Body)
 	}
 	return fit(spaces(indent)+st.accent.Render("✎ you sent ")+strconv.Itoa(r.Status)+" "+st.muted.Render(trunc(body, max(w-indent-16, 8))), w)

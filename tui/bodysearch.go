@@ -21,6 +21,9 @@ import (
 
 type bodySearch struct {
 	store *model.Store
+	// one, when set, is the exchange searched, whole (read back from the
+	// journal), instead of what the store holds.
+	one *model.Exchange
 	// history: plain words search bodies too, and sessions keep their
 	// bodies' text.
 	history bool
@@ -52,12 +55,19 @@ func (b *bodySearch) take() int {
 // Contain reports whether one of an exchange's bodies contains v (lower
 // case), ignoring case (filter.Bodies).
 func (b *bodySearch) Contain(r *filter.Row, v string) bool {
-	if b == nil || b.store == nil {
+	var ex model.Exchange
+	switch {
+	case b == nil:
 		return false
-	}
-	ex, ok := b.store.Exchange(r.ID)
-	if !ok {
+	case b.one != nil:
+		ex = *b.one
+	case b.store == nil:
 		return false
+	default:
+		var ok bool
+		if ex, ok = b.store.Exchange(r.ID); !ok {
+			return false
+		}
 	}
 	b.spent += lookupCost + len(ex.Request.Body)/bodyScanUnit
 	return filter.ExchangeContains(&ex, v)

@@ -32,14 +32,18 @@ func (m *Model) copyExchange(msg tea.KeyPressMsg) tea.Cmd {
 	if id == 0 {
 		return m.flash.say("select an exchange first", flashShort)
 	}
-	ex, ok := m.store.Exchange(id)
-	if !ok {
-		return m.flash.say("exchange "+id.String()+" is no longer in memory", flashShort)
+	ex, pending, why := m.whole(id)
+	switch {
+	case pending:
+		if m.rb.after == nil {
+			m.rb.after = make(map[model.ExchangeID]tea.KeyPressMsg)
+		}
+		m.rb.after[id] = msg // copied once it is back
+		return m.flash.say("reading "+id.String()+" back from the journal…", flashShort)
+	case why != "":
+		return m.flash.say(why, flashRead)
 	}
 	if key.Matches(msg, m.keys.CopyCurl) {
-		if ex.Evicted {
-			return m.flash.say("the body of "+id.String()+" was evicted from memory: use the journal", flashShort)
-		}
 		return tea.Batch(tea.SetClipboard(curlCommand(&ex, m.endpoint.URL)), m.flash.say("copied curl for "+id.String(), flashShort))
 	}
 	body, what := ex.Request.Body, "request body"
@@ -47,8 +51,6 @@ func (m *Model) copyExchange(msg tea.KeyPressMsg) tea.Cmd {
 		body, what = ex.Response.Body, "response body"
 	}
 	switch {
-	case ex.Evicted && len(body) == 0:
-		return m.flash.say("the body of "+id.String()+" was evicted from memory: use the journal", flashShort)
 	case len(body) == 0:
 		return m.flash.say("the "+what+" of "+id.String()+" is empty", flashShort)
 	}

@@ -161,7 +161,7 @@ func TestFilterShortcutsAgreeWithFullScan(t *testing.T) {
 // Over a long history a filter is applied a part at a time: the first part
 // right away, the rest in steps the program runs between other messages.
 func TestFilterInSteps(t *testing.T) {
-	b := newBuilder()
+	b := &builder{store: model.NewStore(model.StoreOptions{Keep: -1})} // a history, every exchange whole
 	for s := 0; s < 300; s++ {
 		sid := fmt.Sprintf("s%03d", s)
 		for i := 0; i < 40; i++ {

@@ -119,6 +119,9 @@ func (f *filterBar) view(st *styles, w int) string {
 	if f.ix.pending {
 		return spread(line, st.muted.Render("filtering "+strconv.Itoa(f.ix.progress())+"% · "+plural(len(f.ix.vis), "session")+" ")+"", w)
 	}
+	if n := f.ix.readingJournal(); n > 0 {
+		return spread(line, st.muted.Render("reading "+plural(n, "older exchange")+" from the journal · "+plural(len(f.ix.vis), "session")+" "), w)
+	}
 	n := st.muted.Render(plural(len(f.ix.vis), "session") + " ")
 	return spread(line, n, w)
 }

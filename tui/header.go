@@ -67,6 +67,9 @@ func (m *Model) renderHeader(w int) []string {
 	} else {
 		parts += st.muted.Render(" · " + errs)
 	}
+	if n := m.dropped(); n > 0 { // said plainly: they cannot be opened again
+		parts += st.muted.Render(" · ") + st.warn.Render(pick(!compact, strconv.Itoa(n)+" dropped (no journal)", strconv.Itoa(n)+" drop"))
+	}
 	var note string
 	switch journal := m.journalWarning(compact); {
 	case journal != "":
@@ -121,4 +124,14 @@ func stateStyle(st *styles, state string) lipgloss.Style {
 		return st.info
 	}
 	return st.muted
+}
+
+// dropped is how many exchanges memory let go of without a journal to read
+// them back from.
+func (m *Model) dropped() int {
+	keep := m.store.Keep()
+	if m.opts.ReadOnly || keep < 0 || m.store.CanReadBack() {
+		return 0
+	}
+	return max(m.counts.Exchanges-keep, 0)
 }

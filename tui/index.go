@@ -22,9 +22,10 @@ import (
 type exRow struct {
 	matchGen uint32 // filter generation match was computed for
 	match    bool
+	pending  bool // match waits for the exchange to be read back (index_journal.go)
 	// Row is what a filter reads (package filter): the path sanitized
 	// with its query, kind and method sanitized and interned, the turns
-	// shared with the store.
+	// shared with the store (none once the row is past the window).
 	filter.Row
 	entry *sessionEntry
 
@@ -34,7 +35,7 @@ type exRow struct {
 	consumed bool
 	sig      model.SigState
 	record   bool
-	evicted  bool
+	evicted  bool   // past the window: its turns are in the journal, not here
 	rule     string // the rule that answered
 	fwdErr   bool   // the forward target failed
 	ver      uint32 // bumped on every change, for render caches
@@ -45,7 +46,8 @@ type exRow struct {
 	// exchanges that sent it again.
 	resent  *model.Resent
 	resends []model.ExchangeID
-	counted bool // its answer is in its session's figures
+	counted bool       // its answer is in its session's figures
+	gap     *stats.Gap // the user→bot gap its bot turn closed, if any
 }
 
 // sessionEntry is one session: its latest snapshot, and the monitor's state
@@ -56,7 +58,7 @@ type sessionEntry struct {
 	idText   string        // sanitized session id
 	lastSeen time.Time
 	rows     []*exRow // the session's exchanges, in the order they arrived
-	spoken   int      // turns with text among sess.Turns[:spokenAt]
+	spoken   int      // turns with text among the first spokenAt of the session
 	spokenAt int
 	// text holds everything plain filter words are matched against in the
 	// session's exchanges, once or more: a word absent from it matches none
@@ -88,12 +90,11 @@ type sessionEntry struct {
 	grid gridCache
 
 	// figures are the session's timing figures (package stats), fed as
-	// its exchanges are answered; gaps, the user→bot gaps found in its
-	// turns so far, by the exchange that closed them, for the timeline.
-	figures stats.Session
-	gaps    map[model.ExchangeID]stats.Gap
-	gapsAt  int
-	gapScan stats.GapFinder
+	// its exchanges arrive and are answered: the store keeps a session's
+	// latest turns only, so each exchange's turns are taken as it comes.
+	// spokenFed counts the turns with text taken so far.
+	figures   stats.Session
+	spokenFed int
 }
 
 type index struct {
@@ -119,6 +120,10 @@ type index struct {
 	store    *model.Store
 	readOnly bool
 	bodies   *bodySearch
+
+	slide   window        // the rows in the order they came, to let the oldest go of their turns
+	turnBuf []model.Turn  // takeTurns' scratch
+	journal journalSearch // rows a filter decides by reading them back
 }
 
 func newIndex() *index {
@@ -129,6 +134,7 @@ func newIndex() *index {
 		held:    make(map[model.ExchangeID]bool),
 		filter:  &filter.Query{},
 		gen:     1,
+		slide:   window{keep: -1},
 	}
 }
 
@@ -192,36 +198,32 @@ func (ix *index) put(ex *model.Exchange) *exRow {
 		r = &exRow{entry: ix.entry(ex.Session())}
 		ix.rows[ex.ID] = r
 		r.entry.rows = append(r.entry.rows, r)
+		ix.slide.add(r)
+	} else if ex.Evicted {
+		// The store evicted it, and says what changed in its index entry:
+		// a resend's link (the store's only change to an evicted
+		// exchange). The entry lacks what the row already has.
+		r.resent, r.resends = ex.Resent, ex.Resends
+		r.ver++
+		if r.entry.tc != nil {
+			r.entry.tc.changed(r.ID)
+		}
+		return r
 	}
 	oldState, oldStatus, oldNotes := r.State, r.Status, len(r.Notes)
-	r.Row = filter.RowOf(ex)
-	r.Method, r.Path, r.Kind = ix.intern(r.Method), ix.intern(r.Path), ix.intern(r.Kind)
-	r.received = ex.Received
+	fillRow(r, ex, ix.intern)
 	if ex.Held() {
 		ix.held[ex.ID] = true
 	} else {
 		delete(ix.held, ex.ID)
 	}
-	r.rule = ""
-	if ex.Response != nil {
-		r.rule = ex.Response.Rule
-	}
-	r.fwdErr = ex.Forward != nil && ex.Forward.Error != ""
-	r.total = ex.Timings.Total
-	r.held = ex.HeldUntil
-	r.consumed = ex.Consumed()
-	r.sig = ex.Signature.State
-	r.record = ex.Record
-	r.evicted = ex.Evicted
-	r.hold, r.forward, r.deadline = ex.Timings.Hold, ex.Timings.Forward, 0
-	if ex.Consumed() {
-		r.deadline = ex.Deadline // the platform waits for this answer that long
-	}
-	r.resent, r.resends = ex.Resent, ex.Resends
 	if !isOld {
 		r.entry.figures.Received()
+		if !ex.Evicted { // an evicted one's turns are in the journal
+			ix.takeTurns(r, ex)
+		}
 	}
-	if !r.counted && ex.State.Final() {
+	if !r.counted && ex.State.Final() && !ex.Evicted { // an evicted one's timings are in the journal
 		r.counted = true
 		r.entry.figures.Answered(ex)
 	}
@@ -250,38 +252,75 @@ func (ix *index) put(ex *model.Exchange) *exRow {
 	return r
 }
 
-// summary is the session's figures, with the turns added since it was
-// last asked.
-func (e *sessionEntry) summary() stats.Summary {
-	e.figures.Turns(e.sess.Turns)
-	return e.figures.Summary()
+// fillRow sets what a row says of an exchange; intern shares repeated
+// texts (nil: none are).
+func fillRow(r *exRow, ex *model.Exchange, intern func(string) string) {
+	r.Row = filter.RowOf(ex)
+	if intern != nil {
+		r.Method, r.Path, r.Kind = intern(r.Method), intern(r.Path), intern(r.Kind)
+	}
+	r.received = ex.Received
+	r.rule = ""
+	if ex.Response != nil {
+		r.rule = ex.Response.Rule
+	}
+	r.fwdErr = ex.Forward != nil && ex.Forward.Error != ""
+	r.total = ex.Timings.Total
+	r.held = ex.HeldUntil
+	r.consumed = ex.Consumed()
+	r.sig = ex.Signature.State
+	r.record = ex.Record
+	r.evicted = ex.Evicted
+	r.hold, r.forward, r.deadline = ex.Timings.Hold, ex.Timings.Forward, 0
+	if ex.Consumed() {
+		r.deadline = ex.Deadline // the platform waits for this answer that long
+	}
+	r.resent, r.resends = ex.Resent, ex.Resends
 }
 
-// gapClosedBy is the user→bot gap an exchange's bot turn closed, if any;
-// the turns added since it was last asked are looked at first.
-func (e *sessionEntry) gapClosedBy(id model.ExchangeID) (stats.Gap, bool) {
-	if e.gapsAt < len(e.sess.Turns) {
-		for _, g := range e.gapScan.Next(e.sess.Turns[e.gapsAt:]) {
-			if e.gaps == nil {
-				e.gaps = make(map[model.ExchangeID]stats.Gap)
-			}
-			e.gaps[g.Exchange] = g
-		}
-		e.gapsAt = len(e.sess.Turns)
+// takeTurns gives a new exchange's turns to its session's figures, as the
+// store files them: marked with the exchange and whether it was a resend;
+// a session record's only when nothing was said live before it. The gap
+// its bot turn closes, if any, is kept on its row for the timeline.
+func (ix *index) takeTurns(r *exRow, ex *model.Exchange) {
+	e := r.entry
+	if len(ex.Turns) == 0 || (ex.Record && e.spokenFed > 0) {
+		return
 	}
-	g, ok := e.gaps[id]
-	return g, ok
+	turns := ix.turnBuf[:0]
+	for _, t := range ex.Turns {
+		t.Exchange, t.Resent = ex.ID, ex.Resent != nil
+		if t.Text != "" {
+			e.spokenFed++
+		}
+		turns = append(turns, t)
+	}
+	ix.turnBuf = turns
+	for _, g := range e.figures.NewTurns(turns) {
+		r.gap = &g
+	}
+	clear(turns) // the buffer keeps no texts alive
 }
+
+// summary is the session's figures.
+func (e *sessionEntry) summary() stats.Summary { return e.figures.Summary() }
 
 // spokenTurns counts the session's turns that carry text, counting only
-// the turns added since it last did (turns only ever grow).
+// the turns added since it last did (turns only ever grow; positions count
+// those the store let go, and when some went uncounted, the session's own
+// count is taken).
 func (e *sessionEntry) spokenTurns() int {
-	for _, t := range e.sess.Turns[min(e.spokenAt, len(e.sess.Turns)):] {
+	base, turns := e.sess.TurnsDropped, e.sess.Turns
+	if e.spokenAt < base {
+		e.spoken, e.spokenAt = e.sess.SpokenTurns(), base+len(turns)
+		return e.spoken
+	}
+	for _, t := range turns[min(e.spokenAt-base, len(turns)):] {
 		if t.Text != "" {
 			e.spoken++
 		}
 	}
-	e.spokenAt = len(e.sess.Turns)
+	e.spokenAt = base + len(turns)
 	return e.spoken
 }
 

@@ -113,16 +113,19 @@ func (ix *index) setFilter(q *filter.Query) {
 		ix.bodies = &bodySearch{store: ix.store, history: ix.readOnly}
 	}
 	prev := ix.filter
-	ix.remember()
+	incomplete := ix.forgetJournalSearch()
+	if !incomplete {
+		ix.remember()
+	}
 	ix.filter = q
 	ix.gen++
 	switch {
-	case q.Narrows(prev):
+	case q.Narrows(prev) && !incomplete:
 		if ix.narrowFrom == 0 {
 			ix.narrowFrom = ix.gen - 1
 		}
 	default:
-		ix.narrowFrom = 0
+		ix.narrowFrom = 0 // (what the journal had yet to say is unknown, not a non-match)
 	}
 	for _, e := range ix.entries {
 		if e.tc != nil {
@@ -192,11 +195,14 @@ func (ix *index) visible(r *exRow) bool {
 		return true
 	}
 	if r.matchGen != ix.gen {
-		if ix.narrowFrom != 0 && r.matchGen >= ix.narrowFrom && !r.match {
+		if ix.narrowFrom != 0 && r.matchGen >= ix.narrowFrom && !r.match && !r.pending {
 			r.matchGen = ix.gen // did not match a broader filter
 			return false
 		}
-		r.match, r.matchGen = ix.filter.Match(&r.Row, ix.bodies), ix.gen
+		if ix.deferRow(r) {
+			return false // until the journal says
+		}
+		r.match, r.matchGen, r.pending = ix.filter.Match(&r.Row, ix.bodies), ix.gen, false
 	}
 	return r.match
 }

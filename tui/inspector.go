@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"strconv"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -48,12 +50,16 @@ func (in *inspector) update(ex model.Exchange) {
 }
 
 // openInspector shows an exchange, fetched from the store (the only place
-// its body is kept).
+// its body is kept), or read back from the journal when the store evicted
+// it.
 func (m *Model) openInspector(id model.ExchangeID) {
 	if id == 0 {
 		return
 	}
 	ex, ok := m.store.Exchange(id)
+	if ok && ex.Evicted {
+		ex, _, _ = m.whole(id) // asks for it to be read back, unless it was
+	}
 	m.insp.open, m.insp.id, m.insp.top = true, id, 0
 	m.insp.ex, m.insp.found = ex, ok
 	m.insp.ver++
@@ -84,7 +90,9 @@ func (m *Model) inspectorLines(w int) []string {
 	var lines []string
 	switch {
 	case !in.found:
-		lines = []string{m.st.muted.Render("exchange " + in.id.String() + " is no longer in memory")}
+		lines = []string{m.st.muted.Render("exchange " + in.id.String() + " is not in this monitor")}
+	case in.ex.Evicted:
+		lines = m.evictedLines(&in.ex, w)
 	case in.tab == tabRequest:
 		lines = v.requestLines(&in.ex, w)
 	case in.tab == tabResponse:
@@ -190,4 +198,25 @@ func (m *Model) renderInspector(w, h int, focused bool) []string {
 		out = append(out, spaces(w))
 	}
 	return out
+}
+
+// evictedLines stand for an exchange while it is read back from the
+// journal, or say why it cannot be.
+func (m *Model) evictedLines(ex *model.Exchange, w int) []string {
+	st := m.st
+	status := "…"
+	if ex.Response != nil {
+		status = strconv.Itoa(ex.Response.Status)
+	}
+	out := wrap(st.muted.Render("received ")+ex.Received.In(m.loc).Format("2006-01-02 15:04:05.000 MST")+
+		st.muted.Render("  exchange ")+ex.ID.String(), w)
+	out = append(out, wrap(st.muted.Render("platform ")+platformTitle(ex.Platform)+st.muted.Render("  kind ")+oneLine(ex.Kind)+
+		st.muted.Render("  session ")+oneLine(ex.SessionID)+st.muted.Render("  ")+oneLine(string(ex.State))+" "+status, w)...)
+	out = append(out, "")
+	msg := "memory keeps only the newest " + plural(m.store.Keep(), "exchange") + " whole: reading this one back from the journal…"
+	if why, failed := m.rb.failed[ex.ID]; failed {
+		msg = why
+		return append(out, wrap(st.warn.Render(msg), w)...)
+	}
+	return append(out, wrap(st.muted.Render(msg), w)...)
 }

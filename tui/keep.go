@@ -25,6 +25,9 @@ func (m *Model) keepEdit() tea.Cmd {
 		return m.flash.alert("rules are not available in this run", flashShort)
 	}
 	src, ok := m.editedInView()
+	if id := m.currentExchange(); !ok && m.rb.asked[id] {
+		return m.flash.say("reading "+id.String()+" back from the journal: press r again in a moment", flashShort)
+	}
 	if !ok && m.icpt.lastEdit != nil {
 		src, ok = *m.icpt.lastEdit, true
 	}
@@ -42,8 +45,8 @@ func (m *Model) editedInView() (sentEdit, bool) {
 	if r := m.ix.rows[id]; r == nil || r.Source != model.SourceEdited {
 		return sentEdit{}, false
 	}
-	ex, ok := m.store.Exchange(id)
-	if !ok || ex.Response == nil || ex.Evicted {
+	ex, pending, why := m.whole(id) // asks for it to be read back when evicted
+	if pending || why != "" || ex.Response == nil {
 		return sentEdit{}, false
 	}
 	r := ex.Response

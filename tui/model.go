@@ -64,6 +64,7 @@ type Model struct {
 	icpt     interceptState
 
 	filter filterBar // the filter as it is typed
+	rb     readBack  // exchanges read back from the journal
 
 	rulesSavedTo string // where s last saved the rules (no --rules file)
 }
@@ -108,6 +109,7 @@ func New(opts Options) *Model {
 		follow:   !opts.ReadOnly,
 	}
 	m.ix.store, m.ix.readOnly = opts.Store, opts.ReadOnly
+	m.ix.slide.keep = opts.Store.Keep()
 	m.sel = listSel{ix: m.ix, rows: func() int { return max(1, (m.layout().sessions.h-1)/sessionRowHeight) }}
 	m.icpt = interceptState{setting: opts.Intercept, holds: opts.Holds, readOnly: opts.ReadOnly}
 	m.sub = m.store.Subscribe()
@@ -156,18 +158,29 @@ func (m *Model) Init() tea.Cmd {
 }
 
 // Update routes messages: keys to the top dialog, the filter being typed, or
-// the focused part; everything else to whoever it concerns.
+// the focused part; everything else to whoever it concerns. Whatever must
+// be read back from the journal meanwhile (an exchange someone opened, the
+// rows a filter could not decide from memory) gets a command that reads it.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := m.update(msg)
+	switch msg.(type) {
+	case tea.KeyPressMsg, tea.MouseClickMsg, tea.MouseWheelMsg, tea.WindowSizeMsg:
+		m.peekTranscript() // what the next frame shows may need reading back
+	}
+	return m, tea.Batch(cmd, m.readBackCmd(), m.ix.searchJournal())
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.filter.input.SetWidth(max(m.width/2, 10))
 		m.clampAll()
-		return m, nil
+		return nil
 	case tea.BackgroundColorMsg:
 		m.dark = msg.IsDark()
 		m.setStyles()
-		return m, nil
+		return nil
 	case batchMsg:
 		flash := m.flash.id
 		m.applyBatch(msg.changes)
@@ -175,39 +188,46 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.flash.id != flash { // the batch had news (a fallback): keep it a while
 			clear = m.flash.after(6 * time.Second)
 		}
-		return m, tea.Batch(m.waitStore(), m.filter.next(), m.maybeOpenEditor(), m.icpt.startTick(m.counts.Held), clear)
+		return tea.Batch(m.waitStore(), m.filter.next(), m.maybeOpenEditor(), m.icpt.startTick(m.counts.Held), clear)
+	case readBackMsg:
+		return m.applyReadBack(msg)
 	case filterStepMsg:
-		return m, m.filter.step()
+		return m.filter.step()
+	case journalSearchMsg:
+		m.ix.prefer = m.sel.selected()
+		m.ix.applyJournalSearch(msg)
+		m.sel.keep()
+		return nil
 	case endpointMsg:
 		m.endpoint = Endpoint(msg)
-		return m, m.waitEndpoint()
+		return m.waitEndpoint()
 	case logsMsg:
 		m.logs.pull()
-		return m, m.waitLogs()
+		return m.waitLogs()
 	case tickMsg:
-		return m, tick()
+		return tick()
 	case heldTickMsg:
 		m.icpt.ticking = false
-		return m, m.icpt.startTick(m.counts.Held)
+		return m.icpt.startTick(m.counts.Held)
 	case flashClearMsg:
 		m.flash.clear(msg)
-		return m, nil
+		return nil
 	case tea.KeyPressMsg:
-		return m, m.handleKey(msg)
+		return m.handleKey(msg)
 	case tea.MouseClickMsg:
-		return m, m.handleClick(msg.Mouse())
+		return m.handleClick(msg.Mouse())
 	case tea.MouseWheelMsg:
 		m.handleWheel(msg.Mouse())
-		return m, nil
+		return nil
 	case tea.PasteMsg:
 		if m.dialogs.len() > 0 {
-			return m, m.toDialog(msg)
+			return m.toDialog(msg)
 		}
 		if m.filter.typing {
-			return m, m.filter.update(msg)
+			return m.filter.update(msg)
 		}
 	}
-	return m, m.handleResult(msg)
+	return m.handleResult(msg)
 }
 
 func (m *Model) setStyles() {

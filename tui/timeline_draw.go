@@ -126,8 +126,8 @@ func newTimelineLayout(m *Model, e *sessionEntry, rows []*exRow, w int) *timelin
 		if i == 0 || r.received.Before(from) {
 			from = r.received
 		}
-		if g, ok := e.gapClosedBy(r.ID); ok && gapStart(r, g).Before(from) {
-			from = gapStart(r, g)
+		if g := r.gap; g != nil && gapStart(r, *g).Before(from) {
+			from = gapStart(r, *g)
 		}
 		if end.After(to) {
 			to = end
@@ -354,11 +354,10 @@ func (l *timelineLayout) bar(rw *rowWriter, p *timelinePaint, e *sessionEntry, r
 		set(a.x(t), '┊', csTick)
 	}
 	xs := a.x(r.received)
-	gap, hasGap := e.gapClosedBy(r.ID)
 	var label []rune
-	if hasGap {
+	if gap := r.gap; gap != nil {
 		label = []rune(stats.Duration(gap.Bot.Sub(gap.User)))
-		label = l.gap(set, a.x(gapStart(r, gap)), xs, label)
+		label = l.gap(set, a.x(gapStart(r, *gap)), xs, label)
 	}
 	took := l.took(r)
 	xe := max(a.x(r.received.Add(took)), xs)
@@ -483,7 +482,7 @@ func (l *timelineLayout) rest(rw *rowWriter, p *timelinePaint, e *sessionEntry, 
 	if r.forward > 0 {
 		rw.put(p.ok, "fwd "+stats.Duration(r.forward)+" ", -1)
 	}
-	if g, ok := e.gapClosedBy(r.ID); ok {
+	if g := r.gap; g != nil {
 		rw.put(p.info, "gap "+stats.Duration(g.Bot.Sub(g.User))+" ", -1)
 	}
 	if r.resent != nil {

@@ -24,7 +24,9 @@ const (
 	maxCachedDraw = 4096 // drawn blocks kept per session before starting over
 )
 
-// span is where an exchange's turns are in the session's turns.
+// span is where an exchange's turns are among all the session's turns,
+// counting those the store let go (model.Session.TurnsDropped); from is
+// -1 when they were let go before the transcript saw them.
 type span struct{ from, to int32 }
 
 type drawn struct {
@@ -90,12 +92,18 @@ func (m *Model) blocks(e *sessionEntry) *transcriptCache {
 		}
 	}
 	clear(tc.dirty)
-	ids, turns := e.sess.Exchanges, e.sess.Turns
+	ids, turns, base := e.sess.Exchanges, e.sess.Turns, e.sess.TurnsDropped
 	first := tc.nEx
 	for tc.nEx < len(ids) {
 		id := ids[tc.nEx]
+		if tc.nEx < e.sess.TurnsFrom {
+			tc.spans = append(tc.spans, span{-1, -1}) // its turns are in the journal
+			tc.nEx++
+			continue
+		}
+		tc.turnPos = max(tc.turnPos, base)
 		start := tc.turnPos
-		for tc.turnPos < len(turns) && turns[tc.turnPos].Exchange == id {
+		for tc.turnPos-base < len(turns) && turns[tc.turnPos-base].Exchange == id {
 			tc.turnPos++
 		}
 		tc.spans = append(tc.spans, span{int32(start), int32(tc.turnPos)})
@@ -122,10 +130,49 @@ func (m *Model) blockLines(e *sessionEntry, tc *transcriptCache, i int) []string
 	if d, ok := tc.drawn[id]; ok && d.ver == r.ver {
 		return d.lines
 	}
-	sp := tc.spans[x]
-	lines := m.renderBlock(e, r, e.sess.Turns[sp.from:sp.to:sp.to], tc.w)
+	turns, missing := m.blockTurns(e, id, tc.spans[x])
+	lines := m.renderBlock(e, r, turns, tc.w)
+	if missing != "" {
+		lines = append(lines, fit(spaces(9)+m.st.muted.Render(missing), tc.w))
+	}
 	tc.drawn[id] = drawn{ver: r.ver, lines: lines}
 	return lines
+}
+
+// blockTurns returns an exchange's turns: from the session while it holds
+// them, else from the exchange (kept whole, or read back from the journal).
+// missing says why they are not shown yet.
+func (m *Model) blockTurns(e *sessionEntry, id model.ExchangeID, sp span) (turns []model.Turn, missing string) {
+	base := e.sess.TurnsDropped
+	if sp.from >= 0 && (int(sp.from) >= base || sp.from == sp.to) {
+		from, to := int(sp.from)-base, int(sp.to)-base
+		if from < 0 { // none, and the session has let go of turns since
+			return nil, ""
+		}
+		return e.sess.Turns[from:to:to], ""
+	}
+	ex, pending, why := m.whole(id)
+	switch {
+	case pending:
+		return nil, "turns: reading them back from the journal…"
+	case why != "":
+		return nil, "turns: " + why
+	}
+	return ex.Turns, ""
+}
+
+// peekTranscript settles the selected session's transcript as the next
+// frame shows it, so that blocks whose turns are to be read back from the
+// journal are asked for now rather than at the next tick.
+func (m *Model) peekTranscript() {
+	if m.gridMode || m.mainMode == modeLogs {
+		return
+	}
+	if e := m.sel.selected(); e == nil || e.sess.TurnsFrom == 0 {
+		return
+	}
+	e, tc, h := m.transcriptView()
+	m.window(e, tc, h)
 }
 
 func (m *Model) blockID(e *sessionEntry, tc *transcriptCache, i int) model.ExchangeID {

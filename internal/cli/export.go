@@ -104,7 +104,7 @@ func exportSet(loaded *journal.Loaded, f export.Format, session string) (export.
 		}
 		return set, usagef(`--session "%s" is a session of several platforms: give one of %s`, sanitize.Line(session), strings.Join(names, ", "))
 	}
-	store := model.NewStore(model.StoreOptions{MaxBodies: -1})
+	store := model.NewStore(model.StoreOptions{Keep: -1})
 	loaded.Fill(store)
 	sess, _ := store.Session(sel.Sessions[0].Key)
 	set.Sessions = []model.Session{sess}

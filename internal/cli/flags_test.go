@@ -15,6 +15,7 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		{[]string{"listen", "--secret", "moveo"}, "expected PLATFORM=SECRET"},
 		{[]string{"listen", "--secret", "nosuch=x"}, `unknown platform "nosuch"`},
 		{[]string{"listen", "--max-body", "lots"}, "--max-body"},
+		{[]string{"listen", "--keep", "0"}, "--keep 0: keep at least 1"},
 		{[]string{"listen", "--journal", "x", "--no-journal"}, "contradict"},
 		{[]string{"listen", "--basic-auth", "user:short"}, "basic"},
 		{[]string{"listen", "--allow-cidr", "300.1.2.3/8", "--authtoken", "tok"}, "cidr"},

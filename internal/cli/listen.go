@@ -102,20 +102,33 @@ func runListen(ctx context.Context, e *env, rf receiverFlags, tf tunnelFlags, pf
 	followed := make(chan error, 1)
 	var warned bool
 	go func() {
-		followed <- export.Follow(followCtx, sub, func(ex *model.Exchange) error {
-			if !only.MatchExchange(ex) {
-				return nil // answered and journaled all the same
-			}
-			log := []byte(export.LogLine(ex) + "\n")
-			lines := queuedLines{{out, log}}
-			if asJSON {
-				line, err := export.NDJSONLine(ex)
-				if err != nil {
-					return err
+		followed <- export.FollowBatches(followCtx, sub, func(batch []model.Exchange) error {
+			// One write per batch for each writer, not one per exchange:
+			// under a flood of webhooks a write costs more than its line.
+			// The lines go to the queue, which owns them from here on.
+			var lines, logs []byte
+			n := 0
+			for i := range batch {
+				ex := &batch[i]
+				if !only.MatchExchange(ex) {
+					continue // answered and journaled all the same
 				}
-				lines = queuedLines{{out, line}, {human, log}}
+				n++
+				if !asJSON {
+					lines = append(export.AppendLogLine(lines, ex), '\n')
+					continue
+				}
+				lines = export.AppendNDJSON(lines, ex)
+				logs = append(export.AppendLogLine(logs, ex), '\n')
 			}
-			if !q.add(lines) && !warned {
+			if n == 0 {
+				return nil
+			}
+			queued := queuedLines{{out, lines}}
+			if len(logs) > 0 {
+				queued = append(queued, queuedLines{{human, logs}}...)
+			}
+			if !q.add(queued, n) && !warned {
 				warned = true
 				logger.Warn("stdout is not being read: exchanges are not printed until it is" + kept)
 			}

@@ -76,7 +76,7 @@ func openJournal(cmd *cobra.Command, e *env, path, exportTo string) error {
 	if err != nil {
 		return err
 	}
-	store := model.NewStore(model.StoreOptions{MaxBodies: -1})
+	store := model.NewStore(model.StoreOptions{Keep: -1})
 	loaded.Fill(store)
 	note := loaded.Note()
 	if n := loaded.Unanswered; n > 0 {

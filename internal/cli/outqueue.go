@@ -27,7 +27,8 @@ type outQueue struct {
 	done   chan struct{} // closed when the writer has stopped
 }
 
-// queuedLines is what one exchange prints: lines for one or more writers.
+// queuedLines is what a batch of exchanges prints: lines for one or more
+// writers.
 type queuedLines []struct {
 	w io.Writer
 	b []byte
@@ -40,24 +41,25 @@ func newOutQueue(max int) *outQueue {
 	return q
 }
 
-// add queues an exchange's lines; it never blocks. It reports false when
-// they were dropped because the queue is full.
-func (q *outQueue) add(lines queuedLines) bool {
-	n := 0
+// add queues the lines of n exchanges (a batch, written together); it
+// never blocks. It reports false when they were dropped because the queue
+// is full.
+func (q *outQueue) add(lines queuedLines, n int) bool {
+	size := 0
 	for _, l := range lines {
-		n += len(l.b)
+		size += len(l.b)
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.err != nil || q.closing {
 		return true // the writer has stopped: the exit says why
 	}
-	if q.size > 0 && q.size+n > q.max {
-		q.dropped++
+	if q.size > 0 && q.size+size > q.max {
+		q.dropped += n
 		return false
 	}
 	q.items = append(q.items, lines)
-	q.size += n
+	q.size += size
 	q.cond.Signal()
 	return true
 }

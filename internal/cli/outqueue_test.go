@@ -25,7 +25,7 @@ func TestOutQueueBoundedWhenStalled(t *testing.T) {
 	line := bytes.Repeat([]byte("x"), 1000)
 	kept := 0
 	for range 1000 {
-		if q.add(queuedLines{{w, line}}) {
+		if q.add(queuedLines{{w, line}}, 1) {
 			kept++
 		}
 	}
@@ -45,7 +45,7 @@ func TestOutQueueWritesInOrder(t *testing.T) {
 	var out, log bytes.Buffer
 	q := newOutQueue(1 << 20)
 	for _, s := range []string{"a\n", "b\n", "c\n"} {
-		q.add(queuedLines{{&out, []byte(s)}, {&log, []byte("log " + s)}})
+		q.add(queuedLines{{&out, []byte(s)}, {&log, []byte("log " + s)}}, 1)
 	}
 	if dropped, err := q.close(time.Minute); dropped != 0 || err != nil {
 		t.Fatalf("close: %d, %v", dropped, err)
@@ -60,7 +60,7 @@ func TestOutQueueWriteError(t *testing.T) {
 	r, w := io.Pipe()
 	r.Close()
 	q := newOutQueue(1 << 20)
-	q.add(queuedLines{{w, []byte("x\n")}})
+	q.add(queuedLines{{w, []byte("x\n")}}, 1)
 	select {
 	case <-q.failed:
 	case <-time.After(10 * time.Second):
@@ -68,5 +68,24 @@ func TestOutQueueWriteError(t *testing.T) {
 	}
 	if _, err := q.close(time.Minute); !errors.Is(err, io.ErrClosedPipe) {
 		t.Errorf("close: %v", err)
+	}
+}
+
+// A batch dropped whole counts every exchange it held.
+func TestOutQueueCountsTheExchangesOfADroppedBatch(t *testing.T) {
+	w := stalledWriter{release: make(chan struct{})}
+	defer close(w.release)
+	q := newOutQueue(1 << 10)
+	// The first batch stays counted in the queue until its write ends.
+	if !q.add(queuedLines{{w, bytes.Repeat([]byte("x"), 1000)}}, 3) {
+		t.Fatal("the first batch was dropped")
+	}
+	for _, n := range []int{4, 5} {
+		if q.add(queuedLines{{w, bytes.Repeat([]byte("y"), 1000)}}, n) {
+			t.Fatalf("a batch of %d past the bound was queued", n)
+		}
+	}
+	if dropped, _ := q.close(10 * time.Millisecond); dropped != 9 {
+		t.Errorf("dropped %d exchanges, want the 4+5 of the batches past the bound", dropped)
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/harkhq/hark/model"
 	"github.com/harkhq/hark/platform"
 )
 
@@ -16,6 +17,7 @@ type receiverFlags struct {
 	noJournal bool
 	fast      bool
 	maxBody   string
+	keep      int
 }
 
 // defaultPort is where the receiver listens unless --port says otherwise.
@@ -30,12 +32,16 @@ func (f *receiverFlags) register(cmd *cobra.Command, port int) {
 	fs.BoolVar(&f.noJournal, "no-journal", false, "keep no journal on disk")
 	fs.BoolVar(&f.fast, "fast", false, "journal without fsync: faster; a crash of hark loses nothing, a power loss may lose the last exchanges")
 	fs.StringVar(&f.maxBody, "max-body", "1MiB", "largest request body accepted; larger ones are answered 413 and recorded")
+	fs.IntVar(&f.keep, "keep", model.DefaultKeep, "how many of the newest exchanges memory keeps whole; older ones are read back from the journal when opened (dropped with --no-journal)")
 }
 
 // validate checks the flags before anything starts.
 func (f *receiverFlags) validate() (platform.Secrets, int64, error) {
 	if f.port < 0 || f.port > 65535 {
 		return nil, 0, usagef("--port %d: a port is 0 to 65535", f.port)
+	}
+	if f.keep < 1 {
+		return nil, 0, usagef("--keep %d: keep at least 1 exchange whole (default %d)", f.keep, model.DefaultKeep)
 	}
 	if f.noJournal && f.journal != "" {
 		return nil, 0, usagef("--journal and --no-journal contradict each other: give one")
@@ -121,4 +127,12 @@ func platformNames() []string {
 		names = append(names, p.Name)
 	}
 	return names
+}
+
+// keepOrDefault is --keep as the store applies it.
+func keepOrDefault(keep int) int {
+	if keep <= 0 {
+		return model.DefaultKeep
+	}
+	return keep
 }

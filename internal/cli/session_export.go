@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,9 +16,11 @@ import (
 
 // sessionExporter is what the monitor's export key calls (tui.Options
 // Export): it writes one session of the store, in a format, to a new file
-// in dir named after the session and the time, and returns its path.
-// Exchanges whose bodies the store no longer holds are exported without
-// them, marked so; the journal has them.
+// in dir named after the session and the time, and returns its path. It
+// runs in a command, so it may read the journal: exchanges the store
+// evicted are read back whole, and so are the turns a long session let go.
+// Without a journal, evicted exchanges are exported as the index has them,
+// marked so.
 func sessionExporter(store *model.Store, dir string, now func() time.Time) func(model.SessionKey, string) (string, error) {
 	return func(key model.SessionKey, format string) (string, error) {
 		sess, ok := store.Session(key)
@@ -25,11 +28,26 @@ func sessionExporter(store *model.Store, dir string, now func() time.Time) func(
 			return "", fmt.Errorf("no session %s", sanitize.Line(key.String()))
 		}
 		exs := make([]*model.Exchange, 0, len(sess.Exchanges))
-		for _, id := range sess.Exchanges {
-			if ex, ok := store.Exchange(id); ok {
-				exs = append(exs, &ex)
+		var older []model.Turn // the turns the session let go
+		for i, id := range sess.Exchanges {
+			ex, err := store.Load(id)
+			if err != nil {
+				if ex, ok = store.Exchange(id); !ok {
+					continue
+				}
+				if !errors.Is(err, model.ErrDropped) {
+					ex.Notes = ex.WithNote(err.Error())
+				}
 			}
+			if i < sess.TurnsFrom && !ex.Record {
+				for _, t := range ex.Turns {
+					t.Exchange = id
+					older = append(older, t)
+				}
+			}
+			exs = append(exs, &ex)
 		}
+		sess = sess.WithOlderTurns(older)
 		f, ok := export.LookupFormat(format)
 		if !ok {
 			return "", fmt.Errorf("unknown export format %q (give %s)", format, strings.Join(export.FormatNames(), ", "))

@@ -33,7 +33,8 @@ type stackConfig struct {
 // is served on.
 type stack struct {
 	store     *model.Store
-	journal   *journal.Writer // nil with --no-journal
+	journal   *journal.Writer  // nil with --no-journal
+	archive   *journal.Archive // reads evicted exchanges back; nil with --no-journal
 	receiver  *receiver.Receiver
 	endpoint  *endpoint
 	intercept *model.Intercept
@@ -65,11 +66,21 @@ func openStack(cfg stackConfig) (*stack, error) {
 		}
 		st.journal = w
 		firstID = w.LastID() + 1
+		if st.archive, err = w.OpenArchive(); err != nil {
+			st.closeJournal()
+			return nil, fmt.Errorf("cannot read the journal back: %w", err)
+		}
 		fmt.Fprintf(cfg.notice, "hark: journal %s\n", w.Path())
 	} else {
-		fmt.Fprintln(cfg.notice, "hark: no journal (--no-journal): exchanges are kept in memory only")
+		fmt.Fprintf(cfg.notice, "hark: no journal (--no-journal): only the newest %s are kept; older ones are dropped, but for a line in the lists\n",
+			plural(keepOrDefault(cfg.flags.keep), "exchange"))
 	}
-	st.store = model.NewStore(model.StoreOptions{FirstID: firstID})
+	opts := model.StoreOptions{FirstID: firstID, Keep: cfg.flags.keep}
+	// Archive is an interface: a nil *journal.Archive must stay out of it.
+	if st.archive != nil {
+		opts.Archive = st.archive
+	}
+	st.store = model.NewStore(opts)
 	st.intercept = model.NewIntercept(cfg.policy.intercept)
 	st.holds = model.NewHolds()
 	var loaded []model.Rule
@@ -140,6 +151,9 @@ func (st *stack) close(ctx context.Context) error {
 func (st *stack) closeJournal() error {
 	if st.journal == nil {
 		return nil
+	}
+	if st.archive != nil {
+		st.archive.Close()
 	}
 	return st.journal.Close()
 }

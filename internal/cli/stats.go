@@ -35,7 +35,7 @@ func newStatsCommand(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			store := model.NewStore(model.StoreOptions{MaxBodies: -1})
+			store := model.NewStore(model.StoreOptions{Keep: -1})
 			loaded.Fill(store)
 			keys := make([]model.SessionKey, 0, len(sel.Sessions))
 			for _, s := range sel.Sessions {

@@ -33,11 +33,11 @@ func handJournal(t *testing.T) string {
 		for _, o := range opts {
 			o(ex)
 		}
-		if err := w.WriteRequest(ex); err != nil {
+		if _, err := w.WriteRequest(ex); err != nil {
 			t.Fatal(err)
 		}
 		if ex.State.Final() {
-			if err := w.WriteResponse(ex); err != nil {
+			if _, err := w.WriteResponse(ex); err != nil {
 				t.Fatal(err)
 			}
 		}
