@@ -83,8 +83,8 @@ func TestRetellFixtures(t *testing.T) {
 	}
 	// The transfer events and the chat events are Retell's too.
 	for body, want := range map[string]string{
-		`{"event":"transfer_started","call":{"call_id":"call_1"}}`:   "transfer",
-		`{"event":"chat_started","chat":{"chat_id":"chat_1"}}`:       "call_started",
+		`{"event":"transfer_started","call":{"call_id":"call_1"}}`:     "transfer",
+		`{"event":"chat_started","chat":{"chat_id":"chat_1"}}`:         "call_started",
 		`{"event":"chat_inbound","chat_inbound":{"from_number":"+1"}}`: "call_inbound",
 	} {
 		if c := Classify(post("/retell", []byte(body)), nil); c.Platform != "retell" || c.Kind != want {

@@ -67,12 +67,12 @@ func TestVapiFixtures(t *testing.T) {
 func TestVapiKinds(t *testing.T) {
 	for body, want := range map[string]string{
 		`{"message":{"type":"function-call","functionCall":{"name":"lookup","parameters":{"id":"7"}},"call":{"id":"c1"}}}`: "tool-calls",
-		`{"message":{"type":"transfer-destination-request","call":{"id":"c1"}}}`:                                          "transfer-destination-request",
-		`{"message":{"type":"knowledge-base-request","call":{"id":"c1"}}}`:                                                "knowledge-base-request",
-		`{"message":{"type":"hang","call":{"id":"c1"}}}`:                                                                  "hang",
-		`{"message":{"type":"user-interrupted","call":{"id":"c1"}}}`:                                                      "update",
-		`{"message":{"type":"chat.created","chat":{"id":"chat_1"}}}`:                                                      "update",
-		`{"message":{"type":"brand-new-thing","call":{"id":"c1"}}}`:                                                       "other",
+		`{"message":{"type":"transfer-destination-request","call":{"id":"c1"}}}`:                                           "transfer-destination-request",
+		`{"message":{"type":"knowledge-base-request","call":{"id":"c1"}}}`:                                                 "knowledge-base-request",
+		`{"message":{"type":"hang","call":{"id":"c1"}}}`:                                                                   "hang",
+		`{"message":{"type":"user-interrupted","call":{"id":"c1"}}}`:                                                       "update",
+		`{"message":{"type":"chat.created","chat":{"id":"chat_1"}}}`:                                                       "update",
+		`{"message":{"type":"brand-new-thing","call":{"id":"c1"}}}`:                                                        "other",
 	} {
 		c := Classify(post("/vapi", []byte(body), "X-Vapi-Secret", "s"), nil)
 		if c.Platform != "vapi" || c.Kind != want {
