@@ -24,8 +24,22 @@ func Classify(req *model.Request, secrets Secrets) Classification {
 	return active().Classify(req, secrets)
 }
 
+// ClassifyAt is Classify for a request received at a known time: a
+// signature that carries the time it was made (Retell's, Slack's) is then
+// also checked against the platform's tolerance, as the platform's own
+// libraries do. Classify leaves that time unchecked, for requests read
+// from files.
+func ClassifyAt(req *model.Request, secrets Secrets, received time.Time) Classification {
+	return active().ClassifyAt(req, secrets, received)
+}
+
 // Classify is the package's Classify with this registry's profiles.
-func (r *Registry) Classify(req *model.Request, secrets Secrets) (c Classification) {
+func (r *Registry) Classify(req *model.Request, secrets Secrets) Classification {
+	return r.ClassifyAt(req, secrets, time.Time{})
+}
+
+// ClassifyAt is the package's ClassifyAt with this registry's profiles.
+func (r *Registry) ClassifyAt(req *model.Request, secrets Secrets, received time.Time) (c Classification) {
 	defer func() {
 		// The code below is meant never to panic (FuzzClassify checks it);
 		// this keeps a receiver alive if it ever does.
@@ -43,6 +57,7 @@ func (r *Registry) Classify(req *model.Request, secrets Secrets) (c Classificati
 		req = &model.Request{}
 	}
 	in := newInput(req, secrets)
+	in.at = received
 	return r.detect(in).classify(in)
 }
 
@@ -82,13 +97,17 @@ func (p *Profile) classify(in *input) Classification {
 		c.Handshake = true
 		c.echo = in.rootValue(&h.echo)
 	}
-	c.SessionID = target.sessionID(p.session)
+	sessionAt := p.session
+	if k.ownSession {
+		sessionAt = k.session
+	}
+	c.SessionID = target.sessionID(sessionAt)
 	if c.SessionID == "" {
 		// Every session-less request lands in one session; this is the one
 		// place that says so, so the store, the journal and every export
 		// agree on it.
 		c.SessionID = model.Unsorted
-		if in.shape == shapeJSON {
+		if in.shape == shapeJSON && !(k.ownSession && len(k.session) == 0) {
 			in.note("no session id in the request: filed under " + model.Unsorted)
 		}
 	}

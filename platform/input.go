@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
@@ -29,7 +30,8 @@ const (
 type input struct {
 	req      *model.Request
 	secrets  Secrets
-	secret   string // the secret of the profile reading the request (classify sets it)
+	secret   string    // the secret of the profile reading the request (classify sets it)
+	at       time.Time // when the request was received; zero when unknown (a sample file)
 	shape    shape
 	json     string      // the JSON body as text (a UTF-8 byte order mark removed)
 	form     url.Values  // the fields of a form-encoded body
