@@ -61,25 +61,6 @@ func (r *Registry) ClassifyAt(req *model.Request, secrets Secrets, received time
 	return r.detect(in).classify(in)
 }
 
-// detect returns the profile whose strongest detection rule matches. A
-// profile that reads batches tests its rules on a batch's first element.
-func (r *Registry) detect(in *input) *Profile {
-	best, strength := r.fallback, 0
-	for _, p := range r.profiles {
-		target := in
-		if p.batch && in.array > 0 {
-			target = in.element(0)
-		}
-		for i := range p.detect {
-			d := &p.detect[i]
-			if d.strength > strength && d.when.match(target) {
-				best, strength = p, d.strength
-			}
-		}
-	}
-	return best
-}
-
 // classify reads a request known to be the profile's.
 func (p *Profile) classify(in *input) Classification {
 	in.secret = in.secrets[p.Name]

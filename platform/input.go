@@ -73,21 +73,18 @@ func (in *input) note(s string) { in.notes = append(in.notes, s) }
 
 // get reads a path of the JSON body (a non-existing result when the body is
 // not JSON). Profiles ask for dozens of paths, most of them absent, so the
-// top-level members are indexed in one pass and a path only scans the
-// member it starts with; reading each path from the start of the body
-// costs ten times more on real payloads.
+// top-level members are indexed by the scan that checks the body
+// (scanJSON) and a path only reads the member it starts with; reading
+// each path from the start of the body costs ten times more on real
+// payloads.
 func (in *input) get(path string) gjson.Result {
 	if in.shape != shapeJSON {
 		return gjson.Result{}
 	}
-	if !in.topRead {
+	if !in.topRead { // an array element: the body's scan indexed only the body
 		in.topRead = true
-		in.top = in.topBuf[:0]
-		if root := gjson.Parse(in.json); root.IsObject() {
-			root.ForEach(func(k, v gjson.Result) bool {
-				in.top = append(in.top, member{k.Str, v.Raw})
-				return true
-			})
+		if sc := scanJSON(in.json, in.topBuf[:0]); sc.valid && sc.root == '{' {
+			in.top = sc.top
 		}
 	}
 	head, rest, nested := strings.Cut(path, ".")
@@ -138,13 +135,20 @@ func (in *input) readBody() {
 		}
 		return
 	}
-	if gjson.ValidBytes(body) {
-		in.shape = shapeJSON
-		in.json = string(body)
-		if trimmed[0] == '[' {
-			in.isArray, in.array = true, int(gjson.Get(in.json, "#").Int())
+	if startsValue(trimmed[0]) { // not a form or text, which are not worth a copy to scan
+		js := string(body)
+		if sc := scanJSON(js, in.topBuf[:0]); sc.valid {
+			in.shape = shapeJSON
+			in.json = js
+			in.topRead = true
+			switch sc.root {
+			case '{':
+				in.top = sc.top
+			case '[':
+				in.isArray, in.array = true, sc.count
+			}
+			return
 		}
-		return
 	}
 	in.shape = shapeOther
 	in.note(describeNonJSON(body, trimmed, in.req.Header("Content-Type"), &in.form))
