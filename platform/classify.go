@@ -57,6 +57,7 @@ func (r *Registry) ClassifyAt(req *model.Request, secrets Secrets, received time
 		req = &model.Request{}
 	}
 	in := newInput(req, secrets)
+	defer in.release()
 	in.at = received
 	return r.detect(in).classify(in)
 }

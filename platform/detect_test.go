@@ -3,6 +3,7 @@ package platform
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -135,4 +136,34 @@ func detectRegistry(tb testing.TB, extra int) *Registry {
 		users = append(users, p)
 	}
 	return newRegistry(users, base.fallback)
+}
+
+// TestClassifyForgetsThePreviousRequest classifies every profile's
+// conversations in one order, then in the other: inputs are reused from
+// request to request, and no classification may depend on the one before.
+func TestClassifyForgetsThePreviousRequest(t *testing.T) {
+	var reqs []*model.Request
+	for _, p := range Profiles() {
+		if !p.Simulated() {
+			continue
+		}
+		conv, err := Conversation(p.Name, seeded(5), "", simStart, DemoSecrets())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sr := range conv {
+			reqs = append(reqs, toRequest(sr))
+		}
+	}
+	reqs = append(reqs, post("/x", []byte(`[{"a":1},{"b":2}]`)), post("/x", []byte("not json")),
+		post("/x", []byte("a=1&b=2"), "Content-Type", "application/x-www-form-urlencoded"))
+	want := make([]Classification, len(reqs))
+	for i, req := range reqs {
+		want[i] = Classify(req, DemoSecrets())
+	}
+	for i := len(reqs) - 1; i >= 0; i-- {
+		if got := Classify(reqs[i], DemoSecrets()); !reflect.DeepEqual(got, want[i]) {
+			t.Errorf("%s %s: classified after the next request:\n%+v\nbefore it:\n%+v", reqs[i].Method, reqs[i].Path, got, want[i])
+		}
+	}
 }
