@@ -2,6 +2,7 @@ package platform
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -24,8 +25,22 @@ func Classify(req *model.Request, secrets Secrets) Classification {
 	return active().Classify(req, secrets)
 }
 
+// ClassifyAt is Classify of a request received at a given time: a
+// signature whose signed time is too far from it (a replay, by the
+// platform's own tolerance, such as Slack's five minutes) is invalid.
+// Classify checks no signed time, which keeps it a pure function of the
+// request.
+func ClassifyAt(req *model.Request, secrets Secrets, at time.Time) Classification {
+	return active().ClassifyAt(req, secrets, at)
+}
+
 // Classify is the package's Classify with this registry's profiles.
-func (r *Registry) Classify(req *model.Request, secrets Secrets) (c Classification) {
+func (r *Registry) Classify(req *model.Request, secrets Secrets) Classification {
+	return r.ClassifyAt(req, secrets, time.Time{})
+}
+
+// ClassifyAt is the package's ClassifyAt with this registry's profiles.
+func (r *Registry) ClassifyAt(req *model.Request, secrets Secrets, at time.Time) (c Classification) {
 	defer func() {
 		// The code below is meant never to panic (FuzzClassify checks it);
 		// this keeps a receiver alive if it ever does.
@@ -43,6 +58,7 @@ func (r *Registry) Classify(req *model.Request, secrets Secrets) (c Classificati
 		req = &model.Request{}
 	}
 	in := newInput(req, secrets)
+	in.at = at
 	return r.detect(in).classify(in)
 }
 
@@ -69,6 +85,9 @@ func (r *Registry) detect(in *input) *Profile {
 func (p *Profile) classify(in *input) Classification {
 	in.secret = in.secrets[p.Name]
 	in.quietTimes = p.guessed
+	if in.formNoted && p.postsForms() {
+		in.dropFormNote() // a form is what the platform sends: no news
+	}
 	if in.isArray && !(p.batch && in.array > 0) {
 		in.note(fmt.Sprintf("body is a JSON array of %d items (a batch?): %s reads objects, so hark shows the array as is", in.array, p.Title))
 	}
@@ -107,6 +126,17 @@ func (p *Profile) classify(in *input) Classification {
 	}
 	c.Notes = in.notes
 	return c
+}
+
+// postsForms reports whether the platform's requests are forms: its match
+// reads form fields.
+func (p *Profile) postsForms() bool {
+	for i := range p.detect {
+		if w := &p.detect[i].when; len(w.form) > 0 || w.body == bodyForm {
+			return true
+		}
+	}
+	return false
 }
 
 // kindOf decides a request's kind: the handshake's, else the first of the
@@ -165,12 +195,19 @@ func (in *input) aliases(srcs []source, session string) []model.Alias {
 	var out []model.Alias
 	for i := range srcs {
 		s := &srcs[i]
+		name := s.key
+		if s.label != "" {
+			name = s.label
+			if slices.ContainsFunc(out, func(a model.Alias) bool { return a.Name == name }) {
+				continue // a label shows the first value found among its places
+			}
+		}
 		v := strings.TrimSpace(in.rootValue(s))
 		if v == "" {
 			continue
 		}
 		if v = in.cleanID(v); v != session {
-			out = append(out, model.Alias{Name: s.key, Value: v})
+			out = append(out, model.Alias{Name: name, Value: v})
 		}
 	}
 	return out

@@ -5,12 +5,13 @@ import (
 	"fmt"
 	"net/textproto"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
 
 var (
-	signatureKeys = []string{"hmac", "token", "header", "prefix", "encoding", "payload", "format", "parts", "optional", "caveat"}
+	signatureKeys = []string{"hmac", "token", "header", "prefix", "encoding", "payload", "format", "parts", "timestamp", "tolerance", "optional", "caveat"}
 	handshakeKeys = []string{"kind", "title", "match", "echo", "token", "secret", "answer", "simulate"}
 )
 
@@ -33,7 +34,7 @@ func (c *compiler) signature(n *yaml.Node) *signature {
 		if s.token.from == srcHeader {
 			s.token.key = textproto.CanonicalMIMEHeaderKey(s.token.key)
 		}
-		for _, k := range []string{"header", "prefix", "encoding", "payload", "format", "parts"} {
+		for _, k := range []string{"header", "prefix", "encoding", "payload", "format", "parts", "timestamp", "tolerance"} {
 			if o.has(k) {
 				c.errf(o.key[k], "signature.%s is for an hmac signature, not a token", k)
 			}
@@ -76,6 +77,7 @@ func (c *compiler) signature(n *yaml.Node) *signature {
 		c.errf(o.val["payload"], "signature.payload: %v", err)
 	}
 	s.payload = payload
+	c.freshness(o, s, formatParts)
 	keys, vals := c.pairs(o.val["parts"], "signature.parts")
 	s.parts = map[string]tmpl{}
 	for i, k := range keys {
@@ -100,6 +102,35 @@ func (c *compiler) signature(n *yaml.Node) *signature {
 	}
 	s.scheme = s.header + " HMAC-" + strings.ToUpper(s.algo)
 	return s
+}
+
+// freshness reads timestamp and tolerance: where the time the platform
+// signed is, and how far from the receive time it may be (Slack's five
+// minutes), so that a replayed request is not taken for a fresh one.
+func (c *compiler) freshness(o *obj, s *signature, formatParts []string) {
+	switch {
+	case !o.has("timestamp") && !o.has("tolerance"):
+		return
+	case !o.has("timestamp"):
+		c.errf(o.key["tolerance"], "signature.tolerance needs timestamp: where the signed time is, e.g. \"{header:X-Slack-Request-Timestamp}\" or a format part \"{t}\"")
+		return
+	case !o.has("tolerance"):
+		c.errf(o.key["timestamp"], "signature.timestamp needs tolerance: how far from the receive time it may be, e.g. 5m")
+		return
+	}
+	t, err := parseTmpl(o.str("timestamp"))
+	if err == nil {
+		err = t.check(func(name, arg string) error { return payloadPlaceholder(name, arg, formatParts) })
+	}
+	if err != nil {
+		c.errf(o.val["timestamp"], "signature.timestamp: %v", err)
+	}
+	s.timestamp = &t
+	d, err := time.ParseDuration(o.str("tolerance"))
+	if err != nil || d <= 0 {
+		c.errf(o.val["tolerance"], "signature.tolerance %q is not a duration above 0: write it like 5m or 300s", o.str("tolerance"))
+	}
+	s.tolerance = d
 }
 
 // checkFormat checks a signature header's format and returns its parts

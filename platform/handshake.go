@@ -4,6 +4,9 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strings"
+	"unsafe"
+
+	"github.com/tidwall/gjson"
 
 	"github.com/harkhq/hark/model"
 )
@@ -87,11 +90,33 @@ func (r *Registry) mayHandshake(req *model.Request) bool {
 		}
 		c := *w
 		c.body, c.json, c.form = bodyAny, nil, nil
-		if c.match(bodiless) {
+		if c.match(bodiless) && bodyMayMatch(req.Body, w.json) {
 			return true
 		}
 	}
 	return false
+}
+
+// bodyMayMatch tests a handshake's JSON fields on a raw body (Slack's
+// url_verification POST) without preparing it: every POST is tested, and a
+// webhook should pay nothing. A path through arrays is left to Classify.
+func bodyMayMatch(body []byte, fields []keyMatch) bool {
+	if len(fields) == 0 {
+		return true
+	}
+	// The text aliases the body only while the fields are tested.
+	text := unsafe.String(unsafe.SliceData(body), len(body))
+	for i := range fields {
+		k := &fields[i]
+		if k.hash {
+			continue
+		}
+		r := gjson.Get(text, k.key)
+		if !k.m.test(valueText(r), r.Exists()) {
+			return false
+		}
+	}
+	return true
 }
 
 // HandshakeRequest is the request the platform sends when a webhook is

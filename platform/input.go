@@ -8,7 +8,9 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
@@ -27,14 +29,17 @@ const (
 
 // input is a request prepared once for every profile's rules.
 type input struct {
-	req      *model.Request
-	secrets  Secrets
-	secret   string // the secret of the profile reading the request (classify sets it)
-	shape    shape
-	json     string      // the JSON body as text (a UTF-8 byte order mark removed)
-	form     url.Values  // the fields of a form-encoded body
-	formList [][2]string // its fields' names and first values, for formValue
-	notes    []string
+	req       *model.Request
+	secrets   Secrets
+	secret    string    // the secret of the profile reading the request (classify sets it)
+	at        time.Time // when the request was received; zero when unknown (signatures' freshness is then not checked)
+	formNoted bool      // notes hold formNote
+	scheme    string    // the scheme of the public URL when the request does not say it (signature.verify tries https)
+	shape     shape
+	json      string      // the JSON body as text (a UTF-8 byte order mark removed)
+	form      url.Values  // the fields of a form-encoded body
+	formList  [][2]string // its fields' names and first values, for formValue
+	notes     []string
 
 	quietTimes bool // unreadable times are not worth a note (the generic profile's guesses)
 
@@ -145,7 +150,24 @@ func (in *input) readBody() {
 		return
 	}
 	in.shape = shapeOther
-	in.note(describeNonJSON(body, trimmed, in.req.Header("Content-Type"), &in.form))
+	n := describeNonJSON(body, trimmed, in.req.Header("Content-Type"), &in.form)
+	in.note(n)
+	if in.form != nil && strings.HasPrefix(n, formNote) {
+		in.formNoted = true
+	}
+}
+
+// formNote starts the note of a form body that parsed: news for a profile
+// that reads JSON, none for one whose platform posts forms (dropFormNote).
+const formNote = "body is not JSON: form data with "
+
+// dropFormNote removes the note that the body is a form.
+func (in *input) dropFormNote() {
+	if !in.formNoted {
+		return
+	}
+	in.formNoted = false
+	in.notes = slices.DeleteFunc(in.notes, func(n string) bool { return strings.HasPrefix(n, formNote) })
 }
 
 // describeNonJSON says in plain words what a body that is not valid JSON
@@ -162,7 +184,7 @@ func describeNonJSON(body, trimmed []byte, contentType string, form *url.Values)
 		if err != nil {
 			return fmt.Sprintf("body is not JSON: form data that does not fully parse (%d bytes)", len(body))
 		}
-		return fmt.Sprintf("body is not JSON: form data with %d fields", len(vals))
+		return fmt.Sprintf(formNote+"%d fields", len(vals))
 	case media == "multipart/form-data":
 		return fmt.Sprintf("body is not JSON: multipart form data (%d bytes)", len(body))
 	case isText(body):

@@ -96,6 +96,9 @@ func TestDemoSecrets(t *testing.T) {
 	for _, p := range Profiles() {
 		if p.Secret != nil {
 			want = append(want, p.Name)
+			for _, part := range p.Secret.Parts {
+				want = append(want, p.Name+"."+part.Name)
+			}
 		}
 	}
 	slices.Sort(names)
@@ -116,7 +119,7 @@ func TestDemoSecrets(t *testing.T) {
 		}
 		signed := 0
 		for _, r := range reqs {
-			c := Classify(toRequest(r), secrets)
+			c := Classify(sent(p, r, secrets), secrets)
 			switch c.Signature.State {
 			case model.SigValid:
 				signed++

@@ -11,7 +11,11 @@ import (
 	"hash"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
+
+	"github.com/tidwall/gjson"
 
 	"github.com/harkhq/hark/model"
 )
@@ -33,6 +37,12 @@ type signature struct {
 	parts    map[string]tmpl // what the simulator puts in the format's other parts
 
 	token source // a shared secret sent as is (a header or a query parameter)
+
+	// timestamp, when set, is where the time the platform signed is; a
+	// request signed more than tolerance away from when hark received it
+	// is refused, as the platform's own libraries refuse replays.
+	timestamp *tmpl
+	tolerance time.Duration
 
 	optional bool   // a request without it is fine, even when a secret is set
 	caveat   string // appended to every result's detail: what the documentation leaves open
@@ -79,11 +89,41 @@ func (s *signature) check(in *input, name string) model.Signature {
 		sig.State, sig.Detail = model.SigUnchecked, "the body was cut by the size limit, so its signature cannot be checked"
 	case s.verify(in, got, secret):
 		sig.State, sig.Detail = model.SigValid, s.what()+" matches the "+name+" secret"
+		if stale := s.stale(in, got); stale != "" {
+			sig.State, sig.Detail = model.SigInvalid, s.what()+" matches the "+name+" secret, but "+stale
+		}
 	default:
 		sig.State, sig.Detail = model.SigInvalid, s.what()+" does not match: another secret, or the request changed on the way"
 	}
 	sig.Detail += s.caveat
 	return sig
+}
+
+// stale says why a request whose digest matches is too old (or too far in
+// the future) to be the platform's: its signed time is further from when
+// hark received it than the tolerance. "" when it is fresh, or when there
+// is no receive time to compare with (a classification outside a
+// receiver, such as hark platforms test).
+func (s *signature) stale(in *input, header string) string {
+	if s.timestamp == nil || in.at.IsZero() {
+		return ""
+	}
+	parts, _ := s.split(header)
+	v := strings.TrimSpace(s.timestamp.expand(s.placeholders(in, parts)))
+	t, ok := parseTime(gjson.Result{Type: gjson.String, Str: v, Raw: strconv.Quote(v)})
+	if !ok {
+		return "its timestamp " + quoteShort(strconv.Quote(v)) + " is not a time hark reads"
+	}
+	off := in.at.Sub(t)
+	if off.Abs() <= s.tolerance {
+		return ""
+	}
+	when := off.Round(time.Second).String() + " before"
+	if off < 0 {
+		when = (-off).Round(time.Second).String() + " after"
+	}
+	return "it was signed " + when + " hark received it, more than the " + s.tolerance.String() +
+		" the platform allows: a replay, or a clock that is off"
 }
 
 // what says what is signed, for details: "HMAC-SHA256 of the body".
@@ -105,6 +145,18 @@ func (s *signature) verify(in *input, got, secret string) bool {
 	if err != nil {
 		return false
 	}
+	if hmac.Equal(digest, s.mac(secret, s.payloadOf(in, parts))) {
+		return true
+	}
+	// A signed URL's scheme is what the platform called. Without
+	// X-Forwarded-Proto (a proxy that does not say, a request saved to a
+	// file) hark cannot tell http from https, and either digest proves
+	// the secret; tunnels say, and platforms that sign URLs call https.
+	if _, said := in.header("X-Forwarded-Proto"); said || !s.payload.uses("url") {
+		return false
+	}
+	in.scheme = "https"
+	defer func() { in.scheme = "" }()
 	return hmac.Equal(digest, s.mac(secret, s.payloadOf(in, parts)))
 }
 
@@ -174,7 +226,13 @@ func (s *signature) payloadOf(in *input, parts map[string]string) []byte {
 	if s.payload.src == "{body}" {
 		return in.req.Body
 	}
-	return []byte(s.payload.expand(func(name, arg string) string {
+	return []byte(s.payload.expand(s.placeholders(in, parts)))
+}
+
+// placeholders fills a payload's or timestamp's placeholders from the
+// request and the header's parts.
+func (s *signature) placeholders(in *input, parts map[string]string) func(name, arg string) string {
+	return func(name, arg string) string {
 		switch name {
 		case "body":
 			return string(in.req.Body)
@@ -199,7 +257,7 @@ func (s *signature) payloadOf(in *input, parts map[string]string) []byte {
 			return in.form.Get(arg)
 		}
 		return parts[name]
-	}))
+	}
 }
 
 // sortedForm is Twilio's way to sign form fields: each name followed by its
@@ -229,6 +287,9 @@ func (in *input) publicURL() string {
 		scheme = scheme[:i]
 	}
 	scheme = strings.TrimSpace(scheme)
+	if in.scheme != "" {
+		scheme = in.scheme
+	}
 	if scheme == "" {
 		scheme = "http"
 	}
