@@ -107,7 +107,7 @@ func (p *Profile) classify(in *input) Classification {
 		// place that says so, so the store, the journal and every export
 		// agree on it.
 		c.SessionID = model.Unsorted
-		if in.shape == shapeJSON {
+		if in.shape == shapeJSON && !c.Handshake { // a handshake checks the URL: it belongs to no conversation
 			in.note("no session id in the request: filed under " + model.Unsorted)
 		}
 	}

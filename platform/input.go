@@ -50,7 +50,8 @@ type input struct {
 	queryVals url.Values // parsed on first use
 	top       []member   // the top-level members of a JSON object body, read on first use
 	topRead   bool
-	topBuf    [32]member // room for top, so that typical bodies index without allocating
+	topBuf    [32]member    // room for top, so that typical bodies index without allocating
+	arrays    []arrayResult // what paths through arrays read, each read once
 }
 
 // member is one top-level member of a JSON object body: its key and its raw
@@ -93,16 +94,39 @@ func (in *input) get(path string) gjson.Result {
 			})
 		}
 	}
+	// A path through arrays builds a new array each time, and profiles
+	// read the same one for their match, kind, session and every turn
+	// rule (WhatsApp's entry.#.changes.#.value.messages): once is enough.
+	through := strings.IndexByte(path, '#') >= 0
+	if through {
+		for i := range in.arrays {
+			if in.arrays[i].path == path {
+				return in.arrays[i].r
+			}
+		}
+	}
+	r := gjson.Result{}
 	head, rest, nested := strings.Cut(path, ".")
 	for i := range in.top {
 		if in.top[i].key == head {
 			if nested {
-				return gjson.Get(in.top[i].raw, rest)
+				r = gjson.Get(in.top[i].raw, rest)
+			} else {
+				r = gjson.Parse(in.top[i].raw)
 			}
-			return gjson.Parse(in.top[i].raw)
+			break
 		}
 	}
-	return gjson.Result{}
+	if through {
+		in.arrays = append(in.arrays, arrayResult{path, r})
+	}
+	return r
+}
+
+// arrayResult is what a path through arrays read of the body.
+type arrayResult struct {
+	path string
+	r    gjson.Result
 }
 
 // root is the body as a node for turn rules.
