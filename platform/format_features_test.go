@@ -114,8 +114,8 @@ func TestMayHandshakeReadsAPostsFields(t *testing.T) {
 	r := Active()
 	for body, want := range map[string]bool{
 		`{"type":"url_verification","challenge":"c"}`: true,
-		`{"type":"event_callback","event":{}}`:         false,
-		`not json`:                                     false,
+		`{"type":"event_callback","event":{}}`:        false,
+		`not json`:                                    false,
 	} {
 		req := post("/slack/events", []byte(body))
 		if got := r.mayHandshake(req); got != want {
