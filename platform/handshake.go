@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strings"
+	"time"
 	"unsafe"
 
 	"github.com/tidwall/gjson"
@@ -125,11 +126,19 @@ func bodyMayMatch(body []byte, fields []keyMatch) bool {
 // (which a receiver without a secret answers unchecked). ok is false when
 // the platform has no handshake.
 func (p *Profile) HandshakeRequest(rng *rand.Rand, secrets Secrets) (r SimRequest, ok bool) {
+	return p.HandshakeRequestAt(rng, secrets, time.Time{})
+}
+
+// HandshakeRequestAt is HandshakeRequest sent at a given time: the time
+// its {now} placeholders and the signature's timestamp carry (Slack signs
+// its url_verification with the time it sends it, and a receiver refuses
+// one signed long before).
+func (p *Profile) HandshakeRequestAt(rng *rand.Rand, secrets Secrets, at time.Time) (r SimRequest, ok bool) {
 	h := p.handshake
 	if h == nil || h.request == nil {
 		return SimRequest{}, false
 	}
-	g := &gen{rng: rng, secret: p.secretFor(h.secret, secrets)}
+	g := &gen{rng: rng, secret: p.secretFor(h.secret, secrets), t: at}
 	g.values = g.makeValues()
 	g.session = "handshake"
 	sc := &simRun{g: g, p: p}
@@ -140,6 +149,7 @@ func (p *Profile) HandshakeRequest(rng *rand.Rand, secrets Secrets) (r SimReques
 	}
 	r.Kind = h.kind
 	r.SessionID = ""
+	r.At = at
 	return r, g.err == nil
 }
 

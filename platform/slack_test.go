@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -158,12 +159,13 @@ func TestSlackSignature(t *testing.T) {
 func TestSlackConversation(t *testing.T) {
 	p, _ := Lookup("slack")
 	secrets := Secrets{"slack": "sl-secret"}
-	h, ok := p.HandshakeRequest(seeded(2), secrets)
-	if !ok || h.Kind != "url_verification" {
-		t.Fatalf("handshake %v %s", ok, h.Kind)
+	h, ok := p.HandshakeRequestAt(seeded(2), secrets, simStart)
+	if !ok || h.Kind != "url_verification" || h.Headers["X-Slack-Request-Timestamp"][0] != strconv.FormatInt(simStart.Unix(), 10) {
+		t.Fatalf("handshake %v %s %v", ok, h.Kind, h.Headers)
 	}
-	if d, sig, ok := Challenge(toRequest(h), secrets); !ok || d.Status != 200 || sig.State != model.SigValid {
-		t.Fatalf("handshake answered %v %d %q %s", ok, d.Status, d.Body, sig.State)
+	c := ClassifyAt(toRequest(h), secrets, simStart.Add(time.Second))
+	if d := DefaultResponse(c); !c.Handshake || d.Status != 200 || c.Signature.State != model.SigValid {
+		t.Fatalf("handshake answered %d %q %s %q", d.Status, d.Body, c.Signature.State, c.Signature.Detail)
 	}
 	reqs, err := Conversation("slack", seeded(2), "", simStart, secrets)
 	if err != nil {
