@@ -25,13 +25,13 @@ func Classify(req *model.Request, secrets Secrets) Classification {
 	return active().Classify(req, secrets)
 }
 
-// ClassifyAt is Classify of a request received at a given time: a
-// signature whose signed time is too far from it (a replay, by the
-// platform's own tolerance, such as Slack's five minutes) is invalid.
-// Classify checks no signed time, which keeps it a pure function of the
-// request.
-func ClassifyAt(req *model.Request, secrets Secrets, at time.Time) Classification {
-	return active().ClassifyAt(req, secrets, at)
+// ClassifyAt is Classify for a request received at a known time: a
+// signature that carries the time it was made (Retell's, Slack's) is then
+// also checked against the platform's tolerance, as the platform's own
+// libraries do. Classify leaves that time unchecked, for requests read
+// from files.
+func ClassifyAt(req *model.Request, secrets Secrets, received time.Time) Classification {
+	return active().ClassifyAt(req, secrets, received)
 }
 
 // Classify is the package's Classify with this registry's profiles.
@@ -40,7 +40,7 @@ func (r *Registry) Classify(req *model.Request, secrets Secrets) Classification 
 }
 
 // ClassifyAt is the package's ClassifyAt with this registry's profiles.
-func (r *Registry) ClassifyAt(req *model.Request, secrets Secrets, at time.Time) (c Classification) {
+func (r *Registry) ClassifyAt(req *model.Request, secrets Secrets, received time.Time) (c Classification) {
 	defer func() {
 		// The code below is meant never to panic (FuzzClassify checks it);
 		// this keeps a receiver alive if it ever does.
@@ -58,7 +58,7 @@ func (r *Registry) ClassifyAt(req *model.Request, secrets Secrets, at time.Time)
 		req = &model.Request{}
 	}
 	in := newInput(req, secrets)
-	in.at = at
+	in.at = received
 	return r.detect(in).classify(in)
 }
 
@@ -101,13 +101,19 @@ func (p *Profile) classify(in *input) Classification {
 		c.Handshake = true
 		c.echo = in.rootValue(&h.echo)
 	}
-	c.SessionID = target.sessionID(p.session)
+	sessionAt := p.session
+	if k.ownSession {
+		sessionAt = k.session
+	}
+	c.SessionID = target.sessionID(sessionAt)
 	if c.SessionID == "" {
 		// Every session-less request lands in one session; this is the one
 		// place that says so, so the store, the journal and every export
 		// agree on it.
 		c.SessionID = model.Unsorted
-		if in.shape == shapeJSON && !c.Handshake { // a handshake checks the URL: it belongs to no conversation
+		// A handshake checks the URL and a kind with no session of its own
+		// comes before the conversation: neither belongs to one.
+		if in.shape == shapeJSON && !c.Handshake && !(k.ownSession && len(k.session) == 0) {
 			in.note("no session id in the request: filed under " + model.Unsorted)
 		}
 	}

@@ -20,9 +20,9 @@ import (
 // the platforms' documented schemes (platforms.md): each exercises what a
 // real platform needs of the engine.
 
-// formatRegistry loads the test profiles and makes them, with the
-// fallback, the registry in use for the test: alone, since the built-in
-// profiles of the same platforms would win their ties.
+// formatRegistry loads the test profiles and makes them the registry in
+// use for the test: they and the fallback alone, since the built-in
+// profiles of the platforms they imitate would win their requests.
 func formatRegistry(t testing.TB) *Registry {
 	t.Helper()
 	files, _ := filepath.Glob(filepath.Join("testdata", "format", "*.yaml"))
@@ -259,7 +259,7 @@ func TestFormatConversations(t *testing.T) {
 	}
 	for _, name := range []string{"slackish", "whatsappish"} {
 		p, _ := Lookup(name)
-		h, ok := p.HandshakeRequest(seeded(1), secrets)
+		h, ok := p.HandshakeRequest(seeded(1), secrets, simStart)
 		if !ok {
 			t.Fatalf("%s: no handshake request", name)
 		}

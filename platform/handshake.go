@@ -36,13 +36,18 @@ func (h *handshake) checkToken(in *input, p *Profile) model.Signature {
 }
 
 // answerFor answers a classified handshake: the echo when the check passed
-// or could not be made, else 403.
+// or could not be made, else 403, saying which check failed (a token, or
+// the profile's signature, as for Slack's url_verification).
 func (h *handshake) answerFor(c Classification) model.Decision {
 	if c.Signature.State == model.SigInvalid || c.Signature.State == model.SigMissing {
+		why := "verification token does not match\n"
+		if h.token == nil {
+			why = "signature " + string(c.Signature.State) + "\n"
+		}
 		return model.Decision{
 			Status:  http.StatusForbidden,
 			Headers: map[string][]string{"Content-Type": {"text/plain; charset=utf-8"}},
-			Body:    []byte("verification token does not match\n"),
+			Body:    []byte(why),
 			Source:  model.SourceDefault,
 		}
 	}
@@ -121,19 +126,14 @@ func bodyMayMatch(body []byte, fields []keyMatch) bool {
 }
 
 // HandshakeRequest is the request the platform sends when a webhook is
-// saved (ChatBot.com's verification GET), with a random challenge and the
-// platform's secret from secrets, or its demo secret when none is given
-// (which a receiver without a secret answers unchecked). ok is false when
-// the platform has no handshake.
-func (p *Profile) HandshakeRequest(rng *rand.Rand, secrets Secrets) (r SimRequest, ok bool) {
-	return p.HandshakeRequestAt(rng, secrets, time.Time{})
-}
-
-// HandshakeRequestAt is HandshakeRequest sent at a given time: the time
-// its {now} placeholders and the signature's timestamp carry (Slack signs
-// its url_verification with the time it sends it, and a receiver refuses
-// one signed long before).
-func (p *Profile) HandshakeRequestAt(rng *rand.Rand, secrets Secrets, at time.Time) (r SimRequest, ok bool) {
+// saved (ChatBot.com's verification GET), at a given time, with a random
+// challenge and the platform's secret from secrets, or its demo secret
+// when none is given (which a receiver without a secret answers
+// unchecked). The time is what its {now} placeholders and a signature's
+// timestamp carry: Slack signs its url_verification with the time it
+// sends it, and a receiver refuses one signed long before. ok is false
+// when the platform has no handshake.
+func (p *Profile) HandshakeRequest(rng *rand.Rand, secrets Secrets, at time.Time) (r SimRequest, ok bool) {
 	h := p.handshake
 	if h == nil || h.request == nil {
 		return SimRequest{}, false

@@ -32,7 +32,7 @@ type input struct {
 	req       *model.Request
 	secrets   Secrets
 	secret    string    // the secret of the profile reading the request (classify sets it)
-	at        time.Time // when the request was received; zero when unknown (signatures' freshness is then not checked)
+	at        time.Time // when the request was received; zero when unknown (a sample file)
 	formNoted bool      // notes hold formNote
 	scheme    string    // the scheme of the public URL when the request does not say it (signature.verify tries https)
 	shape     shape

@@ -114,7 +114,7 @@ func TestDemoSecrets(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if h, ok := p.HandshakeRequest(seeded(1), nil); ok {
+		if h, ok := p.HandshakeRequest(seeded(1), nil, simStart); ok {
 			reqs = append(reqs, h)
 		}
 		signed := 0

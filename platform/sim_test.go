@@ -197,7 +197,7 @@ func TestNavTalkRecordMatchesLive(t *testing.T) {
 func TestHandshakeRequest(t *testing.T) {
 	chatbot, _ := Lookup("chatbot")
 	for _, secrets := range []Secrets{nil, {"chatbot": "cb"}} {
-		r, ok := chatbot.HandshakeRequest(seeded(3), secrets)
+		r, ok := chatbot.HandshakeRequest(seeded(3), secrets, simStart)
 		if !ok {
 			t.Fatal("no handshake")
 		}
@@ -215,13 +215,13 @@ func TestHandshakeRequest(t *testing.T) {
 		}
 	}
 	// A receiver with a secret rejects the demo token.
-	demo, _ := chatbot.HandshakeRequest(seeded(3), nil)
+	demo, _ := chatbot.HandshakeRequest(seeded(3), nil, simStart)
 	if d, _, _ := Challenge(toRequest(demo), Secrets{"chatbot": "cb"}); d.Status != 403 {
 		t.Errorf("demo token accepted: %d", d.Status)
 	}
 	for _, name := range []string{"navtalk", "moveo", "generic"} {
 		p, _ := Lookup(name)
-		if _, ok := p.HandshakeRequest(seeded(3), nil); ok {
+		if _, ok := p.HandshakeRequest(seeded(3), nil, simStart); ok {
 			t.Errorf("%s has a handshake request", p.Name)
 		}
 	}

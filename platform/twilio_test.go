@@ -2,6 +2,7 @@ package platform
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -43,7 +44,7 @@ func TestTwilioFixtures(t *testing.T) {
 		}
 	}
 	c := Classify(vendorFixture(t, "twilio", "onParticipantAdded.form"), nil)
-	if !hasAlias(c, "customer", "+14155550123") {
+	if !slices.Contains(c.Also, model.Alias{Name: "customer", Value: "+14155550123"}) {
 		t.Errorf("customer: %+v", c.Also)
 	}
 }
@@ -88,18 +89,9 @@ func TestTwilioKinds(t *testing.T) {
 	// A pre-action answer: pass, or reject with any non-2xx.
 	p, _ := Lookup("twilio")
 	k, _ := p.Kind("onMessageAdd")
-	if k.Default.Status != 200 || k.Default.Body != "" || !hasTemplate(k, "reject", 403) {
+	if k.Default.Status != 200 || k.Default.Body != "" || !slices.ContainsFunc(k.Templates, func(tpl Template) bool { return tpl.Name == "reject" && tpl.Status == 403 }) {
 		t.Errorf("onMessageAdd answers %+v %+v", k.Default, k.Templates)
 	}
-}
-
-func hasTemplate(k *Kind, name string, status int) bool {
-	for _, tpl := range k.Templates {
-		if tpl.Name == name && tpl.Status == status {
-			return true
-		}
-	}
-	return false
 }
 
 // TestTwilioSignature: the digest covers the public URL Twilio called.

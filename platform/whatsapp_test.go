@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -45,18 +46,9 @@ func TestWhatsAppFixtures(t *testing.T) {
 		}
 	}
 	c := Classify(vendorFixture(t, "whatsapp", "text-message.http"), nil)
-	if !hasAlias(c, "customer", "Ana Souza") {
+	if !slices.Contains(c.Also, model.Alias{Name: "customer", Value: "Ana Souza"}) {
 		t.Errorf("the customer's name: %+v", c.Also)
 	}
-}
-
-func hasAlias(c Classification, name, value string) bool {
-	for _, a := range c.Also {
-		if a.Name == name && a.Value == value {
-			return true
-		}
-	}
-	return false
 }
 
 func TestWhatsAppVerification(t *testing.T) {
@@ -168,7 +160,7 @@ func TestWhatsAppMessageShapes(t *testing.T) {
 func TestWhatsAppConversation(t *testing.T) {
 	p, _ := Lookup("whatsapp")
 	secrets := Secrets{"whatsapp": "wa-secret", "whatsapp.verify": "wa-verify"}
-	h, ok := p.HandshakeRequest(seeded(4), secrets)
+	h, ok := p.HandshakeRequest(seeded(4), secrets, simStart)
 	if !ok || h.Method != "GET" {
 		t.Fatalf("handshake %v %s", ok, h.Method)
 	}

@@ -94,7 +94,7 @@ func TestRunPlaysEachConversationOnce(t *testing.T) {
 	total := 0
 	for _, name := range platforms[:min(8, len(platforms))] { // a handshake before the platform's conversations
 		if p, _ := platform.Lookup(name); p != nil {
-			if _, ok := p.HandshakeRequest(rand.New(rand.NewPCG(seed, 0)), nil); ok {
+			if _, ok := p.HandshakeRequest(rand.New(rand.NewPCG(seed, 0)), nil, fixedNow()); ok {
 				total++
 			}
 		}
@@ -138,7 +138,7 @@ func TestRunPlaysEachConversationOnce(t *testing.T) {
 				gotLines = append(gotLines, line)
 			}
 		}
-		if id == "" || len(wantLines) < 4 || !slices.Equal(gotLines, wantLines) {
+		if id == "" || len(wantLines) < 3 || !slices.Equal(gotLines, wantLines) {
 			t.Errorf("session %d (%s): requests out of order or missing:\n got %q\nwant %q", i, id, gotLines, wantLines)
 		}
 	}
@@ -147,13 +147,15 @@ func TestRunPlaysEachConversationOnce(t *testing.T) {
 			t.Errorf("path %s lacks the base path", r.req.Path)
 		}
 	}
-	navtalks := 0 // sessions that played NavTalk: as many as the registry's order gives
+	// The sessions go round the registry: a platform played twice has its
+	// kinds counted twice.
+	navtalkSessions := 0
 	for i := range 8 {
-		if platforms[i%len(platforms)] == "navtalk" {
-			navtalks++
+		if platforms[i%len(platforms)] == platforms[0] {
+			navtalkSessions++
 		}
 	}
-	if rep.Kinds["navtalk/session"] != navtalks || rep.Kinds["chatbot/verify"] != 1 || rep.Status[200] != total {
+	if rep.Kinds["navtalk/session"] != navtalkSessions || rep.Kinds["chatbot/verify"] != 1 || rep.Status[200] != total {
 		t.Errorf("kinds %v status %v", rep.Kinds, rep.Status)
 	}
 }
@@ -299,7 +301,7 @@ func TestRunRateIsACap(t *testing.T) {
 	}
 	// 21 requests at 200/s cannot take less than 100 ms (a lower bound
 	// only: a slow machine takes longer, never shorter).
-	if elapsed := time.Since(start); elapsed < 100*time.Millisecond-paceSlack || rep.Sent != 21 {
+	if elapsed := time.Since(start); elapsed < 100*time.Millisecond-paceLeeway || rep.Sent != 21 {
 		t.Fatalf("21 requests at 200/s in %v (sent %d)", elapsed, rep.Sent)
 	}
 }
