@@ -92,7 +92,7 @@ func (c *compiler) profile(src []byte) *Profile {
 	p.batch, p.guessed = o.boolean("batch"), o.boolean("guessed")
 	p.detect = c.detectors(o.val["match"])
 	p.session = c.sources(o.val["session"], "session", true)
-	p.also = c.sources(o.val["also"], "also", false)
+	p.also = c.alsoSources(o.val["also"])
 	p.time = c.sources(o.val["time"], "time", false)
 	p.groups = c.groups(o.val["groups"])
 	if o.has("signature") {
