@@ -2,6 +2,7 @@ package platform
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -66,6 +67,9 @@ func (r *Registry) ClassifyAt(req *model.Request, secrets Secrets, received time
 func (p *Profile) classify(in *input) Classification {
 	in.secret = in.secrets[p.Name]
 	in.quietTimes = p.guessed
+	if in.formNoted && p.postsForms() {
+		in.dropFormNote() // a form is what the platform sends: no news
+	}
 	if in.isArray && !(p.batch && in.array > 0) {
 		in.note(fmt.Sprintf("body is a JSON array of %d items (a batch?): %s reads objects, so hark shows the array as is", in.array, p.Title))
 	}
@@ -89,7 +93,9 @@ func (p *Profile) classify(in *input) Classification {
 		// place that says so, so the store, the journal and every export
 		// agree on it.
 		c.SessionID = model.Unsorted
-		if in.shape == shapeJSON && !(k.ownSession && len(k.session) == 0) {
+		// A handshake checks the URL and a kind with no session of its own
+		// comes before the conversation: neither belongs to one.
+		if in.shape == shapeJSON && !c.Handshake && !(k.ownSession && len(k.session) == 0) {
 			in.note("no session id in the request: filed under " + model.Unsorted)
 		}
 	}
@@ -108,6 +114,17 @@ func (p *Profile) classify(in *input) Classification {
 	}
 	c.Notes = in.notes
 	return c
+}
+
+// postsForms reports whether the platform's requests are forms: its match
+// reads form fields.
+func (p *Profile) postsForms() bool {
+	for i := range p.detect {
+		if w := &p.detect[i].when; len(w.form) > 0 || w.body == bodyForm {
+			return true
+		}
+	}
+	return false
 }
 
 // kindOf decides a request's kind: the handshake's, else the first of the
@@ -166,12 +183,19 @@ func (in *input) aliases(srcs []source, session string) []model.Alias {
 	var out []model.Alias
 	for i := range srcs {
 		s := &srcs[i]
+		name := s.key
+		if s.label != "" {
+			name = s.label
+			if slices.ContainsFunc(out, func(a model.Alias) bool { return a.Name == name }) {
+				continue // a label shows the first value found among its places
+			}
+		}
 		v := strings.TrimSpace(in.rootValue(s))
 		if v == "" {
 			continue
 		}
 		if v = in.cleanID(v); v != session {
-			out = append(out, model.Alias{Name: s.key, Value: v})
+			out = append(out, model.Alias{Name: name, Value: v})
 		}
 	}
 	return out
