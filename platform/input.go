@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
@@ -40,7 +41,10 @@ type input struct {
 
 	isArray bool     // the body is a JSON array
 	array   int      // how many elements it has
-	elems   []*input // its elements, read as bodies of their own on first use (batches)
+	elems   []*input // a batch's elements, read as bodies of their own on first use
+	elemsAt string   // the path of the batch elems holds ("" = the body)
+
+	received time.Time // when the request arrived; zero when unknown (checks that need it say so)
 
 	queryVals url.Values // parsed on first use
 	top       []member   // the top-level members of a JSON object body, read on first use

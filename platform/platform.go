@@ -132,6 +132,7 @@ var (
 	_ func() *Profile                                                            = Fallback
 	_ func() Secrets                                                             = DemoSecrets
 	_ func(*model.Request, Secrets) Classification                               = Classify
+	_ func(*model.Request, Secrets, time.Time) Classification                    = ClassifyAt
 	_ func(*model.Request, Secrets) (model.Decision, model.Signature, bool)      = Challenge
 	_ func(Classification) model.Decision                                        = DefaultResponse
 	_ func(string, *rand.Rand, string, time.Time, Secrets) ([]SimRequest, error) = Conversation
