@@ -28,11 +28,18 @@ func BenchmarkClassify(b *testing.B) {
 		{"chatbot/verify", verifyGET("challenge=abc&token=t"), Secrets{"chatbot": "t"}},
 		{"moveo/post-signed", signed, Secrets{"moveo": "k"}},
 		{"moveo/pre", post("/moveo/pre-message", testdata(b, "moveo_pre.json")), nil},
-		{"generic/json", post("/hook", testdata(b, "generic_vapi.json")), nil},
+		{"generic/json", post("/hook", testdata(b, "generic_voiceflow.json")), nil}, // generic_vapi.json is Vapi's now
 		{"generic/no-id", post("/hook", []byte(`{"hello":"world","n":[1,2,3]}`)), nil},
 		{"generic/form", post("/hook", []byte("CallSid=CA1&Body=hi"), "Content-Type", "application/x-www-form-urlencoded"), nil},
 		{"generic/1MiB", post("/hook", append(append([]byte(`{"items":[`), big...), `{}]}`...)), nil},
 		{"moveo/delivery-batch", post("/moveo/integration", []byte(`[{"event_type":"message:received","session_id":"s","brain_id":"b","message":{"text":"bye"}},{"event_type":"message:brain_send","session_id":"s","brain_id":"b","message":{"responses":[{"type":"text","text":"Goodbye!"}]}}]`)), nil},
+		{"vapi/transcript", vendorFixture(b, "vapi", "transcript.json"), nil},
+		{"vapi/tool-calls-secret", vendorFixture(b, "vapi", "tool-calls.http"), Secrets{"vapi": "hark-vapi-secret"}},
+		{"vapi/end-of-call-report-hmac", vendorFixture(b, "vapi", "end-of-call-report.http"), Secrets{"vapi": "hark-vapi-hmac-key"}},
+		{"retell/transcript_updated", vendorFixture(b, "retell", "transcript_updated.json"), nil},
+		{"retell/call_ended-signed", vendorFixture(b, "retell", "call_ended.http"), Secrets{"retell": "key_hark_retell_demo_7d1c2a"}},
+		{"dialogflow-es/intent-basic-auth", vendorFixture(b, "dialogflow-es", "intent.http"), Secrets{"dialogflow-es": "hark:hark-df-pass"}},
+		{"dialogflow-cx/fulfillment", vendorFixture(b, "dialogflow-cx", "tag-text.json"), nil},
 		{"navtalk/snake-case", post("/webhook", []byte(`{"event":"conversation.output","session_id":"s","role":"ai","timestamp":"2024-01-15T10:30:00Z","message":"Hello"}`)), nil},
 	}
 	for _, bc := range cases {

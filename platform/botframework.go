@@ -131,7 +131,7 @@ func bfClaims(in *input, token, appID string) (problems, facts []string) {
 	default:
 		problems = append(problems, fmt.Sprintf("issuer %s is neither the Bot Connector (%s) nor the Emulator", bfQuote(iss), bfIssuer))
 	}
-	return bfPeriod(in.received, claims, problems, facts)
+	return bfPeriod(in.at, claims, problems, facts)
 }
 
 // bfServiceURL compares the token's serviceurl claim with the activity's

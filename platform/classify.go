@@ -24,10 +24,11 @@ func Classify(req *model.Request, secrets Secrets) Classification {
 	return active().Classify(req, secrets)
 }
 
-// ClassifyAt is Classify for a request received at a known instant, which
-// checks that read times (a signed token's expiry) compare with. Classify
-// does no clock reading: without the instant such checks are skipped, and
-// the signature's detail says so.
+// ClassifyAt is Classify for a request received at a known time: a
+// signature that carries the time it was made (Retell's, Slack's) is then
+// also checked against the platform's tolerance, as the platform's own
+// libraries do, and a token's validity period (Bot Framework's) against
+// it. Classify leaves those times unchecked, for requests read from files.
 func ClassifyAt(req *model.Request, secrets Secrets, received time.Time) Classification {
 	return active().ClassifyAt(req, secrets, received)
 }
@@ -56,7 +57,7 @@ func (r *Registry) ClassifyAt(req *model.Request, secrets Secrets, received time
 		req = &model.Request{}
 	}
 	in := newInput(req, secrets)
-	in.received = received
+	in.at = received
 	return r.detect(in).classify(in)
 }
 
@@ -102,13 +103,17 @@ func (p *Profile) classify(in *input) Classification {
 		c.Handshake = true
 		c.echo = in.rootValue(&h.echo)
 	}
-	c.SessionID = target.sessionID(p.session)
+	sessionAt := p.session
+	if k.ownSession {
+		sessionAt = k.session
+	}
+	c.SessionID = target.sessionID(sessionAt)
 	if c.SessionID == "" {
 		// Every session-less request lands in one session; this is the one
 		// place that says so, so the store, the journal and every export
 		// agree on it.
 		c.SessionID = model.Unsorted
-		if in.shape == shapeJSON {
+		if in.shape == shapeJSON && !(k.ownSession && len(k.session) == 0) {
 			in.note("no session id in the request: filed under " + model.Unsorted)
 		}
 	}
@@ -274,7 +279,7 @@ func (in *input) element(at string, i int) *input {
 		in.elems, in.elemsAt = in.elems[:0], at
 		src.ForEach(func(_, v gjson.Result) bool {
 			in.elems = append(in.elems, &input{req: in.req, secrets: in.secrets, secret: in.secret, shape: shapeJSON,
-				json: v.Raw, quietTimes: in.quietTimes, queryVals: in.queryVals, received: in.received})
+				json: v.Raw, quietTimes: in.quietTimes, queryVals: in.queryVals, at: in.at})
 			return true
 		})
 	}

@@ -98,7 +98,7 @@ func (c *compiler) profile(src []byte) *Profile {
 	p.time = c.sources(o.val["time"], "time", false)
 	p.groups = c.groups(o.val["groups"])
 	if o.has("signature") {
-		p.sign = c.signature(o.val["signature"])
+		p.sign = c.signatures(o.val["signature"])
 	}
 	c.kinds(p, o)
 	if o.has("handshake") {
@@ -301,10 +301,16 @@ func (c *compiler) secret(p *Profile, o *obj) {
 	}
 	if p.Secret.Checks == "" {
 		switch {
-		case p.sign != nil && p.sign.algo != "":
-			p.Secret.Checks = p.Title + "'s " + p.sign.header
 		case p.sign != nil:
-			p.Secret.Checks = p.Title + "'s " + p.sign.token.String() + " token"
+			var places []string
+			for _, s := range p.sign.schemes() {
+				if s.algo != "" {
+					places = append(places, s.header)
+				} else {
+					places = append(places, s.token.String()+" token")
+				}
+			}
+			p.Secret.Checks = p.Title + "'s " + strings.Join(places, " or ")
 		default:
 			p.Secret.Checks = p.Title + "'s verification token"
 		}
@@ -320,13 +326,20 @@ func (c *compiler) secret(p *Profile, o *obj) {
 // for a file that does not.
 func (p *Profile) describeVerification() string {
 	var parts []string
-	if s := p.sign; s != nil {
-		if s.algo != "" {
-			parts = append(parts, fmt.Sprintf("%s: %s%s HMAC-%s of %s keyed with the secret (--secret %s=%s)",
-				s.header, s.prefix, s.encoding, strings.ToUpper(s.algo), s.payload.src, p.Name, p.Secret.Value))
-		} else {
-			parts = append(parts, fmt.Sprintf("%s carries the shared secret (--secret %s=%s)", s.token, p.Name, p.Secret.Value))
+	if p.sign != nil {
+		var schemes []string
+		for _, s := range p.sign.schemes() {
+			switch {
+			case s.algo != "":
+				schemes = append(schemes, fmt.Sprintf("%s: %s%s HMAC-%s of %s keyed with the secret",
+					s.header, s.prefix, s.encoding, strings.ToUpper(s.algo), s.payload.src))
+			case s.prefix != "" || s.encoding != "":
+				schemes = append(schemes, fmt.Sprintf("%s carries %s%s of the secret", s.token, s.prefix, or(s.encoding, "the text")))
+			default:
+				schemes = append(schemes, fmt.Sprintf("%s carries the shared secret", s.token))
+			}
 		}
+		parts = append(parts, fmt.Sprintf("%s (--secret %s=%s)", strings.Join(schemes, ", or "), p.Name, p.Secret.Value))
 	}
 	if h := p.handshake; h != nil && h.token != nil {
 		parts = append(parts, fmt.Sprintf("the verification request's %s is compared with --secret %s=TOKEN", h.token.key, h.secret))
@@ -349,11 +362,13 @@ func (c *compiler) credentials(p *Profile, n *yaml.Node) {
 			p.Credentials.Query = append(p.Credentials.Query, s.key)
 		}
 	}
-	if s := p.sign; s != nil {
-		if s.algo != "" {
-			add(source{from: srcHeader, key: s.header})
-		} else {
-			add(s.token)
+	if p.sign != nil {
+		for _, s := range p.sign.schemes() {
+			if s.algo != "" {
+				add(source{from: srcHeader, key: s.header})
+			} else {
+				add(s.token)
+			}
 		}
 	}
 	if h := p.handshake; h != nil && h.token != nil {

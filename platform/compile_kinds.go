@@ -10,7 +10,7 @@ import (
 )
 
 var (
-	kindKeys     = []string{"title", "values", "when", "response", "record", "turns", "default", "templates", "deadline", "limit", "notes", "expect"}
+	kindKeys     = []string{"title", "values", "when", "response", "record", "turns", "session", "default", "templates", "deadline", "limit", "notes", "expect"}
 	consumedKeys = []string{"title", "deadline", "default", "limit", "templates"}
 	noteKeys     = []string{"when", "note"}
 )
@@ -210,6 +210,13 @@ func (c *compiler) kind(s *kindSpec, n *yaml.Node, what string) {
 		s.k.notes = append(s.k.notes, kindNote{when: c.cond(no.val["when"], what+".notes.when", false), text: t})
 	}
 	s.k.expect = c.sources(ko.val["expect"], what+".expect", false)
+	if ko.has("session") {
+		// Where this kind's session id is, in place of the profile's; []
+		// for a kind that comes before the conversation has an id
+		// (Retell's call_inbound), which is then unsorted without a note.
+		s.k.session = c.sources(ko.val["session"], what+".session", true)
+		s.k.ownSession = true
+	}
 	c.kindResponse(s, ko)
 }
 

@@ -12,11 +12,36 @@ import (
 )
 
 var (
-	signatureKeys = []string{"hmac", "token", "header", "prefix", "encoding", "payload", "format", "parts", "optional", "caveat"}
+	signatureKeys = []string{"hmac", "token", "header", "prefix", "encoding", "payload", "format", "parts", "timestamp", "tolerance", "optional", "caveat"}
 	handshakeKeys = []string{"kind", "title", "match", "echo", "token", "secret", "answer", "reject", "simulate"}
 )
 
-// signature reads signature: an HMAC or a shared-secret token.
+// signatures reads signature: one scheme, or a list of the schemes the
+// platform may use (Vapi's shared secret or its HMAC credential). A
+// request is checked with the first scheme whose header or token it
+// carries; the simulator signs with the first.
+func (c *compiler) signatures(n *yaml.Node) *signature {
+	if n.Kind != yaml.SequenceNode {
+		return c.signature(n)
+	}
+	if len(n.Content) == 0 {
+		c.errf(n, "signature: an empty list; give a scheme, or a list of the schemes the platform may use")
+		return nil
+	}
+	first := c.signature(n.Content[0])
+	for _, el := range n.Content[1:] {
+		alt := c.signature(el)
+		for _, s := range append([]*signature{first}, first.alts...) {
+			if s.place() == alt.place() {
+				c.errf(el, "signature: two schemes in %s; hark tells the schemes of a list apart by where each is", alt.place())
+			}
+		}
+		first.alts = append(first.alts, alt)
+	}
+	return first
+}
+
+// signature reads one signature scheme: an HMAC or a shared-secret token.
 func (c *compiler) signature(n *yaml.Node) *signature {
 	o := c.object(n, "signature", signatureKeys...)
 	s := &signature{optional: o.boolean("optional"), caveat: o.str("caveat")}
@@ -35,12 +60,21 @@ func (c *compiler) signature(n *yaml.Node) *signature {
 		if s.token.from == srcHeader {
 			s.token.key = textproto.CanonicalMIMEHeaderKey(s.token.key)
 		}
-		for _, k := range []string{"header", "prefix", "encoding", "payload", "format", "parts"} {
+		for _, k := range []string{"header", "payload", "format", "parts", "timestamp", "tolerance"} {
 			if o.has(k) {
 				c.errf(o.key[k], "signature.%s is for an hmac signature, not a token", k)
 			}
 		}
-		s.scheme = s.token.key + " shared secret"
+		// A token may be written after a prefix and encoded: HTTP Basic
+		// authentication is "Basic " and base64 of USER:PASSWORD.
+		s.prefix = o.str("prefix")
+		if o.has("encoding") {
+			s.encoding = o.str("encoding")
+			if s.encoding != "base64" {
+				c.errf(o.val["encoding"], "signature.encoding %q: a token is sent as is, or in base64 (write base64)", s.encoding)
+			}
+		}
+		s.scheme = strings.TrimSpace(s.token.key+" "+strings.TrimSpace(s.prefix)) + " shared secret"
 		return s
 	case !o.has("hmac"):
 		c.errf(n, "signature needs hmac: sha1, sha256 or sha512 (an HMAC digest), or token: header:NAME (a shared secret)")
@@ -100,8 +134,30 @@ func (c *compiler) signature(n *yaml.Node) *signature {
 			c.errf(o.val["format"], "signature.format has {%s}: say under parts what the simulator puts there (e.g. %s: \"{now:ms}\")", part, part)
 		}
 	}
+	c.signatureTime(s, o, formatParts)
 	s.scheme = s.header + " HMAC-" + strings.ToUpper(s.algo)
 	return s
+}
+
+// signatureTime reads timestamp and tolerance: where the time the platform
+// signed at is, and how far from the receive time it may be.
+func (c *compiler) signatureTime(s *signature, o *obj, formatParts []string) {
+	if o.has("timestamp") != o.has("tolerance") {
+		c.errf(o.n, "signature: give timestamp (where the time the platform signed at is) and tolerance (how far from the receive time it may be) together")
+		return
+	}
+	if !o.has("timestamp") {
+		return
+	}
+	t, err := parseTmpl(o.str("timestamp"))
+	if err == nil {
+		err = t.check(func(name, arg string) error { return payloadPlaceholder(name, arg, formatParts) })
+	}
+	if err != nil {
+		c.errf(o.val["timestamp"], "signature.timestamp: %v", err)
+	}
+	s.stamp = &t
+	s.tolerance = c.duration(o.val["tolerance"], "signature.tolerance")
 }
 
 // checkFormat checks a signature header's format and returns its parts

@@ -30,7 +30,8 @@ const (
 type input struct {
 	req      *model.Request
 	secrets  Secrets
-	secret   string // the secret of the profile reading the request (classify sets it)
+	secret   string    // the secret of the profile reading the request (classify sets it)
+	at       time.Time // when the request was received; zero when unknown (a sample file)
 	shape    shape
 	json     string      // the JSON body as text (a UTF-8 byte order mark removed)
 	form     url.Values  // the fields of a form-encoded body
@@ -43,8 +44,6 @@ type input struct {
 	array   int      // how many elements it has
 	elems   []*input // a batch's elements, read as bodies of their own on first use
 	elemsAt string   // the path of the batch elems holds ("" = the body)
-
-	received time.Time // when the request arrived; zero when unknown (checks that need it say so)
 
 	queryVals url.Values // parsed on first use
 	top       []member   // the top-level members of a JSON object body, read on first use

@@ -113,7 +113,7 @@ type Template struct {
 // SimRequest is one request of a simulated conversation.
 type SimRequest struct {
 	Kind      string        // the kind of the profile this request is an example of
-	SessionID string        // the conversation's session id, as the platform sends it
+	SessionID string        // the conversation's session id, as the platform sends it ("" for a request sent before it has one)
 	After     time.Duration // wait since the previous request of the conversation
 	At        time.Time     // when the conversation's clock sends it (its bodies' timestamps)
 	Method    string

@@ -141,17 +141,18 @@ func TestSeedPayloads(t *testing.T) {
 			platform: "moveo", kind: "other", session: "s-1", consumed: true, deadline: 10 * time.Second,
 		},
 		{
-			name: "dialogflow es goes generic", req: post("/df", testdata(t, "generic_dialogflow_es.json")),
-			platform: "generic", kind: "webhook", session: "a1b2c3d4e5",
-			turns: []model.Turn{{Role: model.RoleUser, Text: "book a room for tomorrow"}},
+			name: "dialogflow es fulfillment", req: post("/df", testdata(t, "generic_dialogflow_es.json")),
+			platform: "dialogflow-es", kind: "intent", session: "a1b2c3d4e5", consumed: true, deadline: 5 * time.Second,
+			turns: []model.Turn{{Role: model.RoleUser, Text: "book a room for tomorrow"}, {Role: model.RoleAI, Text: "For how many nights?"}},
 		},
 		{
-			name: "vapi goes generic", req: post("/vapi", testdata(t, "generic_vapi.json")),
-			platform: "generic", kind: "webhook", session: "call_7f3e2b9d",
+			name: "vapi tool calls", req: post("/vapi", testdata(t, "generic_vapi.json")),
+			platform: "vapi", kind: "tool-calls", session: "call_7f3e2b9d", consumed: true, deadline: 20 * time.Second,
 		},
 		{
-			name: "retell goes generic", req: post("/retell", testdata(t, "generic_retell.json")),
-			platform: "generic", kind: "webhook", session: "Jabr9TXYYJHfvl6Syypi88rdAHYHmcq6",
+			name: "retell call started", req: post("/retell", testdata(t, "generic_retell.json")),
+			platform: "retell", kind: "call_started", session: "Jabr9TXYYJHfvl6Syypi88rdAHYHmcq6",
+			turns: []model.Turn{{Role: model.RoleSystem, Marker: model.MarkerCreated}},
 		},
 		{
 			name: "voiceflow goes generic", req: post("/vf", testdata(t, "generic_voiceflow.json")),

@@ -89,6 +89,9 @@ type kindRules struct {
 	notes  []kindNote // what to say about a request of this kind
 	expect []source   // fields a request of this kind should carry
 
+	session    []source // where its session id is, when ownSession: in place of the profile's
+	ownSession bool
+
 	whens []cond // the conditions that choose the kind (any), for its file's readers
 }
 

@@ -32,8 +32,9 @@ func Resign(name string, req model.Request, secrets Secrets) (out model.Request,
 	if s == nil || secret == "" {
 		return req, did
 	}
+	s = s.pick(newInput(&req, nil)) // the scheme the request was signed with
 	if s.algo == "" {
-		if q, replaced := replaceToken(req, s.token, secret); replaced {
+		if q, replaced := replaceToken(req, s.token, s.encodeToken(secret)); replaced {
 			return q, "token replaced"
 		}
 		return req, did
@@ -96,11 +97,11 @@ func (s *signature) signSim(r *SimRequest, g *gen, to string) {
 			if q == nil {
 				q = url.Values{}
 			}
-			q.Set(s.token.key, secret)
+			q.Set(s.token.key, s.encodeToken(secret))
 			r.RawQuery = q.Encode()
 			return
 		}
-		setHeader(r.Headers, s.token.key, secret)
+		setHeader(r.Headers, s.token.key, s.encodeToken(secret))
 		return
 	}
 	if s.payload.uses("url") && to == "" {

@@ -11,7 +11,9 @@ import (
 	"hash"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/harkhq/hark/model"
 )
@@ -32,10 +34,44 @@ type signature struct {
 	format   *tmpl
 	parts    map[string]tmpl // what the simulator puts in the format's other parts
 
-	token source // a shared secret sent as is (a header or a query parameter)
+	token source // a shared secret sent as is (a header or a query parameter), after prefix, maybe in base64
+
+	// stamp, when set, is where the time the platform signed at is (a
+	// format part, a header); a request signed more than tolerance away
+	// from its receive time is a replay, or was held on the way.
+	stamp     *tmpl
+	tolerance time.Duration
 
 	optional bool   // a request without it is fine, even when a secret is set
 	caveat   string // appended to every result's detail: what the documentation leaves open
+
+	alts []*signature // the other schemes the platform may use, tried when this one's place is empty
+}
+
+// schemes are the signature and its alternatives, in the file's order.
+func (s *signature) schemes() []*signature { return append([]*signature{s}, s.alts...) }
+
+// place is where a scheme is carried: its header, or its token's place.
+func (s *signature) place() string {
+	if s.algo != "" {
+		return "header:" + s.header
+	}
+	return s.token.String()
+}
+
+// pick is the scheme a request uses: the first whose header or token it
+// carries, else the first (which then reports it missing).
+func (s *signature) pick(in *input) *signature {
+	for _, alt := range s.schemes() {
+		if alt.algo != "" {
+			if _, ok := in.header(alt.header); ok {
+				return alt
+			}
+		} else if _, ok := alt.presentToken(in); ok {
+			return alt
+		}
+	}
+	return s
 }
 
 var hashes = map[string]func() hash.Hash{"sha1": sha1.New, "sha256": sha256.New, "sha512": sha512.New}
@@ -50,9 +86,14 @@ func (p *Profile) checkSignature(in *input, k *Kind) model.Signature {
 	if p.sign == nil {
 		return model.Signature{}
 	}
-	return p.sign.check(in, p.Name)
+	sig := p.sign.pick(in).check(in, p.Name)
+	if sig.State == model.SigMissing && len(p.sign.alts) > 0 {
+		sig.Detail = "--secret " + p.Name + " is set but the request carries none of " + p.sign.places()
+	}
+	return sig
 }
 
+// check checks a request with one scheme.
 func (s *signature) check(in *input, name string) model.Signature {
 	sig := model.Signature{Scheme: s.scheme}
 	secret := in.secret
@@ -61,7 +102,14 @@ func (s *signature) check(in *input, name string) model.Signature {
 		if !present && (s.optional || secret == "") {
 			return model.Signature{}
 		}
-		sig.State, sig.Detail = compareToken(got, secret, name)
+		if got, ok := s.decodeToken(got); !ok {
+			if secret == "" {
+				return model.Signature{} // another kind of credential, and nothing to check it with
+			}
+			sig.State, sig.Detail = model.SigInvalid, s.token.key+" does not carry "+strings.TrimSpace(s.prefix)+" credentials"
+		} else {
+			sig.State, sig.Detail = compareToken(got, secret, name)
+		}
 		sig.Detail += s.caveat
 		return sig
 	}
@@ -78,7 +126,10 @@ func (s *signature) check(in *input, name string) model.Signature {
 		// would blame the sender for hark's size limit.
 		sig.State, sig.Detail = model.SigUnchecked, "the body was cut by the size limit, so its signature cannot be checked"
 	case s.verify(in, got, secret):
-		sig.State, sig.Detail = model.SigValid, s.what()+" matches the "+name+" secret"
+		sig.State, sig.Detail = s.checkTime(in, got)
+		if sig.State == model.SigValid {
+			sig.Detail = s.what() + " matches the " + name + " secret" + sig.Detail
+		}
 	default:
 		sig.State, sig.Detail = model.SigInvalid, s.what()+" does not match: another secret, or the request changed on the way"
 	}
@@ -86,11 +137,66 @@ func (s *signature) check(in *input, name string) model.Signature {
 	return sig
 }
 
+// places names where the schemes are carried, for a missing signature.
+func (s *signature) places() string {
+	var out []string
+	for _, alt := range s.schemes() {
+		switch {
+		case alt.algo != "":
+			out = append(out, alt.header)
+		case alt.token.from == srcQuery:
+			out = append(out, "?"+alt.token.key)
+		default:
+			out = append(out, alt.token.key)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// decodeToken reads a token after its prefix and in its encoding; ok is
+// false when the value is not of that form (a Bearer token where Basic
+// credentials were expected).
+func (s *signature) decodeToken(v string) (string, bool) {
+	if s.prefix != "" {
+		if len(v) < len(s.prefix) || !strings.EqualFold(v[:len(s.prefix)], s.prefix) {
+			return "", v == "" // an empty value is a missing token, not another kind
+		}
+		v = strings.TrimSpace(v[len(s.prefix):])
+	}
+	if s.encoding == "base64" && v != "" {
+		b, err := base64.StdEncoding.DecodeString(v)
+		if err != nil {
+			return "", false
+		}
+		v = string(b)
+	}
+	return v, true
+}
+
+// encodeToken writes a secret as the platform sends it.
+func (s *signature) encodeToken(secret string) string {
+	if s.encoding == "base64" {
+		secret = base64.StdEncoding.EncodeToString([]byte(secret))
+	}
+	return s.prefix + secret
+}
+
 // what says what is signed, for details: "HMAC-SHA256 of the body".
 func (s *signature) what() string {
-	of := "of " + strings.ReplaceAll(strings.ReplaceAll(s.payload.src, "{", ""), "}", "")
-	if s.payload.src == "{body}" {
-		of = "of the body"
+	of := "of the body"
+	if s.payload.src != "{body}" {
+		var parts []string
+		for _, p := range s.payload.parts {
+			switch {
+			case !p.ph:
+				parts = append(parts, strconv.Quote(p.lit))
+			case p.name == "header" || p.name == "form" || p.name == "query":
+				parts = append(parts, p.arg)
+			default:
+				parts = append(parts, p.name)
+			}
+		}
+		of = "of " + strings.Join(parts, " + ")
 	}
 	return "HMAC-" + strings.ToUpper(s.algo) + " " + of
 }
@@ -174,7 +280,13 @@ func (s *signature) payloadOf(in *input, parts map[string]string) []byte {
 	if s.payload.src == "{body}" {
 		return in.req.Body
 	}
-	return []byte(s.payload.expand(func(name, arg string) string {
+	return []byte(s.expand(in, parts, &s.payload))
+}
+
+// expand fills a template of the request's parts (a payload, a
+// timestamp's place).
+func (s *signature) expand(in *input, parts map[string]string, t *tmpl) string {
+	return t.expand(func(name, arg string) string {
 		switch name {
 		case "body":
 			return string(in.req.Body)
@@ -199,7 +311,7 @@ func (s *signature) payloadOf(in *input, parts map[string]string) []byte {
 			return in.form.Get(arg)
 		}
 		return parts[name]
-	}))
+	})
 }
 
 // sortedForm is Twilio's way to sign form fields: each name followed by its

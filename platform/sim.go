@@ -47,6 +47,9 @@ func Conversation(platform string, rng *rand.Rand, sessionID string, start time.
 	}
 	for i := range reqs {
 		reqs[i].SessionID = g.session
+		if k, ok := p.Kind(reqs[i].Kind); ok && k.ownSession && len(k.session) == 0 {
+			reqs[i].SessionID = "" // sent before the conversation has an id (Retell's call_inbound)
+		}
 		if reqs[i].Headers == nil {
 			reqs[i].Headers = map[string][]string{}
 		}

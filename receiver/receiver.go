@@ -203,7 +203,7 @@ func (rc *Receiver) classify(ex *model.Exchange, readErr error) (model.Decision,
 // recognize fills in what the profiles recognize of an exchange's request:
 // platform, kind, session, turns, the response contract, the signature.
 func (rc *Receiver) recognize(ex *model.Exchange) platform.Classification {
-	c := platform.ClassifyAt(&ex.Request, rc.cfg.Secrets, ex.Received)
+	c := platform.ClassifyAt(&ex.Request, rc.cfg.Secrets, ex.Received) // signatures that carry their time are checked against it
 	ex.Platform, ex.Kind, ex.SessionID = c.Platform, c.Kind, c.SessionID
 	ex.Turns, ex.Record, ex.Use, ex.Deadline, ex.Also = c.Turns, c.Record, c.Use, c.Deadline, c.Also
 	ex.Signature, ex.Notes = c.Signature, c.Notes

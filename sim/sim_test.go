@@ -133,7 +133,7 @@ func TestRunPlaysEachConversationOnce(t *testing.T) {
 				gotLines = append(gotLines, line)
 			}
 		}
-		if id == "" || len(wantLines) < 4 || !slices.Equal(gotLines, wantLines) {
+		if id == "" || len(wantLines) < 3 || !slices.Equal(gotLines, wantLines) {
 			t.Errorf("session %d (%s): requests out of order or missing:\n got %q\nwant %q", i, id, gotLines, wantLines)
 		}
 	}
@@ -142,7 +142,15 @@ func TestRunPlaysEachConversationOnce(t *testing.T) {
 			t.Errorf("path %s lacks the base path", r.req.Path)
 		}
 	}
-	if rep.Kinds["navtalk/session"] != 2 || rep.Kinds["chatbot/verify"] != 1 || rep.Status[200] != total {
+	// The sessions go round the registry: a platform played twice has its
+	// kinds counted twice.
+	navtalkSessions := 0
+	for i := range 8 {
+		if platforms[i%len(platforms)] == platforms[0] {
+			navtalkSessions++
+		}
+	}
+	if rep.Kinds["navtalk/session"] != navtalkSessions || rep.Kinds["chatbot/verify"] != 1 || rep.Status[200] != total {
 		t.Errorf("kinds %v status %v", rep.Kinds, rep.Status)
 	}
 }

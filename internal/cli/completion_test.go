@@ -40,6 +40,10 @@ func complete(t *testing.T, env map[string]string, args ...string) ([]string, co
 
 func TestCompletionValues(t *testing.T) {
 	platforms := platform.Names()
+	var secretNames []string
+	for _, name := range platforms {
+		secretNames = append(secretNames, name+"=")
+	}
 	cases := []struct {
 		args []string
 		want []string
@@ -50,7 +54,7 @@ func TestCompletionValues(t *testing.T) {
 		{[]string{"export", "x.jsonl", "--format", ""}, export.FormatNames(), cobra.ShellCompDirectiveNoFileComp},
 		{[]string{"--intercept", ""}, []string{"off", "consumed", "all"}, cobra.ShellCompDirectiveNoFileComp},
 		{[]string{"demo", "--intercept", ""}, []string{"off", "consumed", "all"}, cobra.ShellCompDirectiveNoFileComp},
-		{[]string{"listen", "--secret", ""}, keyedNames(platforms), cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace},
+		{[]string{"listen", "--secret", ""}, secretNames, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace},
 		{[]string{"hark", "--deadline", ""}, nil, 0}, // "hark" is not a subcommand: no completion, checked below
 		{[]string{"listen", "--bind", ""}, []string{"127.0.0.1", "0.0.0.0", "::"}, cobra.ShellCompDirectiveNoFileComp},
 		{[]string{"listen", "--journal", ""}, []string{"jsonl"}, cobra.ShellCompDirectiveFilterFileExt},
@@ -132,13 +136,4 @@ func TestManPage(t *testing.T) {
 			t.Errorf("man page lacks %q", want)
 		}
 	}
-}
-
-// keyedNames are the PLATFORM= forms completion offers for keyed flags.
-func keyedNames(names []string) []string {
-	out := make([]string, len(names))
-	for i, n := range names {
-		out[i] = n + "="
-	}
-	return out
 }
