@@ -1,33 +1,11 @@
 package platform
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
 	"github.com/harkhq/hark/model"
 )
-
-// TestBatchAtCompile: batch is true (a JSON array body) or the plain path
-// of the array that holds the events.
-func TestBatchAtCompile(t *testing.T) {
-	for _, tt := range []struct{ name, src, want string }{
-		{"through an array", minimal + "batch: \"events.#\"\n", "plain path of the array"},
-		{"a modifier", minimal + "batch: \"@reverse\"\n", "plain path of the array"},
-		{"empty", minimal + "batch: \"\"\n", "write true"},
-	} {
-		_, err := Compile("acme.yaml", []byte(tt.src))
-		var fe FormatErrors
-		if !errors.As(err, &fe) || fe[0].Line != 5 || !strings.Contains(fe[0].Msg, tt.want) {
-			t.Errorf("%s: %v", tt.name, err)
-		}
-	}
-	for _, ok := range []string{"batch: true\n", "batch: false\n", "batch: events\n", "batch: data.items\n"} {
-		if _, err := Compile("acme.yaml", []byte(minimal+ok)); err != nil {
-			t.Errorf("%q: %v", ok, err)
-		}
-	}
-}
 
 // batchProfile reads the array at items as its batch, with the session per
 // element.
@@ -60,9 +38,9 @@ func TestBatchAtAPath(t *testing.T) {
 			"said", "c1", []string{"hi", "again"}, nil},
 		{"two kinds", `{"source":"wrapped","items":[{"type":"seen","conv":"c1"},{"type":"said","conv":"c1","text":"hi"}]}`,
 			"seen", "c1", []string{"hi"}, []string{"a batch of 2 events of 2 kinds: the exchange is shown as the first's (seen)"}},
-		{"two sessions", `{"source":"wrapped","items":[{"type":"said","conv":"c1","text":"hi"},{"type":"said","conv":"c2","text":"not here"},{"type":"seen","conv":"c2"}]}`,
-			"said", "c1", []string{"hi"}, []string{"a batch of 3 events of 2 kinds: the exchange is shown as the first's (said)",
-				"a batch of 3 events of 2 sessions: filed under the first's; 1 turn(s) of the others are in the body, not in this transcript"}},
+		{"two sessions", `{"source":"wrapped","items":[{"type":"said","conv":"c1","text":"hi"},{"type":"said","conv":"c2","text":"not here"},{"type":"seen","conv":"c2"},{"type":"said","conv":"c2","text":"nor here"}]}`,
+			"said", "c1", []string{"hi"}, []string{"a batch of 4 events of 2 kinds: the exchange is shown as the first's (said)",
+				"a batch of 4 events of 2 sessions: filed under the first's; the others' 2 turns are in the body, not in this transcript"}},
 		{"no array", `{"source":"wrapped","items":{"type":"said"}}`, "other", model.Unsorted, nil, []string{"no session id in the request: filed under unsorted"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

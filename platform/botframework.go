@@ -3,6 +3,7 @@ package platform
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -93,19 +94,17 @@ func bfClaims(in *input, token, appID string) (problems, facts []string) {
 	if len(parts) != 3 {
 		return []string{fmt.Sprintf("the token is not a JWT (%d parts, not 3)", len(parts))}, nil
 	}
-	var head struct {
-		Alg string `json:"alg"`
-	}
-	var claims map[string]any
-	if err := bfSegment(parts[0], &head); err != nil {
+	head, err := bfSegment(parts[0])
+	if err != nil {
 		return []string{"the token's header does not read: " + err.Error()}, nil
 	}
-	if err := bfSegment(parts[1], &claims); err != nil {
+	claims, err := bfSegment(parts[1])
+	if err != nil {
 		return []string{"the token's claims do not read: " + err.Error()}, nil
 	}
-	str := func(k string) string { s, _ := claims[k].(string); return s }
-	if head.Alg != "RS256" {
-		problems = append(problems, fmt.Sprintf("alg %s, not RS256", bfQuote(head.Alg)))
+	str := func(k string) string { return claims.Get(k).String() }
+	if alg := head.Get("alg").String(); alg != "RS256" {
+		problems = append(problems, fmt.Sprintf("alg %s, not RS256", bfQuote(alg)))
 	}
 	iss := str("iss")
 	switch {
@@ -155,10 +154,10 @@ func bfServiceURL(in *input, claim string, problems, facts []string) ([]string, 
 
 // bfPeriod checks nbf and exp against the receive time, with the allowed
 // skew; without a receive time it says they were not checked.
-func bfPeriod(received time.Time, claims map[string]any, problems, facts []string) ([]string, []string) {
+func bfPeriod(received time.Time, claims gjson.Result, problems, facts []string) ([]string, []string) {
 	num := func(k string) (time.Time, bool) {
-		f, ok := claims[k].(float64)
-		return time.Unix(int64(f), 0).UTC(), ok
+		v := claims.Get(k)
+		return time.Unix(v.Int(), 0).UTC(), v.Type == gjson.Number
 	}
 	exp, hasExp := num("exp")
 	nbf, hasNbf := num("nbf")
@@ -181,16 +180,17 @@ func bfPeriod(received time.Time, claims map[string]any, problems, facts []strin
 // and cut to a readable length.
 func bfQuote(s string) string { return quoteShort(strconv.Quote(s)) }
 
-// bfSegment decodes a JWT segment (base64url, padded or not) as JSON.
-func bfSegment(seg string, v any) error {
+// bfSegment decodes a JWT segment (base64url, padded or not): a JSON
+// object.
+func bfSegment(seg string) (gjson.Result, error) {
 	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(seg, "="))
 	if err != nil {
-		return fmt.Errorf("not base64url")
+		return gjson.Result{}, errors.New("not base64url")
 	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("not JSON")
+	if !gjson.ValidBytes(b) || !gjson.ParseBytes(b).IsObject() {
+		return gjson.Result{}, errors.New("not a JSON object")
 	}
-	return nil
+	return gjson.ParseBytes(b), nil
 }
 
 // botframeworkSign gives a simulated activity the Bearer token the Bot

@@ -30,7 +30,7 @@ func TestBotFrameworkFixtures(t *testing.T) {
 		dflt                string
 		turns               []model.Turn
 	}{
-		{"conversationUpdate.json", "conversationUpdate", bfConv, model.UseIgnored, 0, "",
+		{"conversationUpdate.json", "members", bfConv, model.UseIgnored, 0, "",
 			[]model.Turn{{Role: model.RoleSystem, Marker: model.MarkerCreated, Time: at("2025-01-02T18:00:00.101Z")}}},
 		{"typing.json", "typing", bfConv, model.UseIgnored, 0, "", nil},
 		{"message.http", "message", bfConv, model.UseIgnored, 0, "",
@@ -66,17 +66,12 @@ func TestBotFrameworkFixtures(t *testing.T) {
 // /api/messages are not Activities.
 func TestBotFrameworkRecognition(t *testing.T) {
 	body := vendorFixture(t, "botframework", "typing.json").Body
-	for _, req := range []*model.Request{post("/", body), post("/bot", body, "Authorization", "Bearer x.y.z"), post("/api/messages", body)} {
-		if c := Classify(req, nil); c.Platform != "botframework" {
-			t.Errorf("%s: %s", req.Path, c.Platform)
-		}
-	}
+	wantPlatform(t, "botframework", post("/", body), post("/bot", body, "Authorization", "Bearer x.y.z"), post("/api/messages", body))
 	if c := Classify(post("/api/messages", []byte(`{"type":"message","text":"hi"}`)), nil); c.Platform != "botframework" || c.Kind != "message" {
 		t.Errorf("the messaging endpoint's path alone: %s/%s", c.Platform, c.Kind)
 	}
-	if c := Classify(post("/hook", []byte(`{"type":"message","text":"hi","channel":"C1"}`), "Authorization", "Bearer x"), nil); c.Platform == "botframework" {
-		t.Error("a Bearer token alone claims a request")
-	}
+	// A Bearer token alone claims nothing.
+	wantNotPlatform(t, "botframework", post("/hook", []byte(`{"type":"message","text":"hi","channel":"C1"}`), "Authorization", "Bearer x"))
 	// An activity type Microsoft adds later is noted, and shown as other.
 	other := strings.Replace(string(body), `"type": "typing"`, `"type": "meetingStart"`, 1)
 	if c := Classify(post("/api/messages", []byte(other)), nil); c.Kind != "other" || !hasNote(c, `type "meetingStart" is not a kind of webhook Microsoft Bot Framework documents`) {
@@ -162,7 +157,7 @@ func TestBotFrameworkToken(t *testing.T) {
 		{"HS256", withAuth(bfToken(t, map[string]any{"alg": "HS256"}, bfClaimsOK())), secret, bfReceived, model.SigInvalid, `alg "HS256", not RS256`},
 		{"not a JWT", withAuth("Bearer abc.def"), secret, bfReceived, model.SigInvalid, "not a JWT (2 parts, not 3)"},
 		{"claims not base64", withAuth("Bearer e30.***.x"), secret, bfReceived, model.SigInvalid, "claims do not read: not base64url"},
-		{"claims not JSON", withAuth("Bearer e30.bm9wZQ.x"), secret, bfReceived, model.SigInvalid, "claims do not read: not JSON"},
+		{"claims not JSON", withAuth("Bearer e30.bm9wZQ.x"), secret, bfReceived, model.SigInvalid, "claims do not read: not a JSON object"},
 		{"Basic credentials", withAuth("Basic dTpw"), secret, bfReceived, model.SigInvalid, "not a Bearer token"},
 		{"Emulator v1", withAuth(bfToken(t, rs256, map[string]any{"iss": "https://sts.windows.net/d6d49420-f39b-4df7-a1dc-d59a935871db/", "appid": bfAppID, "exp": 1735844100})), secret, bfReceived, model.SigValid, "issuer the Emulator's, app id the bot's"},
 		{"Emulator v2, other app", withAuth(bfToken(t, rs256, map[string]any{"iss": "https://login.microsoftonline.com/f8cdef31-a31e-4b4a-93e4-5f571e91255a/v2.0", "ver": "2.0", "azp": "x", "appid": bfAppID, "exp": 1735844100})), secret, bfReceived, model.SigInvalid, `app id "x" is not`},
@@ -222,7 +217,7 @@ func TestBotFrameworkConversation(t *testing.T) {
 		kinds[c.Kind]++
 		turns = append(turns, c.Turns...)
 	}
-	if kinds["conversationUpdate"] != 1 || kinds["invoke"] != 1 || kinds["expectReplies"] != 1 || kinds["typing"] != kinds["message"] || kinds["message"] < 2 {
+	if kinds["members"] != 1 || kinds["invoke"] != 1 || kinds["expectReplies"] != 1 || kinds["typing"] != kinds["message"] || kinds["message"] < 2 {
 		t.Errorf("kinds %v", kinds)
 	}
 	if turns[0].Marker != model.MarkerCreated {

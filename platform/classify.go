@@ -248,8 +248,11 @@ func (p *Profile) readBatch(in *input, n int, c *Classification) {
 	}
 	if len(sessions) > 1 {
 		note := fmt.Sprintf("a batch of %d events of %d sessions: filed under the first's", n, len(sessions))
-		if elsewhere > 0 {
-			note += fmt.Sprintf("; %d turn(s) of the others are in the body, not in this transcript", elsewhere)
+		switch {
+		case elsewhere == 1:
+			note += "; the others' turn is in the body, not in this transcript"
+		case elsewhere > 1:
+			note += fmt.Sprintf("; the others' %d turns are in the body, not in this transcript", elsewhere)
 		}
 		in.note(note)
 	}

@@ -8,8 +8,9 @@ import (
 	"github.com/harkhq/hark/model"
 )
 
-// The format keys the seed profiles' fixes added: handshake.reject
-// (ChatBot.com's 401), credentials.json (Moveo's verify_token).
+// The format keys this fixes added: batch at a body path
+// (Sunshine Conversations' events), handshake.reject (ChatBot.com's 401),
+// credentials.json (Moveo's verify_token).
 
 // TestEngineKeysCompileErrors: each key says what is wrong, at its line.
 func TestEngineKeysCompileErrors(t *testing.T) {
@@ -18,6 +19,9 @@ func TestEngineKeysCompileErrors(t *testing.T) {
 		line      int
 		want      string
 	}{
+		{"batch through an array", minimal + "batch: \"events.#\"\n", 5, "plain path of the array"},
+		{"batch of a modifier", minimal + "batch: \"@reverse\"\n", 5, "plain path of the array"},
+		{"empty batch", minimal + "batch: \"\"\n", 5, "write true"},
 		{"reject not a number", minimal + "handshake:\n  match: {method: GET}\n  echo: query:c\n  token: query:t\n  reject: nope\n", 9, "400 to 499"},
 		{"reject a success", minimal + "handshake:\n  match: {method: GET}\n  echo: query:c\n  token: query:t\n  reject: 200\n", 9, "400 to 499"},
 		{"credentials json through a query", minimal + "credentials:\n  json: [\"a.#(b==1).c\"]\n", 6, "plain path of a body field"},
@@ -34,7 +38,7 @@ func TestEngineKeysCompileErrors(t *testing.T) {
 			}
 		})
 	}
-	for _, ok := range []string{"handshake:\n  match: {method: GET}\n  echo: query:c\n  token: query:t\n  reject: 401\n", "credentials:\n  json: [verify_token, auth.key, items.#.secret]\n"} {
+	for _, ok := range []string{"batch: true\n", "batch: false\n", "batch: events\n", "batch: data.items\n", "handshake:\n  match: {method: GET}\n  echo: query:c\n  token: query:t\n  reject: 401\n", "credentials:\n  json: [verify_token, auth.key, items.#.secret]\n"} {
 		if _, err := Compile("acme.yaml", []byte(minimal+ok)); err != nil {
 			t.Errorf("%q: %v", ok, err)
 		}

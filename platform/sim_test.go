@@ -46,7 +46,7 @@ var sessionStyle = map[string]*regexp.Regexp{
 // kind, in the conversation's session, signed when a secret is set.
 func TestConversationsClassifyBack(t *testing.T) {
 	for _, p := range Profiles() {
-		for _, secrets := range []Secrets{nil, {"moveo": "mv-token", "chatbot": "cb-token"}} {
+		for _, secrets := range []Secrets{nil, {"moveo": "mv-token", "chatbot": "cb-token", "botframework": "bf-app", "rasa": "rs-token", "sunshine": "sc-secret"}} {
 			for seed := uint64(1); seed <= 25; seed++ {
 				reqs, err := Conversation(p.Name, seeded(seed), "", simStart, secrets)
 				if err != nil {

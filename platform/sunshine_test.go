@@ -17,9 +17,9 @@ func TestSunshineFixtures(t *testing.T) {
 		file, kind string
 		turns      []model.Turn
 	}{
-		{"conversation-create.json", "conversation:create", []model.Turn{{Role: model.RoleSystem, Marker: model.MarkerCreated, Time: at("2025-01-02T10:20:00.001Z")}}},
-		{"conversation-message.http", "conversation:message", []model.Turn{{Role: model.RoleUser, Text: "Hi, where is my order #4471?", Time: at("2025-01-02T10:20:00.123Z")}}},
-		{"conversation-message-business.json", "conversation:message", []model.Turn{{Role: model.RoleAI, Text: "Your order #4471 left our warehouse this morning and should arrive tomorrow.", Time: at("2025-01-02T10:20:02.456Z")}}},
+		{"conversation-create.json", "create", []model.Turn{{Role: model.RoleSystem, Marker: model.MarkerCreated, Time: at("2025-01-02T10:20:00.001Z")}}},
+		{"conversation-message.http", "message", []model.Turn{{Role: model.RoleUser, Text: "Hi, where is my order #4471?", Time: at("2025-01-02T10:20:00.123Z")}}},
+		{"conversation-message-business.json", "message", []model.Turn{{Role: model.RoleAI, Text: "Your order #4471 left our warehouse this morning and should arrive tomorrow.", Time: at("2025-01-02T10:20:02.456Z")}}},
 		{"delivery-user.json", "delivery", nil},
 	} {
 		t.Run(tt.file, func(t *testing.T) {
@@ -41,13 +41,13 @@ func TestSunshineFixtures(t *testing.T) {
 // conversation only, and a note says the others belong elsewhere.
 func TestSunshineBatch(t *testing.T) {
 	c := Classify(vendorFixture(t, "sunshine", "batch.json"), nil)
-	if c.Platform != "sunshine" || c.Kind != "conversation:message" || c.SessionID != sunshineConv {
+	if c.Platform != "sunshine" || c.Kind != "message" || c.SessionID != sunshineConv {
 		t.Fatalf("%s/%s %q", c.Platform, c.Kind, c.SessionID)
 	}
 	turnsEqual(t, c.Turns, []model.Turn{
 		{Role: model.RoleUser, Text: "Great, thanks!", Time: at("2025-01-02T10:21:10Z")},
 	})
-	if len(c.Notes) != 1 || !hasNote(c, "a batch of 2 events of 2 sessions: filed under the first's; 1 turn(s) of the others are in the body, not in this transcript") {
+	if len(c.Notes) != 1 || !hasNote(c, "a batch of 2 events of 2 sessions: filed under the first's; the others' turn is in the body, not in this transcript") {
 		t.Errorf("notes %q", c.Notes)
 	}
 	// Events of one conversation and of two kinds: the first's kind, and a
@@ -79,14 +79,14 @@ func TestSunshineKinds(t *testing.T) {
 	for _, tt := range []struct {
 		typ, payload, kind, note string
 	}{
-		{"conversation:read", conv + `,"activity":{"type":"conversation:read","author":{"type":"user"}}}`, "conversation:read", ""},
-		{"conversation:typing", conv + `,"activity":{"type":"typing:start","author":{"type":"user"}}}`, "conversation:typing", ""},
-		{"conversation:postback", conv + `,"postback":{"payload":"TRACK"}}`, "conversation:postback", ""},
+		{"conversation:read", conv + `,"activity":{"type":"conversation:read","author":{"type":"user"}}}`, "read", ""},
+		{"conversation:typing", conv + `,"activity":{"type":"typing:start","author":{"type":"user"}}}`, "typing", ""},
+		{"conversation:postback", conv + `,"postback":{"payload":"TRACK"}}`, "postback", ""},
 		{"conversation:message:delivery:failure", conv + `,"destination":{"type":"whatsapp"},"error":{"code":"unauthorized","message":"token expired"}}`,
 			"delivery", `delivery to "whatsapp" failed: "unauthorized" ("token expired")`},
 		{"switchboard:passControl", conv + `,"metadata":{}}`, "switchboard", ""},
 		{"switchboard:offerControl:failure", conv + `,"error":{}}`, "switchboard", ""},
-		{"user:merge", `{"mergedUsers":{"surviving":{"id":"u1"}},"mergedConversations":{"surviving":{"id":"c1"}}}`, "user:merge", ""},
+		{"user:merge", `{"mergedUsers":{"surviving":{"id":"u1"}},"mergedConversations":{"surviving":{"id":"c1"}}}`, "merge", ""},
 		{"conversation:remove", conv + `}`, "other", `type "conversation:remove" is not a kind of webhook Sunshine Conversations documents`},
 	} {
 		c := Classify(post("/hook", event(tt.typ, tt.payload)), nil)
@@ -113,19 +113,10 @@ func TestSunshineKinds(t *testing.T) {
 // makes it stronger; the same header on another body is no sign.
 func TestSunshineRecognition(t *testing.T) {
 	body := vendorFixture(t, "sunshine", "conversation-create.json").Body
-	for _, req := range []*model.Request{post("/", body), post("/sunshine", body, "X-API-Key", "k"), post("/api/messages", body)} {
-		if c := Classify(req, nil); c.Platform != "sunshine" {
-			t.Errorf("%s: %s", req.Path, c.Platform)
-		}
-	}
-	if c := Classify(post("/sunshine", []byte(`{"hello":"world"}`), "X-API-Key", "k"), nil); c.Platform == "sunshine" {
-		t.Error("X-API-Key alone claims a request")
-	}
-	// v1 payloads are not read as v2 ones.
+	wantPlatform(t, "sunshine", post("/", body), post("/sunshine", body, "X-API-Key", "k"), post("/api/messages", body))
+	// X-API-Key alone claims nothing; v1 payloads are not read as v2 ones.
 	v1 := `{"trigger":"message:appUser","app":{"_id":"a"},"messages":[{"text":"hi","role":"appUser"}],"appUser":{"_id":"u"},"version":"v1.1"}`
-	if c := Classify(post("/sunshine", []byte(v1)), nil); c.Platform == "sunshine" {
-		t.Error("a v1 payload is read as v2")
-	}
+	wantNotPlatform(t, "sunshine", post("/sunshine", []byte(`{"hello":"world"}`), "X-API-Key", "k"), post("/sunshine", []byte(v1)))
 }
 
 // TestSunshineSecret: X-API-Key carries the webhook's secret as is.
@@ -188,7 +179,7 @@ func TestSunshineConversation(t *testing.T) {
 		}
 	}
 	// Typing before each user message, a receipt after each answer.
-	if kinds["conversation:typing"] != (len(spoken)+1)/2 || kinds["delivery"] != len(spoken)/2 {
+	if kinds["typing"] != (len(spoken)+1)/2 || kinds["delivery"] != len(spoken)/2 {
 		t.Errorf("kinds %v for %d messages", kinds, len(spoken))
 	}
 }
