@@ -40,6 +40,12 @@ func BenchmarkClassify(b *testing.B) {
 		{"retell/call_ended-signed", vendorFixture(b, "retell", "call_ended.http"), Secrets{"retell": "key_hark_retell_demo_7d1c2a"}},
 		{"dialogflow-es/intent-basic-auth", vendorFixture(b, "dialogflow-es", "intent.http"), Secrets{"dialogflow-es": "hark:hark-df-pass"}},
 		{"dialogflow-cx/fulfillment", vendorFixture(b, "dialogflow-cx", "tag-text.json"), nil},
+		{"botframework/message-token", vendorFixture(b, "botframework", "message.http"), Secrets{"botframework": "5f1e2d3c-4b5a-4c69-8d7e-6f5a4b3c2d1e"}},
+		{"botframework/invoke", vendorFixture(b, "botframework", "invoke.json"), nil},
+		{"rasa/rest-message", vendorFixture(b, "rasa", "rest-message.json"), nil},
+		{"rasa/action-server", vendorFixture(b, "rasa", "action-server.json"), nil},
+		{"sunshine/message-secret", vendorFixture(b, "sunshine", "conversation-message.http"), Secrets{"sunshine": "hark-sunco-webhook-secret"}},
+		{"sunshine/batch-2-conversations", vendorFixture(b, "sunshine", "batch.json"), nil},
 		{"navtalk/snake-case", post("/webhook", []byte(`{"event":"conversation.output","session_id":"s","role":"ai","timestamp":"2024-01-15T10:30:00Z","message":"Hello"}`)), nil},
 	}
 	for _, bc := range cases {
