@@ -47,6 +47,15 @@ func BenchmarkClassify(b *testing.B) {
 		{"sunshine/message-secret", vendorFixture(b, "sunshine", "conversation-message.http"), Secrets{"sunshine": "hark-sunco-webhook-secret"}},
 		{"sunshine/batch-2-conversations", vendorFixture(b, "sunshine", "batch.json"), nil},
 		{"navtalk/snake-case", post("/webhook", []byte(`{"event":"conversation.output","session_id":"s","role":"ai","timestamp":"2024-01-15T10:30:00Z","message":"Hello"}`)), nil},
+		{"slack/message-signed", vendorFixture(b, "slack", "message.http"), Secrets{"slack": slackSecret}},
+		{"slack/url_verification", vendorFixture(b, "slack", "url_verification.http"), Secrets{"slack": slackSecret}},
+		{"whatsapp/text-signed", vendorFixture(b, "whatsapp", "text-message.http"), Secrets{"whatsapp": whatsappAppSecret}},
+		{"whatsapp/batch", vendorFixture(b, "whatsapp", "batch.json"), nil},
+		{"whatsapp/verify", vendorFixture(b, "whatsapp", "verify.http"), Secrets{"whatsapp.verify": whatsappVerifyToken}},
+		{"telegram/message-token", vendorFixture(b, "telegram", "message-start.http"), Secrets{"telegram": "hark_tg_secret-42"}},
+		{"telegram/callback_query", vendorFixture(b, "telegram", "callback_query.json"), nil},
+		{"twilio/onMessageAdded-signed", vendorFixture(b, "twilio", "onMessageAdded.http"), Secrets{"twilio": twilioAuthToken}},
+		{"twilio/studio", vendorFixture(b, "twilio", "studio-http-request.form"), nil},
 	}
 	for _, bc := range cases {
 		b.Run(bc.name, func(b *testing.B) {

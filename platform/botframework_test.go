@@ -54,7 +54,7 @@ func TestBotFrameworkFixtures(t *testing.T) {
 			}
 			turnsEqual(t, c.Turns, tt.turns)
 			// The user's name and the channel show beside the long id.
-			if len(c.Also) != 2 || c.Also[0].Name != "from.name" || c.Also[1] != (model.Alias{Name: "channelId", Value: map[bool]string{true: "directline", false: "msteams"}[tt.session != bfConv]}) {
+			if len(c.Also) != 2 || c.Also[0].Name != "user" || c.Also[1] != (model.Alias{Name: "channel", Value: map[bool]string{true: "directline", false: "msteams"}[tt.session != bfConv]}) {
 				t.Errorf("also %+v", c.Also)
 			}
 		})

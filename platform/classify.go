@@ -2,6 +2,7 @@ package platform
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -86,6 +87,9 @@ func (r *Registry) detect(in *input) *Profile {
 func (p *Profile) classify(in *input) Classification {
 	in.secret = in.secrets[p.Name]
 	in.quietTimes = p.guessed
+	if in.formNoted && p.postsForms() {
+		in.dropFormNote() // a form is what the platform sends: no news
+	}
 	batch := 0 // how many requests the body batches, when the profile reads batches
 	if p.batch {
 		batch = in.batchLen(p.batchAt)
@@ -113,7 +117,9 @@ func (p *Profile) classify(in *input) Classification {
 		// place that says so, so the store, the journal and every export
 		// agree on it.
 		c.SessionID = model.Unsorted
-		if in.shape == shapeJSON && !(k.ownSession && len(k.session) == 0) {
+		// A handshake checks the URL and a kind with no session of its own
+		// comes before the conversation: neither belongs to one.
+		if in.shape == shapeJSON && !c.Handshake && !(k.ownSession && len(k.session) == 0) {
 			in.note("no session id in the request: filed under " + model.Unsorted)
 		}
 	}
@@ -132,6 +138,17 @@ func (p *Profile) classify(in *input) Classification {
 	}
 	c.Notes = in.notes
 	return c
+}
+
+// postsForms reports whether the platform's requests are forms: its match
+// reads form fields.
+func (p *Profile) postsForms() bool {
+	for i := range p.detect {
+		if w := &p.detect[i].when; len(w.form) > 0 || w.body == bodyForm {
+			return true
+		}
+	}
+	return false
 }
 
 // kindOf decides a request's kind: the handshake's, else the first of the
@@ -190,12 +207,19 @@ func (in *input) aliases(srcs []source, session string) []model.Alias {
 	var out []model.Alias
 	for i := range srcs {
 		s := &srcs[i]
+		name := s.key
+		if s.label != "" {
+			name = s.label
+			if slices.ContainsFunc(out, func(a model.Alias) bool { return a.Name == name }) {
+				continue // a label shows the first value found among its places
+			}
+		}
 		v := strings.TrimSpace(in.rootValue(s))
 		if v == "" {
 			continue
 		}
 		if v = in.cleanID(v); v != session {
-			out = append(out, model.Alias{Name: s.key, Value: v})
+			out = append(out, model.Alias{Name: name, Value: v})
 		}
 	}
 	return out

@@ -31,6 +31,10 @@ var (
 // hours is a typo.
 const maxDeadline = 10 * time.Minute
 
+// maxTolerance bounds a signature's tolerance: platforms allow minutes
+// (Slack and Retell 5); a day still catches a replayed request.
+const maxTolerance = 24 * time.Hour
+
 // Compile reads a profile file in the declarative format. Every mistake is
 // reported as file:line: what is wrong (the error is FormatErrors).
 func Compile(file string, src []byte) (*Profile, error) {
@@ -94,7 +98,7 @@ func (c *compiler) profile(src []byte) *Profile {
 	c.batch(p, o)
 	p.detect = c.detectors(o.val["match"])
 	p.session = c.sources(o.val["session"], "session", true)
-	p.also = c.sources(o.val["also"], "also", false)
+	p.also = c.alsoSources(o.val["also"])
 	p.time = c.sources(o.val["time"], "time", false)
 	p.groups = c.groups(o.val["groups"])
 	if o.has("signature") {
@@ -240,14 +244,14 @@ func parseSize(s string) (int, error) {
 }
 
 // duration reads a deadline: 5s, 7.5s, 500ms.
-func (c *compiler) duration(n *yaml.Node, what string) time.Duration {
+func (c *compiler) duration(n *yaml.Node, what string, most time.Duration) time.Duration {
 	s := c.scalar(n, what)
 	d, err := time.ParseDuration(s)
 	switch {
 	case err != nil:
 		c.errf(n, "%s %q is not a duration: write it like 5s, 7.5s or 500ms", what, s)
-	case d <= 0 || d > maxDeadline:
-		c.errf(n, "%s %s: give a duration above 0 and at most %s", what, s, maxDeadline)
+	case d <= 0 || d > most:
+		c.errf(n, "%s %s: give a duration above 0 and at most %s", what, s, most)
 	}
 	return d
 }

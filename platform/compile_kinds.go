@@ -230,7 +230,7 @@ func (c *compiler) kindResponse(s *kindSpec, o *obj) {
 			c.errf(o.key["deadline"], "kind %s: its deadline is given twice (here and on line %d)", s.k.Name, s.deadline.Line)
 		}
 		s.deadline = o.val["deadline"]
-		s.k.Deadline = c.duration(s.deadline, "kind "+s.k.Name+": deadline")
+		s.k.Deadline = c.duration(s.deadline, "kind "+s.k.Name+": deadline", maxDeadline)
 	}
 	if o.has("limit") {
 		s.k.MaxResponse = c.size(o.val["limit"], "kind "+s.k.Name+": limit")

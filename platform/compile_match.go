@@ -14,7 +14,7 @@ import (
 var (
 	condKeys  = []string{"method", "path", "word", "header", "query", "json", "form", "body"}
 	matchKeys = append([]string{"strength"}, condKeys...)
-	turnKeys  = []string{"each", "where", "text", "role", "roles", "as", "time", "marker"}
+	turnKeys  = []string{"when", "each", "where", "text", "role", "roles", "as", "time", "marker"}
 	strengths = map[string]int{"path": byPath, "shape": byShape, "header": byHeader}
 )
 
@@ -179,6 +179,24 @@ func (c *compiler) sources(n *yaml.Node, what string, joins bool) []source {
 	return out
 }
 
+// alsoSources reads also: a list of places, each shown under its path, or
+// a mapping of labels to places ({customer: [contacts.#.profile.name]}),
+// each shown under its label with the first value found among its places.
+func (c *compiler) alsoSources(n *yaml.Node) []source {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return c.sources(n, "also", false)
+	}
+	var out []source
+	keys, vals := c.pairs(n, "also")
+	for i, k := range keys {
+		for _, s := range c.sources(vals[i], "also."+k.Value, false) {
+			s.label = k.Value
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 func (c *compiler) source(n *yaml.Node, what string) source {
 	s := parseSource(c.scalar(n, what))
 	if s.key == "" {
@@ -254,6 +272,10 @@ func (c *compiler) turnRules(nodes []*yaml.Node) []turnRule {
 			if err := checkPath(r.each); err != nil {
 				c.errf(o.val["each"], "turns.each: %v", err)
 			}
+		}
+		if o.has("when") {
+			w := c.cond(o.val["when"], "turns.when", false)
+			r.when = &w
 		}
 		r.where = c.keyMatches(o.val["where"], "turns.where", func(k string) (string, bool, error) { return k, false, checkPath(k) })
 		r.text = c.sources(o.val["text"], "turns.text", false)

@@ -157,7 +157,7 @@ func (c *compiler) signatureTime(s *signature, o *obj, formatParts []string) {
 		c.errf(o.val["timestamp"], "signature.timestamp: %v", err)
 	}
 	s.stamp = &t
-	s.tolerance = c.duration(o.val["tolerance"], "signature.tolerance")
+	s.tolerance = c.duration(o.val["tolerance"], "signature.tolerance", maxTolerance)
 }
 
 // checkFormat checks a signature header's format and returns its parts

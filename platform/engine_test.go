@@ -259,7 +259,7 @@ func TestFormatConversations(t *testing.T) {
 	}
 	for _, name := range []string{"slackish", "whatsappish"} {
 		p, _ := Lookup(name)
-		h, ok := p.HandshakeRequest(seeded(1), secrets)
+		h, ok := p.HandshakeRequest(seeded(1), secrets, simStart)
 		if !ok {
 			t.Fatalf("%s: no handshake request", name)
 		}

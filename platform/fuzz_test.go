@@ -189,7 +189,7 @@ func FuzzCompile(f *testing.F) {
 				checkClassification(t, Classify(toRequest(sr), nil))
 			}
 		}
-		p.HandshakeRequest(seeded(1), nil)
+		p.HandshakeRequest(seeded(1), nil, simStart)
 		p.Show()
 	})
 }

@@ -3,6 +3,10 @@ package platform
 import (
 	"math/rand/v2"
 	"strings"
+	"time"
+	"unsafe"
+
+	"github.com/tidwall/gjson"
 
 	"github.com/harkhq/hark/model"
 )
@@ -33,13 +37,19 @@ func (h *handshake) checkToken(in *input, p *Profile) model.Signature {
 
 // answerFor answers a classified handshake: the echo when the check passed
 // or could not be made, else the platform's rejection (403 unless its
-// profile says reject: 401, as ChatBot.com's documentation does).
+// profile says reject: 401, as ChatBot.com's documentation does), saying
+// which check failed (a token, or the profile's signature, as for Slack's
+// url_verification).
 func (h *handshake) answerFor(c Classification) model.Decision {
 	if c.Signature.State == model.SigInvalid || c.Signature.State == model.SigMissing {
+		why := "verification token does not match\n"
+		if h.token == nil {
+			why = "signature " + string(c.Signature.State) + "\n"
+		}
 		return model.Decision{
 			Status:  h.reject,
 			Headers: map[string][]string{"Content-Type": {"text/plain; charset=utf-8"}},
-			Body:    []byte("verification token does not match\n"),
+			Body:    []byte(why),
 			Source:  model.SourceDefault,
 		}
 	}
@@ -89,24 +99,49 @@ func (r *Registry) mayHandshake(req *model.Request) bool {
 		}
 		c := *w
 		c.body, c.json, c.form = bodyAny, nil, nil
-		if c.match(bodiless) {
+		if c.match(bodiless) && bodyMayMatch(req.Body, w.json) {
 			return true
 		}
 	}
 	return false
 }
 
+// bodyMayMatch tests a handshake's JSON fields on a raw body (Slack's
+// url_verification POST) without preparing it: every POST is tested, and a
+// webhook should pay nothing. A path through arrays is left to Classify.
+func bodyMayMatch(body []byte, fields []keyMatch) bool {
+	if len(fields) == 0 {
+		return true
+	}
+	// The text aliases the body only while the fields are tested.
+	text := unsafe.String(unsafe.SliceData(body), len(body))
+	for i := range fields {
+		k := &fields[i]
+		if k.hash {
+			continue
+		}
+		r := gjson.Get(text, k.key)
+		if !k.m.test(valueText(r), r.Exists()) {
+			return false
+		}
+	}
+	return true
+}
+
 // HandshakeRequest is the request the platform sends when a webhook is
-// saved (ChatBot.com's verification GET), with a random challenge and the
-// platform's secret from secrets, or its demo secret when none is given
-// (which a receiver without a secret answers unchecked). ok is false when
-// the platform has no handshake.
-func (p *Profile) HandshakeRequest(rng *rand.Rand, secrets Secrets) (r SimRequest, ok bool) {
+// saved (ChatBot.com's verification GET), at a given time, with a random
+// challenge and the platform's secret from secrets, or its demo secret
+// when none is given (which a receiver without a secret answers
+// unchecked). The time is what its {now} placeholders and a signature's
+// timestamp carry: Slack signs its url_verification with the time it
+// sends it, and a receiver refuses one signed long before. ok is false
+// when the platform has no handshake.
+func (p *Profile) HandshakeRequest(rng *rand.Rand, secrets Secrets, at time.Time) (r SimRequest, ok bool) {
 	h := p.handshake
 	if h == nil || h.request == nil {
 		return SimRequest{}, false
 	}
-	g := &gen{rng: rng, secret: p.secretFor(h.secret, secrets)}
+	g := &gen{rng: rng, secret: p.secretFor(h.secret, secrets), t: at}
 	g.values = g.makeValues()
 	g.session = "handshake"
 	sc := &simRun{g: g, p: p}
@@ -117,6 +152,7 @@ func (p *Profile) HandshakeRequest(rng *rand.Rand, secrets Secrets) (r SimReques
 	}
 	r.Kind = h.kind
 	r.SessionID = ""
+	r.At = at
 	return r, g.err == nil
 }
 

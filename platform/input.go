@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -28,15 +29,17 @@ const (
 
 // input is a request prepared once for every profile's rules.
 type input struct {
-	req      *model.Request
-	secrets  Secrets
-	secret   string    // the secret of the profile reading the request (classify sets it)
-	at       time.Time // when the request was received; zero when unknown (a sample file)
-	shape    shape
-	json     string      // the JSON body as text (a UTF-8 byte order mark removed)
-	form     url.Values  // the fields of a form-encoded body
-	formList [][2]string // its fields' names and first values, for formValue
-	notes    []string
+	req       *model.Request
+	secrets   Secrets
+	secret    string    // the secret of the profile reading the request (classify sets it)
+	at        time.Time // when the request was received; zero when unknown (a sample file)
+	formNoted bool      // notes hold formNote
+	scheme    string    // the scheme of the public URL when the request does not say it (signature.verify tries https)
+	shape     shape
+	json      string      // the JSON body as text (a UTF-8 byte order mark removed)
+	form      url.Values  // the fields of a form-encoded body
+	formList  [][2]string // its fields' names and first values, for formValue
+	notes     []string
 
 	quietTimes bool // unreadable times are not worth a note (the generic profile's guesses)
 
@@ -48,7 +51,8 @@ type input struct {
 	queryVals url.Values // parsed on first use
 	top       []member   // the top-level members of a JSON object body, read on first use
 	topRead   bool
-	topBuf    [32]member // room for top, so that typical bodies index without allocating
+	topBuf    [32]member    // room for top, so that typical bodies index without allocating
+	arrays    []arrayResult // what paths through arrays read, each read once
 }
 
 // member is one top-level member of a JSON object body: its key and its raw
@@ -91,16 +95,39 @@ func (in *input) get(path string) gjson.Result {
 			})
 		}
 	}
+	// A path through arrays builds a new array each time, and profiles
+	// read the same one for their match, kind, session and every turn
+	// rule (WhatsApp's entry.#.changes.#.value.messages): once is enough.
+	through := strings.IndexByte(path, '#') >= 0
+	if through {
+		for i := range in.arrays {
+			if in.arrays[i].path == path {
+				return in.arrays[i].r
+			}
+		}
+	}
+	r := gjson.Result{}
 	head, rest, nested := strings.Cut(path, ".")
 	for i := range in.top {
 		if in.top[i].key == head {
 			if nested {
-				return gjson.Get(in.top[i].raw, rest)
+				r = gjson.Get(in.top[i].raw, rest)
+			} else {
+				r = gjson.Parse(in.top[i].raw)
 			}
-			return gjson.Parse(in.top[i].raw)
+			break
 		}
 	}
-	return gjson.Result{}
+	if through {
+		in.arrays = append(in.arrays, arrayResult{path, r})
+	}
+	return r
+}
+
+// arrayResult is what a path through arrays read of the body.
+type arrayResult struct {
+	path string
+	r    gjson.Result
 }
 
 // root is the body as a node for turn rules.
@@ -148,7 +175,24 @@ func (in *input) readBody() {
 		return
 	}
 	in.shape = shapeOther
-	in.note(describeNonJSON(body, trimmed, in.req.Header("Content-Type"), &in.form))
+	n := describeNonJSON(body, trimmed, in.req.Header("Content-Type"), &in.form)
+	in.note(n)
+	if in.form != nil && strings.HasPrefix(n, formNote) {
+		in.formNoted = true
+	}
+}
+
+// formNote starts the note of a form body that parsed: news for a profile
+// that reads JSON, none for one whose platform posts forms (dropFormNote).
+const formNote = "body is not JSON: form data with "
+
+// dropFormNote removes the note that the body is a form.
+func (in *input) dropFormNote() {
+	if !in.formNoted {
+		return
+	}
+	in.formNoted = false
+	in.notes = slices.DeleteFunc(in.notes, func(n string) bool { return strings.HasPrefix(n, formNote) })
 }
 
 // describeNonJSON says in plain words what a body that is not valid JSON
@@ -165,7 +209,7 @@ func describeNonJSON(body, trimmed []byte, contentType string, form *url.Values)
 		if err != nil {
 			return fmt.Sprintf("body is not JSON: form data that does not fully parse (%d bytes)", len(body))
 		}
-		return fmt.Sprintf("body is not JSON: form data with %d fields", len(vals))
+		return fmt.Sprintf(formNote+"%d fields", len(vals))
 	case media == "multipart/form-data":
 		return fmt.Sprintf("body is not JSON: multipart form data (%d bytes)", len(body))
 	case isText(body):

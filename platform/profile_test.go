@@ -96,6 +96,9 @@ func TestDemoSecrets(t *testing.T) {
 	for _, p := range Profiles() {
 		if p.Secret != nil {
 			want = append(want, p.Name)
+			for _, part := range p.Secret.Parts {
+				want = append(want, p.Name+"."+part.Name)
+			}
 		}
 	}
 	slices.Sort(names)
@@ -111,12 +114,12 @@ func TestDemoSecrets(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if h, ok := p.HandshakeRequest(seeded(1), nil); ok {
+		if h, ok := p.HandshakeRequest(seeded(1), nil, simStart); ok {
 			reqs = append(reqs, h)
 		}
 		signed := 0
 		for _, r := range reqs {
-			c := Classify(toRequest(r), secrets)
+			c := Classify(sent(p, r, secrets), secrets)
 			switch c.Signature.State {
 			case model.SigValid:
 				signed++

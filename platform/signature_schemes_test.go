@@ -27,6 +27,7 @@ func TestSignatureSchemesCompileErrors(t *testing.T) {
 		{"time without tolerance", minimal + "signature: {hmac: sha256, header: X-Sig, timestamp: \"{header:X-Time}\"}\n", 5, "give timestamp (where the time the platform signed at is) and tolerance"},
 		{"tolerance without time", minimal + "signature: {hmac: sha256, header: X-Sig, tolerance: 5m}\n", 5, "together"},
 		{"bad tolerance", minimal + "signature: {hmac: sha256, header: X-Sig, timestamp: \"{header:X-Time}\", tolerance: soon}\n", 5, `signature.tolerance "soon" is not a duration`},
+		{"tolerance over a day", minimal + "signature: {hmac: sha256, header: X-Sig, timestamp: \"{header:X-Time}\", tolerance: 25h}\n", 5, "signature.tolerance 25h: give a duration above 0 and at most 24h0m0s"},
 		{"time of an unknown part", minimal + "signature: {hmac: sha256, header: X-Sig, timestamp: \"{t}\", tolerance: 5m}\n", 5, "unknown placeholder {t}"},
 		{"kind session", minimal + "kinds:\n  a: {session: [\"call..id\"]}\n", 6, "empty part"},
 	}

@@ -20,6 +20,15 @@ func toRequest(r SimRequest) *model.Request {
 	return &model.Request{Method: r.Method, Path: r.Path, RawQuery: r.RawQuery, Headers: r.Headers, Body: r.Body, Size: int64(len(r.Body))}
 }
 
+// sent is what a receiver at http://hark.test would capture of a simulated
+// request sent there, signed for that URL as hark send signs it (for the
+// platforms that sign the URL with the body, such as Twilio).
+func sent(p *Profile, r SimRequest, secrets Secrets) *model.Request {
+	req := toRequest(p.SignFor(r, "http://hark.test"+r.Path+query(r.RawQuery), secrets))
+	req.Host = "hark.test"
+	return req
+}
+
 // simulatedKinds are the kinds a conversation must use: all but "other"
 // (requests hark cannot place) and the handshake, which HandshakeRequest
 // makes.
@@ -62,7 +71,7 @@ func TestConversationsClassifyBack(t *testing.T) {
 					if r.After < 0 || r.After > 10*time.Second {
 						t.Errorf("%s: request %d waits %v", p.Name, i, r.After)
 					}
-					c := Classify(toRequest(r), secrets)
+					c := Classify(sent(p, r, secrets), secrets)
 					if c.Platform != p.Name || c.Kind != r.Kind {
 						t.Fatalf("%s seed %d request %d (%s): classified %s/%s, notes %q\n%s", p.Name, seed, i, r.Kind, c.Platform, c.Kind, c.Notes, r.Body)
 					}
@@ -190,7 +199,7 @@ func TestNavTalkRecordMatchesLive(t *testing.T) {
 func TestHandshakeRequest(t *testing.T) {
 	chatbot, _ := Lookup("chatbot")
 	for _, secrets := range []Secrets{nil, {"chatbot": "cb"}} {
-		r, ok := chatbot.HandshakeRequest(seeded(3), secrets)
+		r, ok := chatbot.HandshakeRequest(seeded(3), secrets, simStart)
 		if !ok {
 			t.Fatal("no handshake")
 		}
@@ -208,13 +217,13 @@ func TestHandshakeRequest(t *testing.T) {
 		}
 	}
 	// A receiver with a secret rejects the demo token.
-	demo, _ := chatbot.HandshakeRequest(seeded(3), nil)
+	demo, _ := chatbot.HandshakeRequest(seeded(3), nil, simStart)
 	if d, _, _ := Challenge(toRequest(demo), Secrets{"chatbot": "cb"}); d.Status != 401 {
 		t.Errorf("demo token accepted: %d", d.Status)
 	}
 	for _, name := range []string{"navtalk", "moveo", "generic"} {
 		p, _ := Lookup(name)
-		if _, ok := p.HandshakeRequest(seeded(3), nil); ok {
+		if _, ok := p.HandshakeRequest(seeded(3), nil, simStart); ok {
 			t.Errorf("%s has a handshake request", p.Name)
 		}
 	}

@@ -14,9 +14,10 @@ import (
 // values that must all be there, joined with "/" (a Slack channel and
 // thread).
 type source struct {
-	from srcKind
-	key  string
-	join []source
+	from  srcKind
+	key   string
+	join  []source
+	label string // what people see it as (also's labels); "" = its key
 }
 
 type srcKind uint8

@@ -18,6 +18,7 @@ import (
 // made when the rule finds text or a lifecycle marker; marker turns are
 // spoken by the system.
 type turnRule struct {
+	when     *cond             // the request must match it for the rule to apply (a header, the path...)
 	each     string            // path of an array; the rule reads each element ("" = the body)
 	where    []keyMatch        // element paths that must match, when set
 	text     []source          // where the text is; the first string found wins
@@ -51,6 +52,9 @@ func (in *input) turns(p *Profile, k *Kind) []model.Turn {
 	var out []model.Turn
 	for i := range k.turns {
 		r := &k.turns[i]
+		if r.when != nil && !r.when.match(in) {
+			continue
+		}
 		if r.each == "" {
 			out = in.applyTurn(r, &root, reqTime, out)
 			continue

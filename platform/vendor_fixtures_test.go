@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/harkhq/hark/model"
 )
@@ -57,6 +58,32 @@ func TestVendorFixturesClassifyToTheirPlatform(t *testing.T) {
 		}
 		if n == 0 {
 			t.Errorf("%s: no fixtures", d.Name())
+		}
+	}
+}
+
+// classifiedAs checks the parts of a classification a fixture's README
+// gives.
+type classifiedAs struct {
+	kind    string
+	session string
+	use     model.ResponseUse
+	turns   []model.Turn // Role and Text (and Time when set)
+}
+
+func checkClassified(t *testing.T, name string, c Classification, want classifiedAs) {
+	t.Helper()
+	if c.Kind != want.kind || c.SessionID != want.session || c.Use != want.use {
+		t.Errorf("%s: kind %s session %q use %s, want %s %q %s (notes %q)", name, c.Kind, c.SessionID, c.Use, want.kind, want.session, want.use, c.Notes)
+	}
+	if len(c.Turns) != len(want.turns) {
+		t.Errorf("%s: turns %+v, want %+v", name, c.Turns, want.turns)
+		return
+	}
+	for i, w := range want.turns {
+		g := c.Turns[i]
+		if g.Role != w.Role || g.Text != w.Text || g.Marker != w.Marker || (!w.Time.IsZero() && !g.Time.Round(time.Millisecond).Equal(w.Time.Round(time.Millisecond))) {
+			t.Errorf("%s: turn %d %+v, want %+v", name, i, g, w)
 		}
 	}
 }

@@ -360,7 +360,7 @@ func TestUnknownUseAndDeadlineOverride(t *testing.T) {
 func TestPOSTHandshakeIsAnswered(t *testing.T) {
 	p, err := platform.Compile("slackish.yaml", []byte(`name: slackish
 title: Slackish
-match: {json: {type: url_verification}}
+match: {json: {type: url_verification}, strength: header}
 handshake:
   kind: url_verification
   match: {method: POST, json: {type: url_verification}}

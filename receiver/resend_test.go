@@ -28,7 +28,7 @@ func newResendRig(t *testing.T, forward *Forwarder) *resendRig {
 	t.Helper()
 	h := &harness{store: model.NewStore(model.StoreOptions{}), journal: &fakeJournal{}}
 	rc := New(Config{Store: h.store, Journal: h.journal, Secrets: resendSecrets})
-	h.srv = httptest.NewServer(rc)
+	h.srv = httptest.NewServer(settled(rc)) // the store and journal are read right after each answer
 	t.Cleanup(h.srv.Close)
 	r := &resendRig{harness: h, resender: NewResender(rc, forward)}
 	t.Cleanup(r.resender.Close)

@@ -126,7 +126,7 @@ func TestPacerCatchUpIsBounded(t *testing.T) {
 	p := newPacer(1000, clock.now, clock.sleep)
 	p.wait(context.Background())
 	clock.t = clock.t.Add(10 * time.Second) // the sender stalled
-	// It may catch up with paceSlack worth of requests without waiting,
+	// It may catch up with paceLeeway worth of requests without waiting,
 	// not with the 10 000 it missed.
 	free := 0
 	for range 1000 {
@@ -136,7 +136,7 @@ func TestPacerCatchUpIsBounded(t *testing.T) {
 			free++
 		}
 	}
-	if max := int(paceSlack/time.Millisecond) + 1; free > max {
+	if max := int(paceLeeway/time.Millisecond) + 1; free > max {
 		t.Fatalf("%d requests went without waiting after a stall, want at most %d", free, max)
 	}
 }

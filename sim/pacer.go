@@ -12,23 +12,23 @@ import (
 // what timers resolve (20 000/s is a slot every 50 µs), a goroutine that
 // wakes late finds several slots due and they go at once, a burst per
 // timer tick. A sender that falls behind (a slow server) catches up with
-// at most slack worth of requests, not with everything it missed.
+// at most leeway worth of requests, not with everything it missed.
 type pacer struct {
-	rate  float64 // slots per second
-	slack time.Duration
-	now   func() time.Time
-	sleep func(ctx context.Context, d time.Duration) error
+	rate   float64 // slots per second
+	leeway time.Duration
+	now    func() time.Time
+	sleep  func(ctx context.Context, d time.Duration) error
 
 	mu    sync.Mutex
 	start time.Time
 	k     int64 // slots handed out since start
 }
 
-// paceSlack bounds a catch-up burst.
-const paceSlack = 20 * time.Millisecond
+// paceLeeway bounds a catch-up burst.
+const paceLeeway = 20 * time.Millisecond
 
 func newPacer(rate float64, now func() time.Time, sleep func(context.Context, time.Duration) error) *pacer {
-	return &pacer{rate: rate, slack: paceSlack, now: now, sleep: sleep}
+	return &pacer{rate: rate, leeway: paceLeeway, now: now, sleep: sleep}
 }
 
 // wait blocks until the caller's slot, or until ctx is done.
@@ -39,9 +39,9 @@ func (p *pacer) wait(ctx context.Context) error {
 		p.start = now
 	}
 	slot := p.slot(p.k)
-	if slot.Before(now.Add(-p.slack)) {
-		// Fallen behind: restart the schedule slack before now.
-		p.start, p.k = now.Add(-p.slack), 0
+	if slot.Before(now.Add(-p.leeway)) {
+		// Fallen behind: restart the schedule leeway before now.
+		p.start, p.k = now.Add(-p.leeway), 0
 		slot = p.start
 	}
 	p.k++

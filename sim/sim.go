@@ -224,7 +224,7 @@ func (r *runner) run(ctx context.Context) {
 	rng := rand.New(rand.NewPCG(r.opts.Seed, 0))
 	for _, name := range r.platforms[:min(len(r.platforms), r.opts.Sessions)] {
 		p, _ := platform.Lookup(name) // resolvePlatforms checked the names
-		if req, ok := p.HandshakeRequest(rng, r.opts.Secrets); ok && r.take() {
+		if req, ok := p.HandshakeRequest(rng, r.opts.Secrets, r.opts.Now()); ok && r.take() {
 			r.send(ctx, -1, name, req)
 		}
 	}

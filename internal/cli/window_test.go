@@ -21,7 +21,11 @@ import (
 // turn and a body of its own) and returns the bodies by exchange id.
 func longSession(t *testing.T, st *stack, n int) map[model.ExchangeID][]byte {
 	t.Helper()
-	srv := httptest.NewServer(st.receiver)
+	// Unflushed, the answer leaves once the exchange is recorded, so the
+	// store is read as it is after each exchange.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st.receiver.ServeHTTP(struct{ http.ResponseWriter }{w}, r)
+	}))
 	defer srv.Close()
 	bodies := map[model.ExchangeID][]byte{}
 	for i := range n {
