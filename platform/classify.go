@@ -28,8 +28,8 @@ func Classify(req *model.Request, secrets Secrets) Classification {
 // ClassifyAt is Classify for a request received at a known time: a
 // signature that carries the time it was made (Retell's, Slack's) is then
 // also checked against the platform's tolerance, as the platform's own
-// libraries do. Classify leaves that time unchecked, for requests read
-// from files.
+// libraries do, and a token's validity period (Bot Framework's) against
+// it. Classify leaves those times unchecked, for requests read from files.
 func ClassifyAt(req *model.Request, secrets Secrets, received time.Time) Classification {
 	return active().ClassifyAt(req, secrets, received)
 }
@@ -70,12 +70,16 @@ func (p *Profile) classify(in *input) Classification {
 	if in.formNoted && p.postsForms() {
 		in.dropFormNote() // a form is what the platform sends: no news
 	}
-	if in.isArray && !(p.batch && in.array > 0) {
+	batch := 0 // how many requests the body batches, when the profile reads batches
+	if p.batch {
+		batch = in.batchLen(p.batchAt)
+	}
+	if in.isArray && !(batch > 0 && p.batchAt == "") {
 		in.note(fmt.Sprintf("body is a JSON array of %d items (a batch?): %s reads objects, so hark shows the array as is", in.array, p.Title))
 	}
 	target := in
-	if p.batch && in.array > 0 {
-		target = in.element(0)
+	if batch > 0 {
+		target = in.element(p.batchAt, 0)
 	}
 	k := p.kindOf(target)
 	c := Classification{Platform: p.Name, Kind: k.Name, Use: k.Use, Record: k.record, Deadline: k.deadline()}
@@ -101,8 +105,8 @@ func (p *Profile) classify(in *input) Classification {
 	}
 	c.Also = target.aliases(p.also, c.SessionID)
 	c.Turns = target.turns(p, k)
-	if p.batch && in.array > 0 {
-		p.readBatch(in, &c)
+	if batch > 1 {
+		p.readBatch(in, batch, &c)
 	}
 	target.kindNotes(p, k)
 	c.Signature = p.checkSignature(in, k)
@@ -222,37 +226,67 @@ func (in *input) kindNotes(p *Profile, k *Kind) {
 }
 
 // readBatch adds the turns of a batch's other elements, each read as a
-// request of its own kind.
-func (p *Profile) readBatch(in *input, c *Classification) {
+// request of its own kind. An element of another session keeps its turns
+// out: they are another conversation's, which this exchange is not filed
+// under (Sunshine Conversations batches events of several conversations).
+func (p *Profile) readBatch(in *input, n int, c *Classification) {
 	kinds, sessions := map[string]bool{c.Kind: true}, map[string]bool{c.SessionID: true}
-	for i := 1; i < in.array; i++ {
-		el := in.element(i)
+	elsewhere := 0 // turns of other sessions' elements, left out
+	for i := 1; i < n; i++ {
+		el := in.element(p.batchAt, i)
 		k := p.kindOf(el)
 		kinds[k.Name] = true
-		if s := el.sessionID(p.session); s != "" {
+		turns := el.turns(p, k)
+		if s := el.sessionID(p.session); s != "" && s != c.SessionID {
 			sessions[s] = true
+			elsewhere += len(turns)
+			turns = nil
 		}
-		c.Turns = append(c.Turns, el.turns(p, k)...)
+		c.Turns = append(c.Turns, turns...)
 		in.notes = append(in.notes, el.notes...)
 	}
 	// A batch is how the platform delivers: worth a note only when its
 	// events disagree on what the exchange is filed as.
 	if len(kinds) > 1 {
-		in.note(fmt.Sprintf("a batch of %d events of %d kinds: the exchange is shown as the first's (%s)", in.array, len(kinds), c.Kind))
+		in.note(fmt.Sprintf("a batch of %d events of %d kinds: the exchange is shown as the first's (%s)", n, len(kinds), c.Kind))
 	}
 	if len(sessions) > 1 {
-		in.note(fmt.Sprintf("a batch of %d events of %d sessions: filed under the first's", in.array, len(sessions)))
+		note := fmt.Sprintf("a batch of %d events of %d sessions: filed under the first's", n, len(sessions))
+		switch {
+		case elsewhere == 1:
+			note += "; the others' turn is in the body, not in this transcript"
+		case elsewhere > 1:
+			note += fmt.Sprintf("; the others' %d turns are in the body, not in this transcript", elsewhere)
+		}
+		in.note(note)
 	}
 }
 
-// element is the i-th element of a JSON array body, read as a body of its
-// own (same method, path and headers).
-func (in *input) element(i int) *input {
-	if in.elems == nil {
-		in.elems = make([]*input, 0, in.array)
-		gjson.Parse(in.json).ForEach(func(_, v gjson.Result) bool {
+// batchLen is how many elements a batch has: a JSON array body's (at ""),
+// or the array's at a body path; 0 when there is no such array.
+func (in *input) batchLen(at string) int {
+	if at == "" {
+		return in.array
+	}
+	r := in.get(at)
+	if !r.IsArray() {
+		return 0
+	}
+	return int(r.Get("#").Int())
+}
+
+// element is the i-th element of a batch (see batchLen), read as a body of
+// its own (same method, path and headers).
+func (in *input) element(at string, i int) *input {
+	if in.elems == nil || in.elemsAt != at {
+		src := gjson.Parse(in.json)
+		if at != "" {
+			src = in.get(at)
+		}
+		in.elems, in.elemsAt = in.elems[:0], at
+		src.ForEach(func(_, v gjson.Result) bool {
 			in.elems = append(in.elems, &input{req: in.req, secrets: in.secrets, secret: in.secret, shape: shapeJSON,
-				json: v.Raw, quietTimes: in.quietTimes, queryVals: in.queryVals})
+				json: v.Raw, quietTimes: in.quietTimes, queryVals: in.queryVals, at: in.at})
 			return true
 		})
 	}

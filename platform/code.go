@@ -14,21 +14,25 @@ import (
 // part says what it does, for `hark platforms show`.
 type code struct {
 	simulate simulator // builds conversations whose bodies a template cannot
-	check    checker   // notes that compare fields with each other
+	check    checker   // notes that compare fields with each other, or a check of a scheme the format lacks
+	signSim  signer    // signs simulated requests as a scheme the format lacks requires
+	secret   *Secret   // what --secret NAME=… is, for a scheme that check reads
 	about    []string  // one line per part, for people
 }
 
 type (
 	checker   func(in *input, c *Classification)
 	simulator func(g *gen) []SimRequest
+	signer    func(g *gen, r *SimRequest)
 )
 
 // codeParts attaches Go code to built-in profiles, by name: one line per
 // profile that needs some. A profile file needs no line here.
 var codeParts = map[string]*code{
-	"chatbot": &chatbotCode,
-	"moveo":   &moveoCode,
-	"generic": &genericCode,
+	"botframework": &botframeworkCode,
+	"chatbot":      &chatbotCode,
+	"moveo":        &moveoCode,
+	"generic":      &genericCode,
 }
 
 // builtinFiles are the built-in profiles. builtinOrder puts the first ones
@@ -77,6 +81,10 @@ func compileBuiltins(fsys fs.FS) (*Registry, error) {
 		p.file, p.builtin = "built-in", true
 		p.Common = p.Common && p.commonSet
 		p.code = codeParts[p.Name]
+		if p.code != nil && p.code.secret != nil && p.Secret == nil {
+			secret := *p.code.secret
+			p.Secret = &secret
+		}
 		if p.Name == fallbackName {
 			fallback = p
 			continue

@@ -5,6 +5,7 @@ import (
 	"net/textproto"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -93,7 +94,8 @@ func (c *compiler) profile(src []byte) *Profile {
 	if o.has("limit") {
 		p.MaxResponse = c.size(o.val["limit"], "limit")
 	}
-	p.batch, p.guessed = o.boolean("batch"), o.boolean("guessed")
+	p.guessed = o.boolean("guessed")
+	c.batch(p, o)
 	p.detect = c.detectors(o.val["match"])
 	p.session = c.sources(o.val["session"], "session", true)
 	p.also = c.alsoSources(o.val["also"])
@@ -115,6 +117,25 @@ func (c *compiler) profile(src []byte) *Profile {
 		p.sim = c.simulate(o.val["simulate"], p)
 	}
 	return p
+}
+
+// batch reads batch: true (a JSON array body is a batch) or a body path
+// (the array there is one: Sunshine Conversations' events).
+func (c *compiler) batch(p *Profile, o *obj) {
+	n := o.val["batch"]
+	if n == nil {
+		return
+	}
+	if b, err := strconv.ParseBool(n.Value); err == nil && n.Kind == yaml.ScalarNode && n.Tag != "!!str" {
+		p.batch = b
+		return
+	}
+	p.batchAt = c.scalar(n, "batch")
+	if p.batchAt == "" || strings.ContainsAny(p.batchAt, "#|*?@") {
+		c.errf(n, "batch %q: write true (a JSON array body is a batch) or the plain path of the array that holds the events, e.g. events", n.Value)
+		return
+	}
+	p.batch = true
 }
 
 // maxNodes bounds what a file may expand to through aliases (a few
@@ -360,7 +381,7 @@ func (c *compiler) credentials(p *Profile, n *yaml.Node) {
 	if n == nil {
 		return
 	}
-	o := c.object(n, "credentials", "headers", "words", "query")
+	o := c.object(n, "credentials", "headers", "words", "query", "json")
 	for _, h := range o.strs("headers") {
 		p.Credentials.Headers = append(p.Credentials.Headers, textproto.CanonicalMIMEHeaderKey(h))
 	}
@@ -368,4 +389,13 @@ func (c *compiler) credentials(p *Profile, n *yaml.Node) {
 		p.Credentials.Words = append(p.Credentials.Words, strings.ToLower(w))
 	}
 	p.Credentials.Query = append(p.Credentials.Query, o.strs("query")...)
+	for _, path := range o.strs("json") {
+		// Plain paths only (items.#.key at most): a query or a modifier
+		// reads values, and redaction must find where each one is.
+		if path == "" || strings.ContainsAny(path, "|@*?()=!<>%,[]{}") {
+			c.errf(o.val["json"], "credentials.json %q: give the plain path of a body field that carries a secret, e.g. verify_token", path)
+			continue
+		}
+		p.Credentials.JSON = append(p.Credentials.JSON, path)
+	}
 }

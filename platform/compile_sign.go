@@ -3,7 +3,9 @@ package platform
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"net/textproto"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -11,7 +13,7 @@ import (
 
 var (
 	signatureKeys = []string{"hmac", "token", "header", "prefix", "encoding", "payload", "format", "parts", "timestamp", "tolerance", "optional", "caveat"}
-	handshakeKeys = []string{"kind", "title", "match", "echo", "token", "secret", "answer", "simulate"}
+	handshakeKeys = []string{"kind", "title", "match", "echo", "token", "secret", "answer", "reject", "simulate"}
 )
 
 // signatures reads signature: one scheme, or a list of the schemes the
@@ -249,6 +251,14 @@ func (c *compiler) handshake(n *yaml.Node, p *Profile) *handshake {
 		}
 	}
 	h.jsonAns = strings.Contains(strings.Join(h.answer.Headers["Content-Type"], ""), "json")
+	h.reject = http.StatusForbidden
+	if o.has("reject") {
+		code, err := strconv.Atoi(o.str("reject"))
+		if err != nil || code < 400 || code > 499 {
+			c.errf(o.val["reject"], "handshake.reject %q: the status of an answer to a wrong token, 400 to 499 (e.g. 401 or 403)", o.str("reject"))
+		}
+		h.reject = code
+	}
 	if o.has("simulate") {
 		st := c.simStep(o.val["simulate"], p, "handshake.simulate", false, h.kind)
 		st.kind = h.kind

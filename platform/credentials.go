@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tidwall/gjson"
+
 	"github.com/harkhq/hark/model"
 )
 
@@ -16,6 +18,7 @@ type Credentials struct {
 	Headers []string // header names, e.g. X-Moveo-Signature
 	Words   []string // any header whose name holds one of these words, lowercase
 	Query   []string // query parameters, e.g. token
+	JSON    []string // paths of the profile's own JSON bodies, e.g. verify_token (Moveo's dialog webhook)
 }
 
 // Redacted replaces a secret's value.
@@ -111,13 +114,63 @@ func RedactQuery(raw string) string {
 	return strings.Join(parts, "&")
 }
 
-// Redact returns ex with its secrets redacted: the request's headers and
-// query, the response's and the forward answer's headers. ex is not
-// changed; what has nothing to redact is shared.
+// RedactBody returns a request body of a platform with the values at its
+// profile's credential paths replaced by "REDACTED", every other byte as it
+// was; body itself when there is nothing to redact. A path names body
+// fields only of its own platform's requests: verify_token may be an
+// innocent field elsewhere.
+func RedactBody(platform string, body []byte) []byte {
+	p, ok := active().Lookup(platform)
+	if !ok || len(p.Credentials.JSON) == 0 || !gjson.ValidBytes(body) {
+		return body
+	}
+	type span struct{ at, end int }
+	var spans []span
+	for _, path := range p.Credentials.JSON {
+		r := gjson.GetBytes(body, path)
+		switch {
+		case len(r.Indexes) > 0: // a path through arrays: each value found
+			for i, el := range r.Array() {
+				if i < len(r.Indexes) && el.Type != gjson.Null {
+					spans = append(spans, span{r.Indexes[i], r.Indexes[i] + len(el.Raw)})
+				}
+			}
+		case r.Index > 0 && r.Type != gjson.Null:
+			spans = append(spans, span{r.Index, r.Index + len(r.Raw)})
+		}
+	}
+	if len(spans) == 0 {
+		return body
+	}
+	// In body order, an outer value before the values inside it, which
+	// its redaction covers.
+	slices.SortFunc(spans, func(a, b span) int {
+		if a.at != b.at {
+			return a.at - b.at
+		}
+		return b.end - a.end
+	})
+	var out []byte
+	done := 0
+	for _, s := range spans {
+		if s.at < done || s.end > len(body) {
+			continue
+		}
+		out = append(append(append(out, body[done:s.at]...), '"'), Redacted+`"`...)
+		done = s.end
+	}
+	return append(out, body[done:]...)
+}
+
+// Redact returns ex with its secrets redacted: the request's headers,
+// query and the body fields its profile names, the response's and the
+// forward answer's headers. ex is not changed; what has nothing to redact
+// is shared.
 func Redact(ex *model.Exchange) *model.Exchange {
 	c := *ex
 	c.Request.Headers = RedactHeaders(ex.Request.Headers)
 	c.Request.RawQuery = RedactQuery(ex.Request.RawQuery)
+	c.Request.Body = RedactBody(ex.Platform, ex.Request.Body)
 	if r := ex.Response; r != nil {
 		rc := *r
 		rc.Headers = RedactHeaders(r.Headers)

@@ -42,9 +42,9 @@ type detectIndex struct {
 	// prefixLens are the lengths of the gatePrefix keys, for looking
 	// each header name's prefixes up.
 	prefixLens []int
-	// batchJSON are the positions of batch profiles' detectors gated by a
-	// JSON key: with an array body, they test its first element, whose
-	// keys are not read for the index.
+	// batchJSON are the positions of the detectors gated by a JSON key of
+	// the profiles that read array bodies as batches: with an array body,
+	// they test its first element, whose keys are not read for the index.
 	batchJSON []int32
 	// headerGated and wordGated are tried when a header name or a path
 	// word is not ASCII: case folding beyond ASCII is left to the match.
@@ -122,7 +122,7 @@ func newDetectIndex(profiles []*Profile) *detectIndex {
 		}
 		switch o.kind {
 		case gateJSON:
-			if profiles[ref.profile].batch {
+			if profiles[ref.profile].readsArrays() {
 				x.batchJSON = append(x.batchJSON, int32(pos))
 			}
 		case gateHeader, gatePrefix:
@@ -210,12 +210,17 @@ func pathGate(m *matcher) (gateOption, bool) {
 	return o, true
 }
 
+// readsArrays reports whether the profile reads a JSON array body as a
+// batch, and so tests its detectors on the first element.
+func (p *Profile) readsArrays() bool { return p.batch && p.batchAt == "" }
+
 // lastSegment is what follows the last / of a path.
 func lastSegment(p string) string { return p[strings.LastIndexByte(p, '/')+1:] }
 
 // detect returns the profile whose strongest detector matches, the
-// fallback when none does. A profile that reads batches tests its
-// detectors on a batch's first element.
+// fallback when none does. A profile that reads JSON array bodies as
+// batches tests its detectors on a batch's first element; one whose batch
+// is an array in the body (events) tests them on the body that wraps it.
 func (r *Registry) detect(in *input) *Profile {
 	x := r.index
 	var small [4]uint64 // room for 256 detectors without allocating
@@ -231,8 +236,8 @@ func (r *Registry) detect(in *input) *Profile {
 			ref := x.order[w*64+bits.TrailingZeros64(word)]
 			p := r.profiles[ref.profile]
 			target := in
-			if p.batch && in.array > 0 {
-				target = in.element(0)
+			if p.readsArrays() && in.array > 0 {
+				target = in.element("", 0)
 			}
 			if p.detect[ref.det].when.match(target) {
 				return p

@@ -17,8 +17,8 @@ func (r *Registry) detectEach(in *input) *Profile {
 	best, strength := r.fallback, 0
 	for _, p := range r.profiles {
 		target := in
-		if p.batch && in.array > 0 {
-			target = in.element(0)
+		if p.readsArrays() && in.array > 0 {
+			target = in.element("", 0)
 		}
 		for i := range p.detect {
 			d := &p.detect[i]

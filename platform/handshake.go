@@ -2,7 +2,6 @@ package platform
 
 import (
 	"math/rand/v2"
-	"net/http"
 	"strings"
 	"time"
 	"unsafe"
@@ -24,6 +23,7 @@ type handshake struct {
 	token   *source  // a token to compare with the secret; nil = the profile's signature checks it
 	secret  string   // the key of that secret in Secrets: the profile's name, or NAME.PART
 	answer  Template // the answer when the check passes; {echo} in its body is the echoed value
+	reject  int      // the status of the answer when it fails (403 unless the platform documents another)
 	jsonAns bool     // the answer is JSON: the echoed value is escaped as a JSON string's content
 	request *simStep // what the platform sends, for the simulator
 }
@@ -36,8 +36,10 @@ func (h *handshake) checkToken(in *input, p *Profile) model.Signature {
 }
 
 // answerFor answers a classified handshake: the echo when the check passed
-// or could not be made, else 403, saying which check failed (a token, or
-// the profile's signature, as for Slack's url_verification).
+// or could not be made, else the platform's rejection (403 unless its
+// profile says reject: 401, as ChatBot.com's documentation does), saying
+// which check failed (a token, or the profile's signature, as for Slack's
+// url_verification).
 func (h *handshake) answerFor(c Classification) model.Decision {
 	if c.Signature.State == model.SigInvalid || c.Signature.State == model.SigMissing {
 		why := "verification token does not match\n"
@@ -45,7 +47,7 @@ func (h *handshake) answerFor(c Classification) model.Decision {
 			why = "signature " + string(c.Signature.State) + "\n"
 		}
 		return model.Decision{
-			Status:  http.StatusForbidden,
+			Status:  h.reject,
 			Headers: map[string][]string{"Content-Type": {"text/plain; charset=utf-8"}},
 			Body:    []byte(why),
 			Source:  model.SourceDefault,
@@ -65,7 +67,8 @@ func (h *handshake) answerFor(c Classification) model.Decision {
 // GET). The answer is the echoed challenge as the profile's handshake
 // answer says, when the token matches the secret or when no secret is set
 // (the signature is then "unchecked", so the user sees the token was not
-// checked), and 403 when a secret is set and the token is wrong or missing.
+// checked), and the profile's rejection status (403, or ChatBot.com's 401)
+// when a secret is set and the token is wrong or missing.
 // For any other request ok is false. A receiver that has classified the
 // request already reads Classification.Handshake instead.
 func Challenge(req *model.Request, secrets Secrets) (d model.Decision, sig model.Signature, ok bool) {

@@ -46,7 +46,8 @@ type input struct {
 
 	isArray bool     // the body is a JSON array
 	array   int      // how many elements it has
-	elems   []*input // its elements, read as bodies of their own on first use (batches)
+	elems   []*input // a batch's elements, read as bodies of their own on first use
+	elemsAt string   // the path of the batch elems holds ("" = the body)
 
 	queryVals url.Values // parsed on first use
 	top       []member   // the top-level members of a JSON object body, read on first use

@@ -160,8 +160,8 @@ func TestSeedPayloads(t *testing.T) {
 			turns: []model.Turn{{Role: model.RoleUser, Text: "Hi there"}},
 		},
 		{
-			name: "rasa goes generic", req: post("/rasa", testdata(t, "generic_rasa.json")),
-			platform: "generic", kind: "webhook", session: "rasa-user-9",
+			name: "rasa action server call without an input channel", req: post("/rasa", testdata(t, "generic_rasa.json")),
+			platform: "rasa", kind: "action", session: "rasa-user-9", consumed: true, deadline: 300 * time.Second,
 			turns: []model.Turn{{Role: model.RoleUser, Text: "where is my parcel?"}},
 		},
 	}

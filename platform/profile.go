@@ -54,7 +54,8 @@ type kindStep struct {
 // profileRules are the unexported tables and hooks of a Profile.
 type profileRules struct {
 	detect   []detector
-	batch    bool              // a JSON array body is a batch of requests, each read on its own
+	batch    bool              // a batch of requests, each read on its own: a JSON array body, or the array at batchAt
+	batchAt  string            // the body path of the batch's array; "" = the body itself
 	choose   []kindStep        // in order, the first step that names a kind decides
 	byValue  map[string]string // a body value → the kind it names
 	fallback string            // kind when no step decides

@@ -76,8 +76,8 @@ func TestChatBotHandshake(t *testing.T) {
 		state  model.SigState
 	}{
 		{"right token", "challenge=abc123&token=tok", "tok", 200, "abc123", model.SigValid},
-		{"wrong token", "challenge=abc123&token=nope", "tok", 403, "", model.SigInvalid},
-		{"empty token", "challenge=abc123&token=", "tok", 403, "", model.SigMissing},
+		{"wrong token", "challenge=abc123&token=nope", "tok", 401, "", model.SigInvalid},
+		{"empty token", "challenge=abc123&token=", "tok", 401, "", model.SigMissing},
 		{"no secret configured", "challenge=abc123&token=whatever", "", 200, "abc123", model.SigUnchecked},
 		{"challenge is decoded", "token=tok&challenge=a%2Bb%20c", "tok", 200, "a+b c", model.SigValid},
 	}

@@ -57,6 +57,10 @@ func Conversation(platform string, rng *rand.Rand, sessionID string, start time.
 			g.t = reqs[i].At
 			p.sign.signSim(&reqs[i], g, "")
 		}
+		if p.code != nil && p.code.signSim != nil {
+			g.t = reqs[i].At
+			p.code.signSim(g, &reqs[i])
+		}
 	}
 	return reqs, nil
 }

@@ -55,7 +55,7 @@ var sessionStyle = map[string]*regexp.Regexp{
 // kind, in the conversation's session, signed when a secret is set.
 func TestConversationsClassifyBack(t *testing.T) {
 	for _, p := range Profiles() {
-		for _, secrets := range []Secrets{nil, {"moveo": "mv-token", "chatbot": "cb-token"}} {
+		for _, secrets := range []Secrets{nil, {"moveo": "mv-token", "chatbot": "cb-token", "botframework": "bf-app", "rasa": "rs-token", "sunshine": "sc-secret"}} {
 			for seed := uint64(1); seed <= 25; seed++ {
 				reqs, err := Conversation(p.Name, seeded(seed), "", simStart, secrets)
 				if err != nil {
@@ -93,7 +93,7 @@ func TestConversationsClassifyBack(t *testing.T) {
 							last = turn.Time
 						}
 					}
-					checkSimSignature(t, p, c, secrets)
+					checkSimSignature(t, p, c, secrets, toRequest(r))
 					kinds = append(kinds, r.Kind)
 				}
 				if style := sessionStyle[p.Name]; style != nil && !style.MatchString(session) {
@@ -110,11 +110,13 @@ func TestConversationsClassifyBack(t *testing.T) {
 
 // checkSimSignature: a platform that signs every request signs every
 // simulated one (checked when its secret is set); the others' conversations
-// carry nothing to check.
-func checkSimSignature(t *testing.T, p *Profile, c Classification, secrets Secrets) {
+// carry nothing to check, but the optional token a simulated request
+// carries (Rasa's on action server calls).
+func checkSimSignature(t *testing.T, p *Profile, c Classification, secrets Secrets, req *model.Request) {
 	t.Helper()
 	want := model.SigNone
-	if p.Secret != nil && p.Secret.Signs {
+	carries := p.sign != nil && p.sign.optional && p.sign.algo == "" && newInput(req, nil).has(&p.sign.token)
+	if p.Secret != nil && (p.Secret.Signs || carries) {
 		want = model.SigUnchecked
 		if secrets[p.Name] != "" {
 			want = model.SigValid
@@ -216,7 +218,7 @@ func TestHandshakeRequest(t *testing.T) {
 	}
 	// A receiver with a secret rejects the demo token.
 	demo, _ := chatbot.HandshakeRequest(seeded(3), nil, simStart)
-	if d, _, _ := Challenge(toRequest(demo), Secrets{"chatbot": "cb"}); d.Status != 403 {
+	if d, _, _ := Challenge(toRequest(demo), Secrets{"chatbot": "cb"}); d.Status != 401 {
 		t.Errorf("demo token accepted: %d", d.Status)
 	}
 	for _, name := range []string{"navtalk", "moveo", "generic"} {

@@ -227,9 +227,10 @@ func epoch(f float64) (time.Time, bool) {
 		t = time.UnixMicro(int64(f))
 	case f >= 1e11: // milliseconds: from March 1973 on
 		t = time.UnixMilli(int64(f))
-	default: // seconds, possibly fractional
+	default: // seconds, possibly fractional: to the microsecond, all a
+		// float64 of today's seconds holds (1735812009.02 is .02, not .0199999)
 		sec, frac := math.Modf(f)
-		t = time.Unix(int64(sec), int64(frac*1e9))
+		t = time.Unix(int64(sec), int64(math.Round(frac*1e6))*1e3)
 	}
 	return plausible(t)
 }

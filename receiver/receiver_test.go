@@ -199,7 +199,7 @@ func TestChatBotChallenge(t *testing.T) {
 		sig                 model.SigState
 	}{
 		{"right token", "tok", "challenge=abc123&token=tok", 200, "abc123", model.SigValid},
-		{"wrong token", "tok", "challenge=abc123&token=nope", 403, "", model.SigInvalid},
+		{"wrong token", "tok", "challenge=abc123&token=nope", 401, "", model.SigInvalid},
 		{"no secret configured", "", "challenge=abc123&token=any", 200, "abc123", model.SigUnchecked},
 	}
 	for _, c := range cases {

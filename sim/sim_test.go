@@ -216,7 +216,7 @@ func TestRunSignsRequests(t *testing.T) {
 	rec2 := &recorder{secrets: platform.Secrets{"chatbot": "other"}}
 	srv2 := serve(t, rec2)
 	rep, _ = Run(context.Background(), Options{Platforms: []string{"chatbot"}, To: srv2.URL, Count: 1, Secrets: secrets})
-	if rep.Status[403] != 1 || rep.Failed != 1 {
+	if rep.Status[401] != 1 || rep.Failed != 1 {
 		t.Errorf("wrong token: %+v", rep)
 	}
 }

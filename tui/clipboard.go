@@ -86,8 +86,9 @@ var skipHeaders = map[string]bool{
 
 // curlCommand builds a shell command that sends the same request again:
 // method, base URL + path + query, headers (sorted), and the exact body.
-// Credentials (Authorization, Cookie, signatures, tokens) are REDACTED: a
-// copied command ends up in chats and tickets.
+// Credentials (Authorization, Cookie, signatures, tokens, and the body
+// fields the platform's profile names) are REDACTED: a copied command ends
+// up in chats and tickets.
 // Every argument is quoted for POSIX shells; one that holds bytes a
 // terminal must not see raw is written with bash's $'…' escapes instead.
 func curlCommand(ex *model.Exchange, baseURL string) string {
@@ -118,8 +119,8 @@ func curlCommand(ex *model.Exchange, baseURL string) string {
 			parts = append(parts, "-H", shellQuote(k+": "+v))
 		}
 	}
-	if len(req.Body) > 0 {
-		parts = append(parts, "--data-binary", shellQuote(string(req.Body)))
+	if body := platform.RedactBody(ex.Platform, req.Body); len(body) > 0 {
+		parts = append(parts, "--data-binary", shellQuote(string(body)))
 	}
 	return strings.Join(parts, " ")
 }

@@ -116,3 +116,14 @@ func TestCurlCommandParses(t *testing.T) {
 		}
 	}
 }
+
+// TestCurlCommandRedactsBodyCredentials: the body fields a platform's
+// profile names as credentials (Moveo's verify_token) are redacted too.
+func TestCurlCommandRedactsBodyCredentials(t *testing.T) {
+	ex := &model.Exchange{Platform: "moveo", Request: model.Request{Method: "POST", Path: "/moveo/dialog", Host: "h",
+		Body: []byte(`{"session_id":"s","verify_token":"tok-123","input":{"text":"hi"}}`)}}
+	got := curlCommand(ex, "https://x")
+	if strings.Contains(got, "tok-123") || !strings.HasSuffix(got, `--data-binary '{"session_id":"s","verify_token":"REDACTED","input":{"text":"hi"}}'`) {
+		t.Errorf("curl: %s", got)
+	}
+}

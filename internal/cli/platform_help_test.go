@@ -26,6 +26,9 @@ func TestPlatformHelpFromRegistry(t *testing.T) {
 			secrets++
 			form := p.Name + "=" + p.Secret.Value
 			for what, text := range map[string]string{"listen": listen, "send": send, "replay": replay} {
+				if what == "replay" && !p.Resigns() {
+					continue // replay signs again only what it can (not Bot Framework's RS256 token)
+				}
 				if !strings.Contains(text, form) {
 					t.Errorf("%s --help lacks %s", what, form)
 				}

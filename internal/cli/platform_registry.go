@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/harkhq/hark/platform"
 )
@@ -32,20 +34,28 @@ func (f *registryFlags) register(cmd *cobra.Command) {
 	fs.StringArrayVar(&f.groups, "group", nil, "group a platform's requests by another of its ids, as PLATFORM=KEY (repeatable; hark platforms lists the keys)")
 }
 
-// prepare loads the registry from the command line, applies the settings,
-// and loads it again when the settings named other profiles or groupings;
-// what loading decided is said once.
+// prepare loads the registry from the command line (with the settings'
+// profiles when it names none, so that the settings' secrets and deadlines
+// for those profiles check), applies the settings, and loads it again
+// when they named other profiles or groupings; what loading decided is
+// said once.
 func (f *registryFlags) prepare(e *env, cmd *cobra.Command) error {
-	dirs, groups := len(f.dirs), len(f.groups)
-	r, err := f.loadRegistry(e)
+	dirs, groups := f.dirs, len(f.groups)
+	if len(dirs) == 0 {
+		dirs = e.settingDirs()
+	}
+	r, err := f.loadRegistry(e, dirs)
 	if err != nil {
 		return err
 	}
 	if err := e.applySettings(cmd); err != nil {
 		return err
 	}
-	if len(f.dirs) != dirs || len(f.groups) != groups {
-		if r, err = f.loadRegistry(e); err != nil {
+	if len(f.dirs) > 0 && !slices.Equal(f.dirs, dirs) || len(f.groups) != groups {
+		if len(f.dirs) > 0 {
+			dirs = f.dirs
+		}
+		if r, err = f.loadRegistry(e, dirs); err != nil {
 			return err
 		}
 	}
@@ -53,6 +63,46 @@ func (f *registryFlags) prepare(e *env, cmd *cobra.Command) error {
 		fmt.Fprintln(e.stderr, "hark: "+n)
 	}
 	return nil
+}
+
+// settingDirs are the profiles HARK_PLATFORMS names, else the config
+// file's platforms: what applySettings gives --platforms when the command
+// line does not. A config file that does not read names none here:
+// applySettings reports it.
+func (e *env) settingDirs() []string {
+	s, _ := lookupSetting("platforms")
+	vals := envValues(s, e.getenv)
+	if vals == nil {
+		cfg, err := e.loadConfig()
+		if err != nil {
+			return nil
+		}
+		vals = cfg.values(s.key)
+	}
+	var dirs []string
+	for _, v := range vals {
+		dirs = append(dirs, v.text)
+	}
+	return dirs
+}
+
+// preloadRegistry loads the registry before the commands are made, so
+// that their help, written when a command is made and shown without
+// running its hooks, lists the user's profiles too: those of the user's
+// directory, of --platforms on the command line, else of the settings. A
+// mistake is left for prepare, which loads the registry again, to report.
+func preloadRegistry(e *env, args []string) {
+	fs := pflag.NewFlagSet("hark", pflag.ContinueOnError)
+	fs.ParseErrorsAllowlist.UnknownFlags = true // every other flag of every command
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	var dirs []string
+	fs.StringArrayVar(&dirs, "platforms", nil, "")
+	fs.BoolP("help", "h", false, "") // else pflag stops at --help, which is when this matters
+	if err := fs.Parse(args); err != nil || len(dirs) == 0 {
+		dirs = e.settingDirs()
+	}
+	_, _ = (&registryFlags{}).loadRegistry(e, dirs)
 }
 
 // userPlatformsDir is where a user keeps profiles of their own: beside the
@@ -67,9 +117,10 @@ func userPlatformsDir(getenv func(string) string) string {
 	return ""
 }
 
-// loadRegistry builds the registry of a run and makes it the one hark
+// loadRegistry builds the registry of a run from the user's directory and
+// dirs (--platforms, or the settings' platforms) and makes it the one hark
 // uses.
-func (f *registryFlags) loadRegistry(e *env) (*platform.Registry, error) {
+func (f *registryFlags) loadRegistry(e *env, dirs []string) (*platform.Registry, error) {
 	groups := map[string]string{}
 	for _, g := range f.groups {
 		name, key, ok := strings.Cut(g, "=")
@@ -87,7 +138,7 @@ func (f *registryFlags) loadRegistry(e *env) (*platform.Registry, error) {
 		}
 		files = append(files, found...)
 	}
-	for _, d := range f.dirs {
+	for _, d := range dirs {
 		found, err := profileFiles(d, true)
 		if err != nil {
 			return nil, usagef("--platforms %s: %v", d, err)

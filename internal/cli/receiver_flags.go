@@ -76,7 +76,7 @@ func parseSecretsIn(r *platform.Registry, values []string) (platform.Secrets, er
 		base, part, hasPart := strings.Cut(name, ".")
 		p, known := r.Lookup(base)
 		if !known {
-			return nil, usagef("--secret %s=…: unknown platform %q (known: %s)", name, base, strings.Join(r.Names(), ", "))
+			return nil, usagef("--secret %s=…: unknown platform %q (platforms that take a secret: %s)", name, base, secretTakers(r))
 		}
 		if hasPart && !hasSecretPart(p, part) {
 			return nil, usagef("--secret %s=…: %s has no secret %q (%s)", name, p.Title, part, secretForms(p))
@@ -96,6 +96,21 @@ func hasSecretPart(p *platform.Profile, part string) bool {
 		}
 	}
 	return false
+}
+
+// secretTakers lists the --secret forms of a registry's platforms that take
+// a secret, users' profiles included: "chatbot=TOKEN, moveo=TOKEN, …".
+func secretTakers(r *platform.Registry) string {
+	var forms []string
+	for _, p := range r.Profiles() {
+		if p.Secret != nil {
+			forms = append(forms, p.Name+"="+p.Secret.Value)
+		}
+	}
+	if len(forms) == 0 {
+		return "none"
+	}
+	return strings.Join(forms, ", ")
 }
 
 // secretForms says which --secret forms a platform takes.
