@@ -2,16 +2,18 @@
 # profile.sh takes a CPU profile of `hark listen --json` under the load of
 # scripts/load.sh (wrk, 32 connections, the ChatBot.com webhook over 1 000
 # conversations) and prints `go tool pprof -top` of it, flat and
-# cumulative: where hark's CPU goes that a bare handler does not spend.
-# hark is built with -tags pprof (pprof.go), which serves net/http/pprof
-# on a second port; release builds have no such endpoint.
+# cumulative, then the share of each part of hark in its CPU and the CPU
+# microseconds per request it takes (scripts/pprofshares): where hark's
+# CPU goes that a bare handler does not spend. hark is built with
+# -tags pprof (pprof.go), which serves net/http/pprof on a second port;
+# release builds have no such endpoint.
 #
 # Not run in CI.
 #
 #   scripts/profile.sh                  # the three journal modes
 #   MODES=fast SECONDS_=20 scripts/profile.sh
 #
-# Environment: MODES (nojournal fast fsync, and bare for the yardstick),
+# Environment: MODES (nojournal fast fsync; bare profiles the yardstick),
 # SECONDS_ profiled (10), CONNECTIONS (32), THREADS of wrk (2), PORT
 # (18787), TOP lines (40), OUT directory for the profiles (kept; a temporary
 # one when unset).
@@ -37,7 +39,10 @@ out=${OUT:-$work}
 mkdir -p "$out"
 
 echo "building hark (-tags pprof) and the bare handler..." >&2
-(cd "$repo" && go build -tags pprof -o "$out/hark" . && go build -tags pprof -o "$out/bare" ./scripts/bare)
+(cd "$repo" && go build -tags pprof -o "$out/hark" . && go build -tags pprof -o "$out/bare" ./scripts/bare &&
+	go build -o "$work/pprofshares" ./scripts/pprofshares)
+
+shares=()
 
 for mode in $MODES; do
 	hark=("$out/hark" listen --json --local --port "$PORT")
@@ -62,7 +67,12 @@ for mode in $MODES; do
 	wait "$server" || true
 	server=""
 	rm -f "$work/$mode.jsonl"
-	echo "== $mode: $(grep -o 'requests=[0-9]*' "$work/$mode.wrk"), load $(cut -d' ' -f1-3 /proc/loadavg)"
+	res=$(grep '^RESULT' "$work/$mode.wrk")
+	rate=$(awk -v n="$(sed 's/.* requests=\([0-9]*\).*/\1/' <<<"$res")" -v d="$(sed 's/.* duration_us=\([0-9]*\).*/\1/' <<<"$res")" 'BEGIN { printf "%.0f", n / (d / 1e6) }')
+	shares+=("$out/$mode.pprof@$rate")
+	echo "== $mode: $rate requests/s, load $(cut -d' ' -f1-3 /proc/loadavg)"
 	(cd "$repo" && go tool pprof -top -nodecount="$TOP" "$out/$mode.pprof" 2>/dev/null | head -n $((TOP + 6)))
 	(cd "$repo" && go tool pprof -top -cum -nodecount="$TOP" "$out/$mode.pprof" 2>/dev/null | sed -n '/^ *flat/,$p' | head -n $((TOP + 1)))
 done
+echo
+"$work/pprofshares" "${shares[@]}"
