@@ -107,20 +107,9 @@ func TestDetectIndexAgrees(t *testing.T) {
 func detectRegistry(tb testing.TB, extra int) *Registry {
 	tb.Helper()
 	base := Builtin()
-	users := slices.Clone(base.profiles[:len(base.profiles)-1])
 	files, _ := filepath.Glob(filepath.Join("testdata", "format", "*.yaml"))
-	files = append(files, filepath.Join("..", "examples", "platforms", "intercom.yaml"))
-	for _, f := range files {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		p, err := Compile(f, src)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		users = append(users, p)
-	}
+	users := append(slices.Clone(base.profiles[:len(base.profiles)-1]),
+		compileFiles(tb, append(files, filepath.Join("..", "examples", "platforms", "intercom.yaml"))...)...)
 	for _, src := range benchProfiles {
 		p, err := Compile("bench.yaml", []byte(src))
 		if err != nil {
@@ -166,4 +155,22 @@ func TestClassifyForgetsThePreviousRequest(t *testing.T) {
 			t.Errorf("%s %s: classified after the next request:\n%+v\nbefore it:\n%+v", reqs[i].Method, reqs[i].Path, got, want[i])
 		}
 	}
+}
+
+// compileFiles compiles profile files.
+func compileFiles(tb testing.TB, files ...string) []*Profile {
+	tb.Helper()
+	var out []*Profile
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		p, err := Compile(f, src)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		out = append(out, p)
+	}
+	return out
 }
