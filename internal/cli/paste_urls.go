@@ -34,31 +34,32 @@ func pasteGroups(base string) []pasteGroup {
 	return out
 }
 
-// writePasteURLs prints the start-up list: every URL of the common
-// platforms (and of the user's own), then one line for the others.
+// writePasteURLs prints the start-up list, short enough to read at a
+// glance: a line for each common platform (and each of the user's own),
+// its first URL and how many more it has, then one line naming the others.
+// `hark platforms --url` lists every path.
 func writePasteURLs(w io.Writer, base string) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "hark: paste into your platform's console:")
 	var folded []string
+	more := false
 	for _, g := range pasteGroups(base) {
 		if !g.Common {
 			folded = append(folded, g.Platform)
 			continue
 		}
-		for i, u := range g.URLs {
-			fmt.Fprintf(tw, "  %s\t%s\n", first(i, g.Platform), u)
+		extra := ""
+		if n := len(g.URLs) - 1; n > 0 {
+			extra, more = "  +"+plural(n, "path"), true
 		}
+		fmt.Fprintf(tw, "  %s\t%s%s\n", g.Platform, g.URLs[0], extra)
 	}
 	tw.Flush()
-	if len(folded) > 0 {
-		fmt.Fprintf(w, "  %d more: %s — `hark platforms --url %s` lists their paths\n", len(folded), joinShort(folded, 4), strings.TrimRight(base, "/"))
+	base = strings.TrimRight(base, "/")
+	switch {
+	case len(folded) > 0:
+		fmt.Fprintf(w, "  and %s — `hark platforms --url %s` lists every path\n", strings.Join(folded, ", "), base)
+	case more:
+		fmt.Fprintf(w, "  `hark platforms --url %s` lists every path\n", base)
 	}
-}
-
-// joinShort names the first n of a list and counts the rest.
-func joinShort(list []string, n int) string {
-	if len(list) <= n {
-		return strings.Join(list, ", ")
-	}
-	return strings.Join(list[:n], ", ") + fmt.Sprintf(" and %d others", len(list)-n)
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -203,8 +202,8 @@ func TestPlatformsShowEveryBuiltin(t *testing.T) {
 	}
 }
 
-// TestStartupPasteListFolds: the start-up list shows the common platforms'
-// paths and folds the others into one line.
+// TestStartupPasteListFolds: the start-up list shows a line for each common
+// platform (its first URL) and folds the others into one line.
 func TestStartupPasteListFolds(t *testing.T) {
 	t.Cleanup(func() { platform.Use(nil) })
 	rare := "name: rare\ntitle: Rare Bot\ncommon: false\npaths: [/rare]\nmatch: {path: /rare}\n"
@@ -214,19 +213,23 @@ func TestStartupPasteListFolds(t *testing.T) {
 	var b bytes.Buffer
 	writePasteURLs(&b, "https://x.ngrok-free.app/")
 	out := b.String()
-	folded := 0 // the user's rare one, and the built-in profiles that fold
+	listed := 0 // the common ones with a path to paste
 	for _, p := range platform.Profiles() {
-		if !p.Common && len(p.Paths) > 0 {
-			folded++
+		if p.Common && len(p.Paths) > 0 {
+			listed++
 		}
 	}
-	for _, want := range []string{"https://x.ngrok-free.app/api/webhook/message", "https://x.ngrok-free.app/chatbot", fmt.Sprintf("%d more: ", folded), "hark platforms --url https://x.ngrok-free.app"} {
+	for _, want := range []string{"https://x.ngrok-free.app/api/webhook/message  +2 paths", "https://x.ngrok-free.app/chatbot\n", "and ", "Rare Bot — `hark platforms --url https://x.ngrok-free.app` lists every path"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("paste list lacks %q:\n%s", want, out)
 		}
 	}
-	if strings.Contains(out, "/rare") {
-		t.Errorf("a folded platform's path is listed:\n%s", out)
+	if strings.Contains(out, "/rare") || strings.Contains(out, "/api/webhook/session") {
+		t.Errorf("a folded platform's path, or a second path, is listed:\n%s", out)
+	}
+	// A line for the heading, one a common platform, one for the rest.
+	if lines := strings.Count(out, "\n"); lines != 1+listed+1 {
+		t.Errorf("%d lines:\n%s", lines, out)
 	}
 }
 
