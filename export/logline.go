@@ -52,7 +52,7 @@ func AppendLogLine(b []byte, ex *model.Exchange) []byte {
 		b = append(b, ')')
 	}
 	b = append(b, ' ')
-	b = append(b, formatLatency(ex.Timings.Total)...)
+	b = appendLatency(b, ex.Timings.Total)
 	if s := ex.Signature; s.State != model.SigNone {
 		b = append(b, " sig:"...)
 		b = append(b, s.State...)
@@ -73,12 +73,16 @@ func clip(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-func formatLatency(d time.Duration) string {
+func formatLatency(d time.Duration) string { return string(appendLatency(nil, d)) }
+
+// appendLatency appends formatLatency's text to b (the log line's, with
+// no string to make per webhook).
+func appendLatency(b []byte, d time.Duration) []byte {
 	switch {
 	case d < time.Millisecond:
-		return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 2, 64) + "ms"
+		return append(strconv.AppendFloat(b, float64(d.Microseconds())/1000, 'f', 2, 64), "ms"...)
 	case d < time.Second:
-		return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 1, 64) + "ms"
+		return append(strconv.AppendFloat(b, float64(d.Microseconds())/1000, 'f', 1, 64), "ms"...)
 	}
-	return strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + "s"
+	return append(strconv.AppendFloat(b, d.Seconds(), 'f', 2, 64), 's')
 }

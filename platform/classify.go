@@ -58,29 +58,9 @@ func (r *Registry) ClassifyAt(req *model.Request, secrets Secrets, received time
 		req = &model.Request{}
 	}
 	in := newInput(req, secrets)
+	defer in.release()
 	in.at = received
 	return r.detect(in).classify(in)
-}
-
-// detect returns the profile whose strongest detection rule matches. A
-// profile that reads JSON array bodies as batches tests its rules on a
-// batch's first element; one whose batch is an array in the body (events)
-// tests them on the body that wraps it.
-func (r *Registry) detect(in *input) *Profile {
-	best, strength := r.fallback, 0
-	for _, p := range r.profiles {
-		target := in
-		if p.batch && p.batchAt == "" && in.array > 0 {
-			target = in.element("", 0)
-		}
-		for i := range p.detect {
-			d := &p.detect[i]
-			if d.strength > strength && d.when.match(target) {
-				best, strength = p, d.strength
-			}
-		}
-	}
-	return best
 }
 
 // classify reads a request known to be the profile's.

@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,19 +25,7 @@ import (
 func formatRegistry(t testing.TB) *Registry {
 	t.Helper()
 	files, _ := filepath.Glob(filepath.Join("testdata", "format", "*.yaml"))
-	var users []*Profile
-	for _, f := range files {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := Compile(f, src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		users = append(users, p)
-	}
-	r := newRegistry(users, Builtin().Fallback())
+	r := newRegistry(compileFiles(t, files...), Builtin().Fallback())
 	useRegistry(t, r)
 	return r
 }

@@ -50,6 +50,7 @@ func FuzzClassify(f *testing.F) {
 			headers["Content-Type"] = []string{contentType}
 		}
 		req := &model.Request{Method: method, Path: path, RawQuery: query, Headers: headers, Body: body, Size: int64(len(body))}
+		checkDetect(t, Active(), req)
 		for _, secrets := range []Secrets{nil, {"moveo": "k", "chatbot": "t"}} {
 			c := Classify(req, secrets)
 			checkClassification(t, c)
@@ -171,6 +172,7 @@ func FuzzCompile(f *testing.F) {
 		useRegistry(t, r)
 		req := &model.Request{Method: method, Path: path, RawQuery: query, Body: body, Size: int64(len(body)),
 			Headers: map[string][]string{"Content-Type": {contentType}, "X-Hub-Signature-256": {"sha256=00"}}}
+		checkDetect(t, r, req)
 		for _, secrets := range []Secrets{nil, {"fuzzed": "k", "fuzzed.verify": "v"}} {
 			c := Classify(req, secrets)
 			checkClassification(t, c)

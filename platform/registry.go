@@ -13,8 +13,9 @@ type Registry struct {
 	profiles    []*Profile // in the order `hark platforms` shows them and ties are broken; the fallback last
 	byName      map[string]*Profile
 	fallback    *Profile
-	handshakers []*Profile // the profiles with a handshake, for Challenge
-	notices     []string   // what loading decided that the user should know
+	handshakers []*Profile   // the profiles with a handshake, for Challenge
+	index       *detectIndex // the profiles' detectors, by what they need of a request (detect.go)
+	notices     []string     // what loading decided that the user should know
 }
 
 // current is the registry the package's functions read: the built-in
@@ -53,6 +54,7 @@ func newRegistry(profiles []*Profile, fallback *Profile) *Registry {
 			r.handshakers = append(r.handshakers, p)
 		}
 	}
+	r.index = newDetectIndex(r.profiles)
 	return r
 }
 

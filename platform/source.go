@@ -180,13 +180,17 @@ func lastSessionSegment(v string) string {
 // query parses the query string once; a malformed one yields what parsed.
 func (in *input) query() url.Values {
 	if in.queryVals == nil {
-		in.queryVals, _ = url.ParseQuery(in.req.RawQuery)
-		if in.queryVals == nil {
-			in.queryVals = url.Values{}
+		if in.req.RawQuery == "" {
+			in.queryVals = noQuery // most webhooks: no map to make
+		} else if in.queryVals, _ = url.ParseQuery(in.req.RawQuery); in.queryVals == nil {
+			in.queryVals = noQuery
 		}
 	}
 	return in.queryVals
 }
+
+// noQuery is the parameters of a request without any; nobody writes to it.
+var noQuery = url.Values{}
 
 // rootValue is value read from the whole body.
 func (in *input) rootValue(s *source) string {

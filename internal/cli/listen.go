@@ -106,7 +106,7 @@ func runListen(ctx context.Context, e *env, rf receiverFlags, tf tunnelFlags, pf
 			// One write per batch for each writer, not one per exchange:
 			// under a flood of webhooks a write costs more than its line.
 			// The lines go to the queue, which owns them from here on.
-			var lines, logs []byte
+			lines, logs := q.buffer(), q.buffer()
 			n := 0
 			for i := range batch {
 				ex := &batch[i]
@@ -122,11 +122,14 @@ func runListen(ctx context.Context, e *env, rf receiverFlags, tf tunnelFlags, pf
 				logs = append(export.AppendLogLine(logs, ex), '\n')
 			}
 			if n == 0 {
+				q.recycle(lines, logs)
 				return nil
 			}
 			queued := queuedLines{{out, lines}}
 			if len(logs) > 0 {
 				queued = append(queued, queuedLines{{human, logs}}...)
+			} else {
+				q.recycle(logs)
 			}
 			if !q.add(queued, n) && !warned {
 				warned = true

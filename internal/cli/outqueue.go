@@ -25,7 +25,18 @@ type outQueue struct {
 
 	failed chan struct{} // closed when a write fails
 	done   chan struct{} // closed when the writer has stopped
+
+	spare [][]byte // written buffers, for the next lines (buffer)
 }
+
+// Buffers the writer is done with are kept for the next lines, up to
+// maxSpare of them, none larger than maxSpareSize: under a flood of
+// webhooks, growing every batch's lines afresh was a third of what hark
+// allocated per webhook.
+const (
+	maxSpare     = 8
+	maxSpareSize = 1 << 20
+)
 
 // queuedLines is what a batch of exchanges prints: lines for one or more
 // writers.
@@ -56,12 +67,45 @@ func (q *outQueue) add(lines queuedLines, n int) bool {
 	}
 	if q.size > 0 && q.size+size > q.max {
 		q.dropped += n
+		for _, l := range lines {
+			q.recycleLocked(l.b)
+		}
 		return false
 	}
 	q.items = append(q.items, lines)
 	q.size += size
 	q.cond.Signal()
 	return true
+}
+
+// buffer returns an empty buffer to append lines to: one already written
+// when there is one.
+func (q *outQueue) buffer() []byte {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if n := len(q.spare); n > 0 {
+		b := q.spare[n-1]
+		q.spare[n-1] = nil
+		q.spare = q.spare[:n-1]
+		return b
+	}
+	return nil
+}
+
+// recycleLocked keeps a buffer nobody uses any longer for buffer.
+func (q *outQueue) recycleLocked(b []byte) {
+	if cap(b) > 0 && cap(b) <= maxSpareSize && len(q.spare) < maxSpare {
+		q.spare = append(q.spare, b[:0])
+	}
+}
+
+// recycle hands back buffers from buffer that were not queued.
+func (q *outQueue) recycle(bufs ...[]byte) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for _, b := range bufs {
+		q.recycleLocked(b)
+	}
 }
 
 func (q *outQueue) run() {
@@ -88,6 +132,9 @@ func (q *outQueue) run() {
 		}
 		q.mu.Lock()
 		q.size -= n
+		for _, l := range lines {
+			q.recycleLocked(l.b) // a Writer keeps nothing of what it wrote
+		}
 		if err != nil {
 			q.err = err
 			q.items, q.size = nil, 0

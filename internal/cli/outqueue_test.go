@@ -89,3 +89,40 @@ func TestOutQueueCountsTheExchangesOfADroppedBatch(t *testing.T) {
 		t.Errorf("dropped %d exchanges, want the 4+5 of the batches past the bound", dropped)
 	}
 }
+
+// The buffers the writer is done with come back for the next lines, and
+// so do those of a batch dropped because the queue is full.
+func TestOutQueueReusesBuffers(t *testing.T) {
+	var out bytes.Buffer
+	q := newOutQueue(1 << 20)
+	if b := q.buffer(); b != nil {
+		t.Fatalf("a new queue has a spare buffer: %q", b)
+	}
+	written := append(q.buffer(), "a\n"...)
+	q.add(queuedLines{{&out, written}}, 1)
+	if _, err := q.close(time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	got := q.buffer()
+	if len(got) != 0 || cap(got) != cap(written) || &got[:1][0] != &written[0] {
+		t.Errorf("after the write, buffer gives len %d cap %d, not the written buffer (cap %d) emptied", len(got), cap(got), cap(written))
+	}
+	if out.String() != "a\n" {
+		t.Errorf("out %q", out.String())
+	}
+
+	w := stalledWriter{release: make(chan struct{})}
+	q = newOutQueue(10)
+	q.add(queuedLines{{w, []byte("first, stalled\n")}}, 1)
+	dropped := make([]byte, 0, 64)
+	if q.add(queuedLines{{w, append(dropped, "second\n"...)}}, 1) {
+		t.Fatal("the second batch fits a full queue")
+	}
+	if got := q.buffer(); cap(got) != cap(dropped) || &got[:1][0] != &dropped[:1][0] {
+		t.Errorf("the dropped batch's buffer is not reused (cap %d)", cap(got))
+	}
+	close(w.release)
+	if _, err := q.close(time.Minute); err != nil {
+		t.Fatal(err)
+	}
+}

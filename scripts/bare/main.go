@@ -11,9 +11,14 @@ import (
 	"os"
 )
 
+// afterParse runs once the flags are read: the profiling build's hook
+// (pprof.go).
+var afterParse = func() {}
+
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8788", "address to listen on")
 	flag.Parse()
+	afterParse()
 	http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
 		w.Header().Set("Content-Type", "application/json")
