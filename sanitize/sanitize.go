@@ -93,10 +93,17 @@ func escape(s string, multiline bool) string {
 	return b.String()
 }
 
+// writeEscape writes r as Go writes it: \u and four hex digits, or \U and
+// eight past U+FFFF, so an escape never runs into the text after it
+// (`\u1f3fd` would read as U+1F3F and a "d").
 func writeEscape(b *strings.Builder, r rune) {
-	b.WriteString(`\u`)
+	prefix, width := `\u`, 4
+	if r > 0xffff {
+		prefix, width = `\U`, 8
+	}
+	b.WriteString(prefix)
 	h := strconv.FormatInt(int64(r), 16)
-	for n := len(h); n < 4; n++ {
+	for n := len(h); n < width; n++ {
 		b.WriteByte('0')
 	}
 	b.WriteString(h)
@@ -127,7 +134,7 @@ func Invisible(r rune) bool {
 // sameWidths escapes the runes that join a grapheme cluster whose width
 // differs between the two ways of measuring it (per cluster, per code
 // point), so that the text is as wide to a terminal as to the layout:
-// `👨\u200d👩\u200d👧`, `👍\u1f3fd`, `❤\ufe0f`, `क\u094dष`. Should that
+// `👨\u200d👩\u200d👧`, `👍\U0001f3fd`, `❤\ufe0f`, `क\u094dष`. Should that
 // leave a difference, a second pass keeps no rune past ASCII of such a
 // cluster.
 func sameWidths(s string) string {

@@ -27,7 +27,7 @@ func TestLine(t *testing.T) {
 		{"bad \xff\xfe utf8", `bad \xff\xfe utf8`},
 		{"héllo wörld 日本語 😀", "héllo wörld 日本語 😀"},
 		{"family 👨\u200d👩\u200d👧", `family 👨\u200d👩\u200d👧`},
-		{"thumb 👍🏽 heart ❤️ flag 🇫🇷", `thumb 👍\u1f3fd heart ❤\ufe0f flag 🇫🇷`},
+		{"thumb 👍🏽 heart ❤️ flag 🇫🇷", `thumb 👍\U0001f3fd heart ❤\ufe0f flag 🇫🇷`},
 		{"rainbow 🏳️\u200d🌈", `rainbow 🏳\ufe0f\u200d🌈`},
 		{"क्ष กำ", `क\u094dष ก\u0e33`},
 		{"नमस्ते", `नमस\u094dते`}, // only the joiner: ते measures the same both ways
