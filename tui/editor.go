@@ -56,10 +56,9 @@ type responseEditor struct {
 	proposal model.Decision // as the hold proposes it now
 	until    time.Time      // when the fallback goes out
 
-	status  textinput.Model
-	headers textarea.Model
-	body    textarea.Model
-	focus   int
+	status textinput.Model
+	messageFields
+	focus int
 
 	// The texts as loaded from the proposal or a template: the response is
 	// edited once they differ.
@@ -69,7 +68,6 @@ type responseEditor struct {
 
 	problem string // why the last ctrl+s did not send
 	note    string // news about the proposal
-	width   int    // the fields' width, as last laid out
 
 	reqCache struct {
 		w, gen int

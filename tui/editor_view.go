@@ -179,13 +179,7 @@ func (ed *responseEditor) fields(c *dialogContext, w, h int) []string {
 		proposal, opt = "", opt-1
 	}
 	bodyH := max(h-fixed-opt, 1)
-	if ed.width != w {
-		ed.width = w
-		ed.headers.SetWidth(max(w-2, 8))
-		ed.body.SetWidth(w)
-	}
-	ed.headers.SetHeight(headerH)
-	ed.body.SetHeight(bodyH)
+	ed.layout(w, headerH, bodyH)
 
 	var out []string
 	add := func(s string) { out = append(out, fit(s, w)) }

@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textarea"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/harkhq/hark/hop"
@@ -33,11 +32,10 @@ type requestEditor struct {
 	target  string // where it goes, in words
 	resigns bool   // the platform signs its requests, and hark can sign again
 
-	headers, body textarea.Model
-	focus         int
-	loaded        [reqFieldCount]string // the fields as first shown
-	problem       string                // why the last ctrl+s did not send
-	width         int
+	messageFields
+	focus   int
+	loaded  [reqFieldCount]string // the fields as first shown
+	problem string                // why the last ctrl+s did not send
 }
 
 func newRequestEditor(ex model.Exchange, st *styles, target string) *requestEditor {
@@ -194,13 +192,7 @@ func (d *requestEditor) view(c *dialogContext, w, h int) string {
 		fixed++
 	}
 	bodyH := max(ih-fixed, 1)
-	if d.width != iw {
-		d.width = iw
-		d.headers.SetWidth(max(iw-2, 8))
-		d.body.SetWidth(iw)
-	}
-	d.headers.SetHeight(headerH)
-	d.body.SetHeight(bodyH)
+	d.layout(iw, headerH, bodyH)
 	var out []string
 	add := func(s string) { out = append(out, fit(s, iw)) }
 	add(title)
